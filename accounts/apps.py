@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import navigation, roles
+        from .roles import Role, grant
+
+        grant(Role.ADMIN, "accounts.manage_users")
+        grant(Role.PLATFORM, "accounts.use_console")
+        navigation.register(
+            navigation.NavItem(
+                key="home", label=_("Home"), url_name="home", order=0, scope="tenant"
+            ),
+            navigation.NavItem(
+                key="users", label=_("Users"), url_name="accounts:user-list", order=900,
+                scope="tenant", permission="accounts.manage_users",
+            ),
+            navigation.NavItem(
+                key="console", label=_("Municipalities"), url_name="tenants:console",
+                order=0, scope="platform", permission="accounts.use_console",
+            ),
+        )
+        # Runs in each schema as django-tenants migrates it, so the role groups pick up
+        # permissions that newly migrated modules bring.
+        post_migrate.connect(roles.roles_sync_after_migrate, dispatch_uid="accounts-roles-sync")

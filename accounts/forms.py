@@ -1,0 +1,69 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .roles import MUNICIPAL_ROLES
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "phone", "position"]
+
+
+def _role_choices():
+    return [(role.value, role.label) for role in MUNICIPAL_ROLES]
+
+
+class UserCreateForm(forms.ModelForm):
+    role = forms.ChoiceField(label=_("role"), choices=_role_choices)
+    password = forms.CharField(
+        label=_("initial password"), widget=forms.PasswordInput(render_value=False),
+        help_text=_("The user can change it after signing in."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "phone", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            candidate = User(
+                username=cleaned.get("username", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+                email=cleaned.get("email", ""),
+            )
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class UserUpdateForm(forms.ModelForm):
+    role = forms.ChoiceField(label=_("role"), choices=_role_choices)
+    is_active = forms.BooleanField(
+        label=_("active"), required=False,
+        help_text=_("An inactive user cannot sign in; their records stay."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "phone", "position"]
+
+
+class PasswordResetByAdminForm(forms.Form):
+    password = forms.CharField(label=_("new password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password, self.user)
+        return password

@@ -1,0 +1,59 @@
+"""The roles of CONTRACT §3, kept as auth groups with permissions.
+
+Every municipality has the five municipal roles in its own schema; the platform team's role
+lives in `public`. Modules say what each role may do with `grant()` in their AppConfig.ready(),
+so this file never has to know the domain apps.
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth.models import Group, Permission
+from django.db import connection, models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Municipal administrator")
+    EXECUTIVE = "executive", _("Executive")
+    ENGINEER = "engineer", _("Engineer (public works division)")
+    NURSE = "nurse", _("Nurse (public health division)")
+    VOLUNTEER = "volunteer", _("Village health volunteer")
+    PLATFORM = "platform", _("Platform team")
+
+
+MUNICIPAL_ROLES = (Role.ADMIN, Role.EXECUTIVE, Role.ENGINEER, Role.NURSE, Role.VOLUNTEER)
+PLATFORM_ROLES = (Role.PLATFORM,)
+
+_grants: dict[str, set[str]] = defaultdict(set)
+
+
+def grant(role: Role, *permissions: str) -> None:
+    """Give `role` the permissions named "app_label.codename"."""
+    _grants[role].update(permissions)
+
+
+def granted(role: Role) -> frozenset[str]:
+    return frozenset(_grants[role])
+
+
+def roles_for_schema(schema_name: str) -> tuple[Role, ...]:
+    return PLATFORM_ROLES if schema_name == get_public_schema_name() else MUNICIPAL_ROLES
+
+
+def roles_sync() -> None:
+    """Create this schema's role groups and set their permissions to exactly what is granted."""
+    for role in roles_for_schema(connection.schema_name):
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = [perm.split(".", 1) for perm in _grants[role]]
+        query = models.Q(pk__in=[])
+        for app_label, codename in wanted:
+            query |= models.Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(query))
+
+
+def roles_sync_after_migrate(sender, app_config=None, using="default", **kwargs):
+    # post_migrate fires once per app; syncing once, after our own app, is enough because
+    # permissions of every app exist by then (auth creates them on the same signal, earlier).
+    if app_config is not None and app_config.name == "accounts":
+        roles_sync()

@@ -1,0 +1,38 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "accounts"
+
+# Shared by the console host and every municipality host: each serves its own schema's users.
+auth_urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html",
+            success_url=reverse_lazy("accounts:password-change-done"),
+        ),
+        name="password-change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        name="password-change-done",
+    ),
+    path("profile/", views.profile, name="profile"),
+]
+
+# Municipality hosts only: the municipal administrator manages the municipality's users.
+urlpatterns = auth_urlpatterns + [
+    path("users/", views.user_list, name="user-list"),
+    path("users/new/", views.user_create_view, name="user-create"),
+    path("users/<int:pk>/", views.user_update_view, name="user-update"),
+    path("users/<int:pk>/password/", views.user_password_reset, name="user-password-reset"),
+]

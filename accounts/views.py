@@ -1,0 +1,108 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import PasswordResetByAdminForm, ProfileForm, UserCreateForm, UserUpdateForm
+from .models import User
+from .roles import MUNICIPAL_ROLES, Role
+from .selectors import users_for_admin
+from .services import AccountError, user_create, user_update
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@permission_required("accounts.manage_users")
+def user_list(request):
+    search = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if role not in {r.value for r in MUNICIPAL_ROLES}:
+        role = ""
+    page = Paginator(users_for_admin(search=search, role=role), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": page, "search": search, "role": role, "roles": MUNICIPAL_ROLES},
+    )
+
+
+@permission_required("accounts.manage_users")
+@require_http_methods(["GET", "POST"])
+def user_create_view(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_create(
+                username=data["username"], password=data["password"], role=Role(data["role"]),
+                first_name=data["first_name"], last_name=data["last_name"],
+                email=data["email"], phone=data["phone"], position=data["position"],
+            )
+        except AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("User %(name)s was created.") % {"name": user})
+            return redirect("accounts:user-list")
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@permission_required("accounts.manage_users")
+@require_http_methods(["GET", "POST"])
+def user_update_view(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    initial = {"role": user.role.value if user.role else "", "is_active": user.is_active}
+    form = UserUpdateForm(request.POST or None, instance=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: data[k] for k in ("first_name", "last_name", "email", "phone", "position")}
+        try:
+            user_update(
+                user=user, acting_user=request.user, role=Role(data["role"]),
+                is_active=data["is_active"], **fields,
+            )
+        except AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("User %(name)s was saved.") % {"name": user})
+            return redirect("accounts:user-list")
+    password_form = PasswordResetByAdminForm(user=user)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "password_form": password_form, "subject": user, "creating": False},
+    )
+
+
+@permission_required("accounts.manage_users")
+@require_http_methods(["POST"])
+def user_password_reset(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    form = PasswordResetByAdminForm(request.POST, user=user)
+    if form.is_valid():
+        user.set_password(form.cleaned_data["password"])
+        user.save(update_fields=["password"])
+        if user.pk == request.user.pk:
+            update_session_auth_hash(request, user)
+        messages.success(request, _("The password of %(name)s was changed.") % {"name": user})
+        return redirect("accounts:user-update", pk=user.pk)
+    update_form = UserUpdateForm(
+        instance=user, initial={"role": user.role.value if user.role else "", "is_active": user.is_active}
+    )
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": update_form, "password_form": form, "subject": user, "creating": False},
+        status=400,
+    )

@@ -1,0 +1,21 @@
+"""Settings for `make test`: the real services, tuned for speed where it changes no behaviour."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
+os.environ.setdefault("DEMO_MODE", "1")
+# Redis database 15, so tests never touch the queues and cache of a running `make run`.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6380/15")
+
+from .settings import *  # noqa: E402,F403
+from .settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Plain http on loopback in tests and in the browser tests' server.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

@@ -1,0 +1,11 @@
+"""URLs of the console host (PLATFORM_DOMAIN, schema `public`)."""
+
+from django.urls import include, path
+
+from accounts.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("", include("tenants.urls")),
+    path("accounts/", include((auth_urlpatterns, "accounts"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Project-local PostgreSQL (+PostGIS) and Redis on loopback, with their data under var/.
+#   scripts/services.sh start|stop|status
+# When DATABASE_URL or REDIS_URL is set, that service is yours and is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+PGDATA="$VAR/pg/data"
+DB_NAME=cityplatform DB_USER=city DB_PASSWORD=city
+
+pg_bin() {
+  local v; v=$(pg_major_with_postgis) || die "PostgreSQL with PostGIS is not installed: run scripts/bootstrap.sh"
+  echo "/usr/lib/postgresql/$v/bin"
+}
+
+pg_start() {
+  local bin; bin=$(pg_bin)
+  mkdir -p "$VAR/pg"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$VAR/pg"; fi
+  if [ ! -f "$PGDATA/PG_VERSION" ]; then
+    say "initialising PostgreSQL cluster in var/pg"
+    local pwfile="$VAR/pg/.pw"
+    echo "$DB_PASSWORD" > "$pwfile"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$pwfile"; fi
+    as_pg "$bin/initdb" -D "$PGDATA" -U "$DB_USER" --pwfile="$pwfile" --auth=scram-sha-256 \
+      --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$pwfile"
+  fi
+  if ! as_pg "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+    say "starting PostgreSQL on 127.0.0.1:$PGPORT"
+    as_pg "$bin/pg_ctl" -D "$PGDATA" -w -t 60 -l "$VAR/pg/server.log" start \
+      -o "-c listen_addresses=127.0.0.1 -p $PGPORT -c unix_socket_directories=$VAR/pg" >/dev/null
+  fi
+  export PGPASSWORD=$DB_PASSWORD
+  local psql=("$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U "$DB_USER" -v ON_ERROR_STOP=1 -qtA)
+  if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname='$DB_NAME'")" != 1 ]; then
+    "${psql[@]}" -d postgres -c "CREATE DATABASE $DB_NAME"
+  fi
+  "${psql[@]}" -d "$DB_NAME" -c "CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public"
+}
+
+pg_stop() {
+  local bin; bin=$(pg_bin)
+  if [ -f "$PGDATA/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+    say "stopping PostgreSQL"
+    as_pg "$bin/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
+  fi
+}
+
+redis_start() {
+  mkdir -p "$VAR/redis"
+  if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    say "starting Redis on 127.0.0.1:$REDIS_PORT"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$VAR/redis" \
+      --pidfile "$VAR/redis/redis.pid" --logfile "$VAR/redis/redis.log" --save "" --appendonly no
+    for _ in $(seq 50); do
+      redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0
+      sleep 0.1
+    done
+    die "Redis did not start; see var/redis/redis.log"
+  fi
+}
+
+redis_stop() {
+  if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    say "stopping Redis"
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  fi
+}
+
+case "${1:-}" in
+  start)
+    [ -n "${DATABASE_URL:-}" ] || pg_start
+    [ -n "${REDIS_URL:-}" ] || redis_start
+    ;;
+  stop)
+    [ -n "${DATABASE_URL:-}" ] || pg_stop
+    [ -n "${REDIS_URL:-}" ] || redis_stop
+    ;;
+  status)
+    bin=$(pg_bin)
+    as_pg "$bin/pg_ctl" -D "$PGDATA" status || true
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping || true
+    ;;
+  *) die "usage: scripts/services.sh start|stop|status" ;;
+esac

@@ -1,0 +1,28 @@
+from django.http import JsonResponse
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from .health import health_report
+from .routing import tenant_for_host
+
+
+class HealthzMiddleware:
+    """Answers GET /healthz before tenant routing, so load balancers and monitors get an answer
+    on any host, and a database outage gives 503 rather than a routing error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path in ("/healthz", "/healthz/"):
+            healthy, report = health_report()
+            response = JsonResponse(report, status=200 if healthy else 503)
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
+
+
+class CachedTenantMiddleware(TenantMainMiddleware):
+    """django-tenants' router with the host lookup cached per process (see tenants.routing)."""
+
+    def get_tenant(self, domain_model, hostname):
+        return tenant_for_host(hostname)

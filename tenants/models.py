@@ -1,0 +1,106 @@
+import re
+
+from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_public_schema_name
+
+SCHEMA_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
+# Rough bounding box of Thailand (WGS 84), generous by a few km for border towns and islands.
+THAILAND_BBOX = (97.3, 5.6, 105.7, 20.5)  # min lon, min lat, max lon, max lat
+
+
+class Municipality(TenantMixin):
+    """A local administration (เทศบาล / อบต.): one PostgreSQL schema holds all of its data.
+
+    The row with the `public` schema stands for the platform itself (the console host).
+    """
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City municipality (Thesaban Nakhon)")
+        TOWN = "town", _("Town municipality (Thesaban Mueang)")
+        SUBDISTRICT = "subdistrict", _("Subdistrict municipality (Thesaban Tambon)")
+        SAO = "sao", _("Subdistrict administrative organisation (SAO)")
+        PAO = "pao", _("Provincial administrative organisation (PAO)")
+        SPECIAL = "special", _("Special local administration")
+        PLATFORM = "platform", _("Platform (central)")
+
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    province_code = models.CharField(
+        _("province code"), max_length=2, blank=True,
+        validators=[RegexValidator(r"^\d{2}$", _("A province code has 2 digits."))],
+    )
+    district_code = models.CharField(
+        _("district code"), max_length=4, blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("A district code has 4 digits."))],
+    )
+    subdistrict_code = models.CharField(
+        _("subdistrict code"), max_length=6, blank=True,
+        validators=[RegexValidator(r"^\d{6}$", _("A subdistrict code has 6 digits."))],
+    )
+    centre = models.PointField(_("centre"), srid=4326, null=True, blank=True)
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False  # dropping a municipality's data is never a side effect
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name_th"]
+
+    def __str__(self):
+        return self.name_th
+
+    @property
+    def is_platform(self) -> bool:
+        return self.schema_name == get_public_schema_name()
+
+    @property
+    def primary_domain(self):
+        return self.domains.filter(is_primary=True).first()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not self.is_platform and not SCHEMA_NAME_RE.match(self.schema_name or ""):
+            errors["schema_name"] = _(
+                "A schema name is 2–62 lowercase Latin letters, digits or underscores, "
+                "starting with a letter (e.g. kantang)."
+            )
+        if self.district_code and self.province_code and not self.district_code.startswith(
+            self.province_code
+        ):
+            errors["district_code"] = _("The district code must start with the province code.")
+        if self.subdistrict_code and self.district_code and not self.subdistrict_code.startswith(
+            self.district_code
+        ):
+            errors["subdistrict_code"] = _(
+                "The subdistrict code must start with the district code."
+            )
+        if self.centre is not None:
+            min_lon, min_lat, max_lon, max_lat = THAILAND_BBOX
+            if not (min_lon <= self.centre.x <= max_lon and min_lat <= self.centre.y <= max_lat):
+                errors["centre"] = _(
+                    "The centre is outside Thailand. Check that latitude and longitude are "
+                    "not swapped."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Domain(DomainMixin):
+    """A host name that routes to a municipality (e.g. kantang.localhost)."""
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self):
+        return self.domain

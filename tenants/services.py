@@ -1,0 +1,129 @@
+import re
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name, schema_exists
+
+from cityplatform.i18n import bilingual
+
+from .models import Domain, Municipality
+from .routing import tenant_cache_clear
+
+HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+_KIND_PREFIXES = (
+    ("เทศบาลนคร", Municipality.Kind.CITY),
+    ("เทศบาลเมือง", Municipality.Kind.TOWN),
+    ("เทศบาลตำบล", Municipality.Kind.SUBDISTRICT),
+    ("องค์การบริหารส่วนตำบล", Municipality.Kind.SAO),
+    ("อบต.", Municipality.Kind.SAO),
+    ("องค์การบริหารส่วนจังหวัด", Municipality.Kind.PAO),
+    ("อบจ.", Municipality.Kind.PAO),
+)
+
+
+class MunicipalityError(Exception):
+    """A municipality cannot be created or changed as asked. `str()` is in the active language;
+    `bilingual()` gives Thai and English for command-line output."""
+
+    def __init__(self, message, params: dict | None = None, *, field: str | None = None):
+        self.message, self.params, self.field = message, params or {}, field
+        super().__init__(str(message) % self.params if self.params else str(message))
+
+    def __str__(self):
+        return str(self.message) % self.params if self.params else str(self.message)
+
+    def bilingual(self) -> str:
+        return bilingual(self.message, self.params)
+
+
+def kind_from_thai_name(name_th: str) -> str | None:
+    """The kind a Thai official name announces (เทศบาลเมือง… → town), or None."""
+    for prefix, kind in _KIND_PREFIXES:
+        if name_th.strip().startswith(prefix):
+            return kind
+    return None
+
+
+def platform_tenant_ensure() -> Municipality:
+    """The `public` row that django-tenants needs for the console host (PLATFORM_DOMAIN)."""
+    tenant, _created = Municipality.objects.get_or_create(
+        schema_name=get_public_schema_name(),
+        defaults={
+            "name_th": "แพลตฟอร์มข้อมูลเมือง",
+            "name_en": "City Data Platform",
+            "kind": Municipality.Kind.PLATFORM,
+        },
+    )
+    Domain.objects.get_or_create(
+        domain=settings.PLATFORM_DOMAIN, defaults={"tenant": tenant, "is_primary": True}
+    )
+    tenant_cache_clear()
+    return tenant
+
+
+def _validation_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+@transaction.atomic
+def municipality_create(
+    *,
+    schema_name: str,
+    domain: str,
+    name_th: str,
+    name_en: str = "",
+    kind: str | None = None,
+    province_code: str = "",
+    district_code: str = "",
+    subdistrict_code: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+) -> Municipality:
+    """Create a municipality ready to use: its schema migrated, its host routed, its roles made.
+
+    All or nothing: a failure leaves no schema, row or domain behind.
+    """
+    schema_name = schema_name.strip().lower()
+    domain = domain.strip().lower()
+    if schema_name == get_public_schema_name() or schema_name.startswith("pg_"):
+        raise MunicipalityError(_("The schema name “%(schema)s” is reserved."), {"schema": schema_name}, field="schema_name")
+    if Municipality.objects.filter(schema_name=schema_name).exists() or schema_exists(schema_name):
+        raise MunicipalityError(
+            _("A municipality with the schema “%(schema)s” already exists."),
+            {"schema": schema_name}, field="schema_name",
+        )
+    if not HOSTNAME_RE.match(domain):
+        raise MunicipalityError(
+            _("“%(domain)s” is not a valid host name (e.g. kantang.example.go.th)."),
+            {"domain": domain}, field="domain",
+        )
+    if Domain.objects.filter(domain=domain).exists():
+        raise MunicipalityError(
+            _("The domain “%(domain)s” is already in use."), {"domain": domain}, field="domain"
+        )
+    if (lat is None) != (lon is None):
+        raise MunicipalityError(_("Give both latitude and longitude, or neither."), field="centre")
+
+    municipality = Municipality(
+        schema_name=schema_name,
+        name_th=name_th.strip(),
+        name_en=name_en.strip(),
+        kind=kind or kind_from_thai_name(name_th) or Municipality.Kind.SUBDISTRICT,
+        province_code=province_code,
+        district_code=district_code,
+        subdistrict_code=subdistrict_code,
+        centre=Point(lon, lat, srid=4326) if lat is not None else None,
+    )
+    try:
+        municipality.full_clean()
+    except ValidationError as error:
+        raise MunicipalityError(_validation_message(error)) from error
+    municipality.save(verbosity=0)  # creates and migrates the schema; roles sync on migrate
+    Domain.objects.create(domain=domain, tenant=municipality, is_primary=True)
+    transaction.on_commit(tenant_cache_clear)
+    return municipality

@@ -1,0 +1,58 @@
+"""Helpers the tests share (not fixtures)."""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PASSWORD = "demo-pass-1234"
+
+
+def host_client(host: str) -> Client:
+    return Client(HTTP_HOST=host)
+
+
+def login(client: Client, schema: str, username: str) -> Client:
+    """Sign `username` of `schema` in on `client` without the login form (axes wants a request)."""
+    from accounts.models import User
+
+    with schema_context(schema):
+        client.force_login(User.objects.get(username=username))
+    return client
+
+
+def database_url_for_subprocesses() -> str:
+    """The URL of the test database, for processes the tests start (worker, web server)."""
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def subprocess_env(**extra) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="cityplatform.settings_test",
+        DATABASE_URL=database_url_for_subprocesses(),
+        DEBUG="0",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def manage(*args: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=subprocess_env(**env),
+        capture_output=True, text=True, timeout=120,
+    )
