@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .decorators import permission_or_403
 from .forms import PasswordResetByAdminForm, ProfileForm, UserCreateForm, UserUpdateForm
 from .models import User
 from .roles import MUNICIPAL_ROLES, Role
@@ -24,7 +25,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
-@permission_required("accounts.manage_users")
+@permission_or_403("accounts.manage_users")
 def user_list(request):
     search = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
@@ -38,7 +39,7 @@ def user_list(request):
     )
 
 
-@permission_required("accounts.manage_users")
+@permission_or_403("accounts.manage_users")
 @require_http_methods(["GET", "POST"])
 def user_create_view(request):
     form = UserCreateForm(request.POST or None)
@@ -58,7 +59,7 @@ def user_create_view(request):
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
-@permission_required("accounts.manage_users")
+@permission_or_403("accounts.manage_users")
 @require_http_methods(["GET", "POST"])
 def user_update_view(request, pk):
     user = get_object_or_404(User, pk=pk)
@@ -85,7 +86,7 @@ def user_update_view(request, pk):
     )
 
 
-@permission_required("accounts.manage_users")
+@permission_or_403("accounts.manage_users")
 @require_http_methods(["POST"])
 def user_password_reset(request, pk):
     user = get_object_or_404(User, pk=pk)

@@ -63,6 +63,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+mkdir -p var/staticfiles var/media
+
 # Thai translations: compile when a .po file is newer than its .mo.
 for po in locale/*/LC_MESSAGES/django.po; do
   [ -f "$po" ] || continue

@@ -98,7 +98,9 @@ def _pilot_ensure(pilot: Pilot) -> Municipality:
     return municipality
 
 
-def demo_seed(*, size: str = "small", password: str, log: Callable[[str], None] = print) -> list[Municipality]:
+def demo_seed(
+    *, size: str = "small", password: str, log: Callable[[str], None] = print
+) -> list[Municipality]:
     """Create or refresh the platform tenant, the two pilots and every demo account."""
     with transaction.atomic():
         platform_tenant_ensure()

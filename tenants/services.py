@@ -12,7 +12,8 @@ from cityplatform.i18n import bilingual
 from .models import Domain, Municipality
 from .routing import tenant_cache_clear
 
-HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOSTNAME_RE = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 _KIND_PREFIXES = (
     ("เทศบาลนคร", Municipality.Kind.CITY),
     ("เทศบาลเมือง", Municipality.Kind.TOWN),
@@ -91,7 +92,9 @@ def municipality_create(
     schema_name = schema_name.strip().lower()
     domain = domain.strip().lower()
     if schema_name == get_public_schema_name() or schema_name.startswith("pg_"):
-        raise MunicipalityError(_("The schema name “%(schema)s” is reserved."), {"schema": schema_name}, field="schema_name")
+        raise MunicipalityError(
+            _("The schema name “%(schema)s” is reserved."), {"schema": schema_name}, field="schema_name"
+        )
     if Municipality.objects.filter(schema_name=schema_name).exists() or schema_exists(schema_name):
         raise MunicipalityError(
             _("A municipality with the schema “%(schema)s” already exists."),

@@ -1,13 +1,15 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import permission_or_403
 
 from .forms import MunicipalityCreateForm
 from .models import Municipality
@@ -32,7 +34,7 @@ def home(request):
     )
 
 
-@permission_required("accounts.use_console")
+@permission_or_403("accounts.use_console")
 def console(request):
     search = request.GET.get("q", "").strip()
     municipalities = (
@@ -50,7 +52,7 @@ def console(request):
     return render(request, "tenants/console.html", {"page": page, "search": search})
 
 
-@permission_required("accounts.use_console")
+@permission_or_403("accounts.use_console")
 @require_http_methods(["GET", "POST"])
 def municipality_create_view(request):
     form = MunicipalityCreateForm(request.POST or None)

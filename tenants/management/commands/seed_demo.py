@@ -24,7 +24,8 @@ class Command(BaseCommand):
         pilots = demo_seed(size=options["size"], password=password, log=self.stdout.write)
         port = os.environ.get("PORT", "8000")
         self.stdout.write(self.style.SUCCESS(f"seeded {len(pilots)} pilot municipalities"))
-        self.stdout.write(f"  console   http://{settings.PLATFORM_DOMAIN}:{port}/   user {PLATFORM_ACCOUNT[0]}")
+        console = f"http://{settings.PLATFORM_DOMAIN}:{port}/"
+        self.stdout.write(f"  console   {console}   user {PLATFORM_ACCOUNT[0]}")
         for pilot in PILOTS:
             users = ", ".join(account[0] for account in DEMO_ACCOUNTS)
             self.stdout.write(f"  {pilot.schema_name:<9} http://{pilot.domain}:{port}/   users {users}")

@@ -1,0 +1,235 @@
+"""Shared plumbing for the benchmarks: the throwaway database, Django set-up, timing helpers and
+the results table."""
+
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DB_NAME = "cityplatform_bench"
+DEFAULT_DATABASE_URL = "postgres://city:city@127.0.0.1:5433/cityplatform"
+SETTINGS_MODULE = "cityplatform.settings_test"
+
+
+# --- The throwaway database -------------------------------------------------------------------
+
+def bench_database_url() -> str:
+    """DATABASE_URL for the bench database: the server and credentials of the caller's
+    DATABASE_URL (or the project-local default), with the database name replaced."""
+    base = urlsplit(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    return urlunsplit(base._replace(path="/" + BENCH_DB_NAME))
+
+
+def _connect(url: str, dbname: str) -> psycopg.Connection:
+    parts = urlsplit(url)
+    return psycopg.connect(
+        host=parts.hostname or None,
+        port=parts.port or None,
+        user=unquote(parts.username or "") or None,
+        password=unquote(parts.password or "") or None,
+        dbname=dbname,
+        autocommit=True,  # CREATE/DROP DATABASE refuse to run inside a transaction
+        connect_timeout=10,
+    )
+
+
+def _drop(url: str) -> None:
+    # FORCE, so a connection left behind by a crashed run or a stuck subprocess cannot keep the
+    # database alive.
+    with _connect(url, "postgres") as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DB_NAME))
+        )
+
+
+def _release_django_connections() -> None:
+    if "django.db" not in sys.modules:
+        return
+    from django.apps import apps
+
+    if not apps.ready:
+        return
+    from django.db import connections
+
+    connections.close_all()
+    # close_all() only hands pooled connections back to the pool, which keeps them open.
+    for conn in connections.all(initialized_only=True):
+        close_pool = getattr(conn, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
+@contextmanager
+def throwaway_database() -> Iterator[str]:
+    """Create the bench database with PostGIS, yield its URL, drop it afterwards however the
+    run ends."""
+    url = bench_database_url()
+    _drop(url)
+    with _connect(url, "postgres") as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB_NAME)))
+    failed = True
+    try:
+        with _connect(url, BENCH_DB_NAME) as conn:
+            conn.execute("CREATE EXTENSION postgis SCHEMA public")
+        yield url
+        failed = False
+    finally:
+        try:
+            _release_django_connections()
+            _drop(url)
+        except Exception as error:
+            print(f"bench: could not drop database {BENCH_DB_NAME}: {error}", file=sys.stderr)
+            # A failed drop must not hide the error that ended the run.
+            if not failed:
+                raise
+
+
+def django_setup(url: str) -> None:
+    """Point Django at the bench database and give it a migrated public schema."""
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    # DEBUG keeps every query in connection.queries, which grows without bound and slows the
+    # very code being timed; production runs without it.
+    os.environ["DEBUG"] = "0"
+    if str(BASE_DIR) not in sys.path:
+        sys.path.insert(0, str(BASE_DIR))
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+
+    from tenants.services import platform_tenant_ensure
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    platform_tenant_ensure()
+
+
+# --- Machine context --------------------------------------------------------------------------
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine_context(url: str) -> list[str]:
+    cpus = os.cpu_count() or 0
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cpus
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    with _connect(url, BENCH_DB_NAME) as conn:
+        pg_version = conn.execute("SHOW server_version").fetchone()[0]
+        postgis = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'postgis'").fetchone()
+    parts = urlsplit(url)
+    return [
+        f"machine   {cpus} CPUs ({usable} usable), {_cpu_model()}; load average {load}",
+        f"software  Python {platform.python_version()}, PostgreSQL {pg_version}, "
+        f"PostGIS {postgis[0] if postgis else '?'}, Django {_package_version('django')}, "
+        f"django-tenants {_package_version('django-tenants')}, psycopg {_package_version('psycopg')}",
+        f"database  {BENCH_DB_NAME} on {parts.hostname}:{parts.port or 5432} (throwaway, dropped at the end)",
+    ]
+
+
+# --- Timing -----------------------------------------------------------------------------------
+
+def timed(fn: Callable, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def fmt_ratio(value: float, baseline: float) -> str:
+    if baseline <= 0:
+        return "×∞"
+    ratio = value / baseline
+    if ratio >= 100:
+        return f"×{ratio:.0f}"
+    if ratio >= 10:
+        return f"×{ratio:.1f}"
+    if ratio >= 0.1:
+        return f"×{ratio:.2f}"
+    return f"×{ratio:.3f}"
+
+
+# --- Reporting --------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    name: str
+    figures: str
+    target: str = "no target"
+    verdict: str = ""  # "OK", "MISSED" or "" when there is no target
+    baseline: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+class Report:
+    """Collects result rows and prints progress, so a long run shows what it is doing."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.rows: list[Row] = []
+        self._start = time.perf_counter()
+
+    def progress(self, message: str) -> None:
+        # stderr, so stdout holds only the results table.
+        print(f"  [{time.perf_counter() - self._start:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+
+    @staticmethod
+    def verdict(met: bool) -> str:
+        return "OK" if met else "MISSED"
+
+    def render(self) -> str:
+        elapsed = time.perf_counter() - self._start
+        widths = [
+            max(len(getattr(row, attr)) for row in self.rows)
+            for attr in ("name", "figures", "target", "verdict")
+        ]
+        lines = []
+        for row in self.rows:
+            cells = [row.name, row.figures, row.target, row.verdict]
+            line = "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+            if row.baseline:
+                line += f"  ({row.baseline})"
+            lines.append(line.rstrip())
+            lines.extend(f"    {note}" for note in row.notes)
+        lines.append(f"({self.name}: {elapsed:.0f} s in all)")
+        return "\n".join(lines)

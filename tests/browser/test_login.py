@@ -1,0 +1,35 @@
+"""A person signs in on kantang.localhost in a real browser and sees their municipality."""
+
+import pytest
+
+from ..helpers import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_kantang_officer_signs_in_and_sees_the_thai_name(live_url, page):
+    base = live_url.format(host="kantang.localhost")
+
+    page.goto(base + "/")
+    assert "/accounts/login/" in page.url  # anonymous visitors go to the login page
+
+    page.fill("#id_username", "engineer")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(base + "/")
+
+    assert page.locator(".name-th").inner_text() == "เทศบาลเมืองกันตัง"
+    assert page.locator("h2").first.inner_text() == "เทศบาลเมืองกันตัง"
+
+
+def test_a_wrong_password_keeps_the_person_on_the_login_page(live_url, page):
+    base = live_url.format(host="nueaklong.localhost")
+
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "nurse")
+    page.fill("#id_password", "not-the-password")
+    page.click("button[type=submit].primary")
+
+    assert "/accounts/login/" in page.url
+    assert page.locator(".form-errors").is_visible()
+    assert page.locator(".name-th").inner_text() == "เทศบาลตำบลเหนือคลอง"

@@ -1,0 +1,61 @@
+"""A real Celery worker (a separate process, not eager mode) runs each task in the schema of the
+municipality that sent it."""
+
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django_tenants.utils import schema_context
+
+from tenants.tasks import tenant_probe
+
+from ..helpers import ROOT, subprocess_env
+
+pytestmark = pytest.mark.worker
+
+
+@pytest.fixture(scope="module")
+def worker_queue(django_db_setup, django_db_blocker):
+    """Start a worker on a queue of its own, so no other worker can take these tasks."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        env = subprocess_env()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cityplatform", "worker", "--pool=solo",
+         "--queues", queue, "--loglevel=WARNING", "--without-gossip", "--without-mingle",
+         "--hostname", f"{queue}@test"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        yield queue
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _run_from(schema: str, queue: str) -> dict:
+    with schema_context(schema):
+        result = tenant_probe.apply_async(queue=queue)
+    return result.get(timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("schema", "name"),
+    [("kantang", "เทศบาลเมืองกันตัง"), ("nueaklong", "เทศบาลตำบลเหนือคลอง")],
+)
+def test_a_task_sent_from_a_municipality_runs_in_its_schema(schema, name, worker_queue, db):
+    report = _run_from(schema, worker_queue)
+
+    assert report == {"schema": schema, "current_schema": schema, "municipality": name}
+
+
+def test_a_task_sent_from_the_console_runs_in_public(worker_queue, db):
+    report = _run_from("public", worker_queue)
+
+    assert report["schema"] == "public"
+    assert report["current_schema"] == "public"
+

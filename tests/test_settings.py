@@ -1,0 +1,55 @@
+"""Settings come from the environment and fail loudly; production settings pass check --deploy."""
+
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from cityplatform.env import database_from_url, env_bool, env_int
+
+from .helpers import ROOT
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cityplatform.settings"}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_a_bad_boolean_is_an_error(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG")
+
+
+def test_a_bad_number_is_an_error(monkeypatch):
+    monkeypatch.setenv("DB_POOL_MAX", "eight")
+    with pytest.raises(ImproperlyConfigured, match="DB_POOL_MAX"):
+        env_int("DB_POOL_MAX", 8)
+
+
+def test_a_database_url_is_read_into_parts():
+    assert database_from_url("postgres://u:p%40ss@db.example:6432/city") == {
+        "NAME": "city", "USER": "u", "PASSWORD": "p@ss", "HOST": "db.example", "PORT": "6432",
+    }
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url("mysql://u@h/db")
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run("import django; django.setup()", DEBUG="0")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "0", "SECRET_KEY": "k" * 64 + "-Zq9!x",
+             "DJANGO_SETTINGS_MODULE": "cityplatform.settings"},
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
