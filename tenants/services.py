@@ -31,13 +31,38 @@ class MunicipalityError(Exception):
 
     def __init__(self, message, params: dict | None = None, *, field: str | None = None):
         self.message, self.params, self.field = message, params or {}, field
-        super().__init__(str(message) % self.params if self.params else str(message))
+        super().__init__(self._render())
+
+    @classmethod
+    def from_validation(cls, error: ValidationError) -> "MunicipalityError":
+        first_field = next(iter(getattr(error, "error_dict", {}) or {}), None)
+        return cls(_ValidationText(error), field=first_field)
+
+    def _render(self) -> str:
+        return str(self.message) % self.params if self.params else str(self.message)
 
     def __str__(self):
-        return str(self.message) % self.params if self.params else str(self.message)
+        return self._render()
 
     def bilingual(self) -> str:
         return bilingual(self.message, self.params)
+
+
+class _ValidationText:
+    """A model ValidationError as one line, rendered in whichever language is active when read."""
+
+    def __init__(self, error: ValidationError):
+        self.error = error
+
+    def __str__(self):
+        if not hasattr(self.error, "error_dict"):
+            return " ".join(self.error.messages)
+        parts = []
+        for field, errors in self.error.error_dict.items():
+            label = Municipality._meta.get_field(field).verbose_name if field != "__all__" else ""
+            text = " ".join(str(m) for e in errors for m in e.messages)
+            parts.append(f"{label}: {text}" if label else text)
+        return "; ".join(parts)
 
 
 def kind_from_thai_name(name_th: str) -> str | None:
@@ -63,12 +88,6 @@ def platform_tenant_ensure() -> Municipality:
     )
     tenant_cache_clear()
     return tenant
-
-
-def _validation_message(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
-    return " ".join(error.messages)
 
 
 @transaction.atomic
@@ -125,7 +144,7 @@ def municipality_create(
     try:
         municipality.full_clean()
     except ValidationError as error:
-        raise MunicipalityError(_validation_message(error)) from error
+        raise MunicipalityError.from_validation(error) from error
     municipality.save(verbosity=0)  # creates and migrates the schema; roles sync on migrate
     Domain.objects.create(domain=domain, tenant=municipality, is_primary=True)
     transaction.on_commit(tenant_cache_clear)

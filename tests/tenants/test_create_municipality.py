@@ -84,5 +84,5 @@ def test_the_command_exits_non_zero_with_thai_and_english_on_a_duplicate(db):
 
     assert result.returncode != 0
     assert "already exists" in result.stderr
-    assert "มีอยู่แล้ว" in result.stderr
+    assert "อยู่แล้ว" in result.stderr  # Thai first, then English
     assert connection.schema_name == "public"

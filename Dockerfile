@@ -1,0 +1,60 @@
+# One image for every role: web (the default CMD), the Celery worker and beat, and one-shot
+# management commands such as migrate_schemas. See docker-compose.yml.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# GeoDjango loads GDAL, GEOS and PROJ through ctypes at start-up, so only the shared libraries
+# are needed, not the -dev packages or a compiler (psycopg comes as a binary wheel).
+# Debian 12's GDAL 3.6 triggers gis.W001, which settings silence on purpose.
+# gettext provides msgfmt for compilemessages.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libgdal32 \
+        libgeos-c1v5 \
+        libproj25 \
+        gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+# A fixed uid/gid, so the named volumes keep the same ownership across rebuilds.
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app \
+        --shell /usr/sbin/nologin app
+
+WORKDIR /app
+
+# Requirements first, so a code change does not reinstall every package.
+# Runtime set only: requirements-dev.txt (pytest, Playwright, ruff...) has no place in production.
+COPY requirements.txt ./
+RUN pip install -r requirements.txt
+
+# The code stays owned by root: the app user can read it but not change it.
+COPY . .
+
+# Build-time steps need the settings to import. With DEBUG off they insist on a SECRET_KEY, so
+# this one is given to these commands only and is never stored in the image's environment.
+# STATIC_MANIFEST defaults on with DEBUG off: hashed, compressed files that whitenoise can cache
+# for ever. Translations compile only when a catalogue exists: until a django.po is committed a
+# fresh clone has no locale/ folder (git keeps no empty folders), and compilemessages then exits
+# with an error.
+ENV STATIC_ROOT=/app/staticfiles
+RUN export DEBUG=0 SECRET_KEY=build-time-only-not-a-secret \
+    && if find . -path '*/locale/*/LC_MESSAGES/*.po' -print -quit | grep -q .; then \
+           python manage.py compilemessages; \
+       fi \
+    && python manage.py collectstatic --noinput \
+    && python -m compileall -q -j 0 /app
+
+# Writable places live outside the code tree. Named volumes mounted here copy this ownership
+# the first time they are used, so uploads and the beat schedule are writable by the app user.
+RUN mkdir -p /data/media /data/beat && chown app:app /data/media /data/beat
+ENV MEDIA_ROOT=/data/media \
+    DJANGO_SETTINGS_MODULE=cityplatform.settings
+
+USER app
+EXPOSE 8000
+
+CMD ["gunicorn", "--config", "docker/gunicorn.conf.py", "cityplatform.wsgi"]
