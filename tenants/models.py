@@ -9,6 +9,10 @@ from django_tenants.utils import get_public_schema_name
 
 SCHEMA_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
 # Rough bounding box of Thailand (WGS 84), generous by a few km for border towns and islands.
+KIND_PREFIXES_TH = (
+    "เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล", "องค์การบริหารส่วนตำบล",
+    "องค์การบริหารส่วนจังหวัด", "อบต.", "อบจ.",
+)
 THAILAND_BBOX = (97.3, 5.6, 105.7, 20.5)  # min lon, min lat, max lon, max lat
 
 
@@ -61,6 +65,19 @@ class Municipality(TenantMixin):
     @property
     def is_platform(self) -> bool:
         return self.schema_name == get_public_schema_name()
+
+    @property
+    def monogram(self) -> str:
+        """One letter for the logo slot: the first consonant of the place name, so
+        เทศบาลเมืองกันตัง gives ก and เทศบาลตำบลเหนือคลอง gives ห."""
+        name = self.name_th.strip()
+        for prefix in KIND_PREFIXES_TH:
+            if name.startswith(prefix):
+                name = name[len(prefix):].strip()
+                break
+        # Thai leading vowels (เ แ โ ใ ไ) are written before the consonant they follow.
+        letters = [c for c in name if c.isalpha() and c not in "เแโใไ"]
+        return letters[0] if letters else (self.name_en[:1] or "?")
 
     @property
     def primary_domain(self):

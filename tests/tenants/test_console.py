@@ -43,3 +43,9 @@ def test_the_console_form_shows_a_clear_error_for_a_taken_domain(db):
     assert response.status_code == 200
     assert "kantang.localhost" in response.text and 'class="error"' in response.text
     assert not Municipality.objects.filter(schema_name="dup").exists()
+
+
+def test_the_logo_slot_shows_the_first_consonant_of_the_place_name(db):
+    assert Municipality(name_th="เทศบาลเมืองกันตัง").monogram == "ก"
+    assert Municipality(name_th="เทศบาลตำบลเหนือคลอง").monogram == "ห"
+    assert Municipality(name_th="องค์การบริหารส่วนตำบลบ่อหิน").monogram == "บ"
