@@ -24,7 +24,8 @@ stop_all() {
   if [ "${STOP_SERVICES:-1}" = 1 ]; then scripts/services.sh stop; fi
   say "stopped"
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
 
 start web .venv/bin/python manage.py runserver "127.0.0.1:$PORT"
 start worker .venv/bin/celery -A cityplatform worker --loglevel=INFO --concurrency=2 -n "worker@%h"
@@ -43,4 +44,5 @@ cat <<MSG
 
 MSG
 wait -n "${pids[@]}" || true
-say "a process exited; see its output above"
+say "a process exited on its own; see its output above"
+exit 1

@@ -28,6 +28,7 @@ pg_start() {
     rm -f "$pwfile"
   fi
   if ! as_pg "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+    port_in_use "$PGPORT" && die "Port $PGPORT is taken by another server (another checkout's PostgreSQL?). Stop it, or point DATABASE_URL at a database of yours."
     say "starting PostgreSQL on 127.0.0.1:$PGPORT"
     as_pg "$bin/pg_ctl" -D "$PGDATA" -w -t 60 -l "$VAR/pg/server.log" start \
       -o "-c listen_addresses=127.0.0.1 -p $PGPORT -c unix_socket_directories=$VAR/pg" >/dev/null
@@ -37,7 +38,7 @@ pg_start() {
   if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname='$DB_NAME'")" != 1 ]; then
     "${psql[@]}" -d postgres -c "CREATE DATABASE $DB_NAME"
   fi
-  "${psql[@]}" -d "$DB_NAME" -c "CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public"
+  "${psql[@]}" -d "$DB_NAME" -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public"
 }
 
 pg_stop() {
@@ -51,6 +52,7 @@ pg_stop() {
 redis_start() {
   mkdir -p "$VAR/redis"
   if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    port_in_use "$REDIS_PORT" && die "Port $REDIS_PORT is taken by a server that is not Redis. Stop it, or set REDIS_URL."
     say "starting Redis on 127.0.0.1:$REDIS_PORT"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$VAR/redis" \
       --pidfile "$VAR/redis/redis.pid" --logfile "$VAR/redis/redis.log" --save "" --appendonly no
