@@ -26,7 +26,13 @@ stop:
 migrate: services
 	@$(PY) manage.py migrate_schemas --noinput -v 0
 
+# The DOPA gazetteer comes from ../shared where it exists (the project's own machines); elsewhere
+# load it yourself from the published files: manage.py load_thai_admin DIR.
+THAI_ADMIN := ../shared/data/thai-admin
+
 seed: migrate
+	@if [ -f $(THAI_ADMIN)/sub_districts.csv ]; then $(PY) manage.py load_thai_admin $(THAI_ADMIN); \
+	else echo "gazetteer files not found at $(THAI_ADMIN); skipping (see README)"; fi
 	@$(PY) manage.py seed_demo
 
 run: seed

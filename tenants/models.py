@@ -121,3 +121,61 @@ class Domain(DomainMixin):
 
     def __str__(self):
         return self.domain
+
+
+class Province(models.Model):
+    """จังหวัด, from the Department of Provincial Administration (DOPA) gazetteer.
+
+    The gazetteer tables are small, shared by every municipality and live in `public` only
+    (reference tables when sharded, SCALE.md rule 1). Load them with `load_thai_admin`.
+    """
+
+    code = models.CharField(_("province code"), max_length=2, unique=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=50, blank=True)
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_th
+
+
+class District(models.Model):
+    """อำเภอ / เขต; the first two digits of its code are the province's."""
+
+    code = models.CharField(_("district code"), max_length=4, unique=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_th
+
+
+class Subdistrict(models.Model):
+    """ตำบล / แขวง; the first four digits of its code are the district's."""
+
+    code = models.CharField(_("subdistrict code"), max_length=6, unique=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subdistricts")
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    zip_code = models.CharField(_("postcode"), max_length=5, blank=True)
+    centre = models.PointField(_("centre"), srid=4326, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_th

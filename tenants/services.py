@@ -9,7 +9,8 @@ from django_tenants.utils import get_public_schema_name, schema_exists
 
 from cityplatform.i18n import bilingual
 
-from .models import Domain, Municipality
+from .gazetteer import gazetteer_loaded
+from .models import District, Domain, Municipality, Province, Subdistrict
 from .routing import tenant_cache_clear
 
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
@@ -90,6 +91,27 @@ def platform_tenant_ensure() -> Municipality:
     return tenant
 
 
+def _gazetteer_check(*, province_code: str, district_code: str, subdistrict_code: str):
+    """Refuse codes the DOPA gazetteer does not know, when it is loaded; return the subdistrict."""
+    if not gazetteer_loaded():
+        return None
+    # Most specific first: a mistyped subdistrict code is reported as such, not as the wrong
+    # province its first two digits happen to spell.
+    checks = (
+        (Subdistrict, subdistrict_code, "subdistrict_code",
+         _("There is no subdistrict with the code “%(code)s”.")),
+        (District, district_code, "district_code", _("There is no district with the code “%(code)s”.")),
+        (Province, province_code, "province_code", _("There is no province with the code “%(code)s”.")),
+    )
+    found = {}
+    for model, code, field, message in checks:
+        if code:
+            found[model] = model.objects.filter(code=code).first()
+            if found[model] is None:
+                raise MunicipalityError(message, {"code": code}, field=field)
+    return found.get(Subdistrict)
+
+
 @transaction.atomic
 def municipality_create(
     *,
@@ -130,6 +152,11 @@ def municipality_create(
         )
     if (lat is None) != (lon is None):
         raise MunicipalityError(_("Give both latitude and longitude, or neither."), field="centre")
+    subdistrict = _gazetteer_check(
+        province_code=province_code, district_code=district_code, subdistrict_code=subdistrict_code
+    )
+    if lat is None and subdistrict is not None and subdistrict.centre is not None:
+        lat, lon = subdistrict.centre.y, subdistrict.centre.x
 
     municipality = Municipality(
         schema_name=schema_name,

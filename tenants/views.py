@@ -13,6 +13,7 @@ from accounts.decorators import permission_or_403
 
 from .forms import MunicipalityCreateForm
 from .models import Municipality
+from .selectors import municipality_place
 from .services import MunicipalityError, municipality_create
 
 
@@ -30,7 +31,12 @@ def home(request):
     return render(
         request,
         "tenants/home.html",
-        {"tenant": tenant, "map_data": map_data, "today": timezone.localdate()},
+        {
+            "tenant": tenant,
+            "place": municipality_place(tenant),
+            "map_data": map_data,
+            "today": timezone.localdate(),
+        },
     )
 
 
