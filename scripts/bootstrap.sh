@@ -17,7 +17,10 @@ command -v msgfmt >/dev/null || missing+=(gettext)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if [ "${WITH_BROWSER:-0}" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium)
-  fc-list 2>/dev/null | grep -qi 'tlwg\|garuda\|sarabun' || missing+=(fonts-thai-tlwg)
+  # Thai glyphs in screenshots; asked of dpkg because fc-list may not be installed.
+  if command -v dpkg-query >/dev/null; then
+    dpkg-query -W -f='${Status}' fonts-thai-tlwg 2>/dev/null | grep -q 'install ok installed' || missing+=(fonts-thai-tlwg)
+  fi
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
