@@ -59,12 +59,15 @@ def user_create_view(request):
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
+def _update_initial(user: User) -> dict:
+    return {"role": user.role.value if user.role else "", "is_active": user.is_active}
+
+
 @permission_or_403("accounts.manage_users")
 @require_http_methods(["GET", "POST"])
 def user_update_view(request, pk):
     user = get_object_or_404(User, pk=pk)
-    initial = {"role": user.role.value if user.role else "", "is_active": user.is_active}
-    form = UserUpdateForm(request.POST or None, instance=user, initial=initial)
+    form = UserUpdateForm(request.POST or None, instance=user, initial=_update_initial(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {k: data[k] for k in ("first_name", "last_name", "email", "phone", "position")}
@@ -98,9 +101,7 @@ def user_password_reset(request, pk):
             update_session_auth_hash(request, user)
         messages.success(request, _("The password of %(name)s was changed.") % {"name": user})
         return redirect("accounts:user-update", pk=user.pk)
-    update_form = UserUpdateForm(
-        instance=user, initial={"role": user.role.value if user.role else "", "is_active": user.is_active}
-    )
+    update_form = UserUpdateForm(instance=user, initial=_update_initial(user))
     return render(
         request,
         "accounts/user_form.html",
