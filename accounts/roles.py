@@ -7,6 +7,7 @@ so this file never has to know the domain apps.
 
 from collections import defaultdict
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +54,8 @@ def roles_sync() -> None:
 
 
 def roles_sync_after_migrate(sender, app_config=None, using="default", **kwargs):
-    # post_migrate fires once per app; syncing once, after our own app, is enough because
-    # permissions of every app exist by then (auth creates them on the same signal, earlier).
-    if app_config is not None and app_config.name == "accounts":
+    # post_migrate fires app by app, in INSTALLED_APPS order, and auth creates each app's
+    # permissions on that app's turn; only at the last app do all permissions exist.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is not None and with_models and app_config is with_models[-1]:
         roles_sync()

@@ -69,3 +69,26 @@ def test_five_failed_logins_lock_the_account(kantang):
 
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_roles_get_permissions_of_every_app_when_a_schema_is_migrated(db):
+    # The role sync must run after the last app's permissions exist, not after accounts' own.
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from accounts import roles
+
+    calls = []
+    original = roles.roles_sync
+    roles.roles_sync = lambda: calls.append(True)
+    try:
+        for config in apps.get_app_configs():
+            if config.models_module is not None:
+                post_migrate.send(sender=config, app_config=config, using="default", verbosity=0,
+                                  interactive=False, plan=[], apps=apps)
+                if calls:
+                    break
+    finally:
+        roles.roles_sync = original
+    last = [c for c in apps.get_app_configs() if c.models_module is not None][-1]
+    assert calls == [True] and config is last
