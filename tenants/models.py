@@ -9,9 +9,15 @@ from django_tenants.utils import get_public_schema_name
 
 SCHEMA_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
 # Rough bounding box of Thailand (WGS 84), generous by a few km for border towns and islands.
-KIND_PREFIXES_TH = (
-    "เทศบาลนคร", "เทศบาลเมือง", "เทศบาลตำบล", "องค์การบริหารส่วนตำบล",
-    "องค์การบริหารส่วนจังหวัด", "อบต.", "อบจ.",
+# Official Thai names start with the kind of administration (เทศบาลเมืองกันตัง).
+THAI_KIND_PREFIXES = (
+    ("เทศบาลนคร", "city"),
+    ("เทศบาลเมือง", "town"),
+    ("เทศบาลตำบล", "subdistrict"),
+    ("องค์การบริหารส่วนตำบล", "sao"),
+    ("อบต.", "sao"),
+    ("องค์การบริหารส่วนจังหวัด", "pao"),
+    ("อบจ.", "pao"),
 )
 THAILAND_BBOX = (97.3, 5.6, 105.7, 20.5)  # min lon, min lat, max lon, max lat
 
@@ -66,12 +72,20 @@ class Municipality(TenantMixin):
     def is_platform(self) -> bool:
         return self.schema_name == get_public_schema_name()
 
+    @staticmethod
+    def kind_from_thai_name(name_th: str) -> str | None:
+        """The kind a Thai official name announces (เทศบาลเมือง… → town), or None."""
+        for prefix, kind in THAI_KIND_PREFIXES:
+            if name_th.strip().startswith(prefix):
+                return kind
+        return None
+
     @property
     def monogram(self) -> str:
         """One letter for the logo slot: the first consonant of the place name, so
         เทศบาลเมืองกันตัง gives ก and เทศบาลตำบลเหนือคลอง gives ห."""
         name = self.name_th.strip()
-        for prefix in KIND_PREFIXES_TH:
+        for prefix, _kind in THAI_KIND_PREFIXES:
             if name.startswith(prefix):
                 name = name[len(prefix):].strip()
                 break

@@ -15,15 +15,6 @@ from .routing import tenant_cache_clear
 
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOSTNAME_RE = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
-_KIND_PREFIXES = (
-    ("เทศบาลนคร", Municipality.Kind.CITY),
-    ("เทศบาลเมือง", Municipality.Kind.TOWN),
-    ("เทศบาลตำบล", Municipality.Kind.SUBDISTRICT),
-    ("องค์การบริหารส่วนตำบล", Municipality.Kind.SAO),
-    ("อบต.", Municipality.Kind.SAO),
-    ("องค์การบริหารส่วนจังหวัด", Municipality.Kind.PAO),
-    ("อบจ.", Municipality.Kind.PAO),
-)
 
 
 class MunicipalityError(Exception):
@@ -64,14 +55,6 @@ class _ValidationText:
             text = " ".join(str(m) for e in errors for m in e.messages)
             parts.append(f"{label}: {text}" if label else text)
         return "; ".join(parts)
-
-
-def kind_from_thai_name(name_th: str) -> str | None:
-    """The kind a Thai official name announces (เทศบาลเมือง… → town), or None."""
-    for prefix, kind in _KIND_PREFIXES:
-        if name_th.strip().startswith(prefix):
-            return kind
-    return None
 
 
 def platform_tenant_ensure() -> Municipality:
@@ -162,7 +145,7 @@ def municipality_create(
         schema_name=schema_name,
         name_th=name_th.strip(),
         name_en=name_en.strip(),
-        kind=kind or kind_from_thai_name(name_th) or Municipality.Kind.SUBDISTRICT,
+        kind=kind or Municipality.kind_from_thai_name(name_th) or Municipality.Kind.SUBDISTRICT,
         province_code=province_code,
         district_code=district_code,
         subdistrict_code=subdistrict_code,

@@ -37,6 +37,11 @@ class Command(BaseCommand):
             )
         except MunicipalityError as error:
             raise CommandError(error.bilingual()) from error
+        if not options["kind"] and Municipality.kind_from_thai_name(options["name_th"]) is None:
+            self.stderr.write(self.style.WARNING(
+                f"ระบุประเภทจากชื่อไม่ได้ จึงตั้งเป็น {municipality.get_kind_display()} / the kind could not "
+                "be read from the Thai name; set it with --kind if this is wrong"
+            ))
         self.stdout.write(self.style.SUCCESS(
             f"created {municipality.schema_name}: {municipality.name_th} "
             f"({municipality.get_kind_display()}) at http://{options['domain'].lower()}/"
