@@ -51,8 +51,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def manage(*args: str, **env) -> subprocess.CompletedProcess:
+def manage(*args: str, timeout: float = 120, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=subprocess_env(**env),
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=timeout,
     )
