@@ -17,12 +17,13 @@ pytestmark = pytest.mark.worker
 
 @pytest.fixture(scope="module")
 def worker_queue(django_db_setup, django_db_blocker):
-    """Start a worker on a queue of its own, so no other worker can take these tasks."""
+    """Start a worker as `make run` does (prefork, two children, pooled database connections) on
+    a queue of its own, so no other worker can take these tasks."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
         env = subprocess_env()
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cityplatform", "worker", "--pool=solo",
+        [sys.executable, "-m", "celery", "-A", "cityplatform", "worker", "--pool=prefork", "--concurrency=2",
          "--queues", queue, "--loglevel=WARNING", "--without-gossip", "--without-mingle",
          "--hostname", f"{queue}@test"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -59,3 +60,16 @@ def test_a_task_sent_from_the_console_runs_in_public(worker_queue, db):
     assert report["schema"] == "public"
     assert report["current_schema"] == "public"
 
+
+
+def test_worker_children_switch_schemas_between_tasks(worker_queue, db):
+    # The same two child processes serve both municipalities in turn; each task must still run
+    # in the schema of the municipality that sent it.
+    sent = []
+    for schema in ["kantang", "nueaklong"] * 5:
+        with schema_context(schema):
+            sent.append((schema, tenant_probe.apply_async(queue=worker_queue)))
+
+    reports = [(schema, result.get(timeout=60)) for schema, result in sent]
+
+    assert all(report["current_schema"] == schema for schema, report in reports)
