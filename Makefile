@@ -41,6 +41,7 @@ run: seed
 test:
 	@WITH_BROWSER=1 scripts/bootstrap.sh
 	@scripts/services.sh start
+	@scripts/services.sh release-test-db
 	@DEBUG=0 .venv/bin/pytest
 
 bench: services

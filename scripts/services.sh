@@ -71,6 +71,15 @@ redis_stop() {
   fi
 }
 
+# A test run that was interrupted can leave processes connected to the test database, and
+# pytest-django then cannot recreate it; the next `make test` ends those sessions first.
+test_db_release() {
+  [ -z "${DATABASE_URL:-}" ] || return 0
+  local bin; bin=$(pg_bin)
+  PGPASSWORD=$DB_PASSWORD "$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U "$DB_USER" -d postgres -qtA -c \
+    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname LIKE 'test\_${DB_NAME}%' AND pid <> pg_backend_pid()" >/dev/null
+}
+
 case "${1:-}" in
   start)
     [ -n "${DATABASE_URL:-}" ] || pg_start
@@ -80,10 +89,13 @@ case "${1:-}" in
     [ -n "${DATABASE_URL:-}" ] || pg_stop
     [ -n "${REDIS_URL:-}" ] || redis_stop
     ;;
+  release-test-db)
+    test_db_release
+    ;;
   status)
     bin=$(pg_bin)
     as_pg "$bin/pg_ctl" -D "$PGDATA" status || true
     redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping || true
     ;;
-  *) die "usage: scripts/services.sh start|stop|status" ;;
+  *) die "usage: scripts/services.sh start|stop|status|release-test-db" ;;
 esac
