@@ -92,3 +92,21 @@ def test_roles_get_permissions_of_every_app_when_a_schema_is_migrated(db):
         roles.roles_sync = original
     last = [c for c in apps.get_app_configs() if c.models_module is not None][-1]
     assert calls == [True] and config is last
+
+
+def test_roles_sync_adds_new_grants_and_withdraws_old_ones(kantang):
+    from accounts import roles
+
+    with schema_context("kantang"):
+        executive = Group.objects.get(name="executive")
+        roles.grant(Role.EXECUTIVE, "accounts.manage_users")
+        try:
+            roles.roles_sync()
+            granted = set(executive.permissions.values_list("codename", flat=True))
+        finally:
+            roles._grants[Role.EXECUTIVE].discard("accounts.manage_users")
+        roles.roles_sync()
+        withdrawn = set(executive.permissions.values_list("codename", flat=True))
+
+    assert "manage_users" in granted
+    assert "manage_users" not in withdrawn
