@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("DEMO_MODE", "1")
+# The tests speak to kantang.localhost and friends, whatever the developer's shell says.
+os.environ["PLATFORM_DOMAIN"] = "localhost"
 # Redis database 15, so tests never touch the queues and cache of a running `make run`.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6380/15")
 

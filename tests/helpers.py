@@ -11,7 +11,8 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_PASSWORD = "demo-pass-1234"
+# seed_demo uses $DEMO_PASSWORD when it is set (CONTRACT §1), and so do the tests.
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-pass-1234"
 
 
 def host_client(host: str) -> Client:

@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from accounts.roles import MUNICIPAL_ROLES, Role
 
-from ..helpers import host_client, login
+from ..helpers import DEMO_PASSWORD, host_client, login
 
 
 @pytest.mark.parametrize("schema", ["kantang", "nueaklong"])
@@ -53,7 +53,7 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(kantang):
 
 def test_a_successful_login_answers_302(kantang):
     response = host_client("kantang.localhost").post(
-        "/accounts/login/", {"username": "executive", "password": "demo-pass-1234"}
+        "/accounts/login/", {"username": "executive", "password": DEMO_PASSWORD}
     )
 
     assert response.status_code == 302
@@ -65,7 +65,7 @@ def test_five_failed_logins_lock_the_account(kantang):
     for _ in range(5):
         client.post("/accounts/login/", {"username": "nurse", "password": "wrong-password"})
 
-    locked = client.post("/accounts/login/", {"username": "nurse", "password": "demo-pass-1234"})
+    locked = client.post("/accounts/login/", {"username": "nurse", "password": DEMO_PASSWORD})
 
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session

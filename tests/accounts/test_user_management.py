@@ -5,7 +5,7 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from accounts.roles import Role
 
-from ..helpers import host_client, login
+from ..helpers import DEMO_PASSWORD, host_client, login
 
 
 def _admin_client():
@@ -84,7 +84,7 @@ def test_a_user_edits_their_profile_and_changes_their_password(kantang):
         "phone": "075-251-100", "position": "พยาบาลวิชาชีพชำนาญการ",
     })
     changed = client.post("/accounts/password/", {
-        "old_password": "demo-pass-1234", "new_password1": "another-long-pass-77",
+        "old_password": DEMO_PASSWORD, "new_password1": "another-long-pass-77",
         "new_password2": "another-long-pass-77",
     })
 
