@@ -105,7 +105,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.municipality",
                 "accounts.context_processors.navigation",
-                "cityplatform.context_processors.csp_nonce",
             ],
             "builtins": ["cityplatform.templatetags.thai"],
         },
