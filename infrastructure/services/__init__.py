@@ -1,0 +1,29 @@
+"""Writes (workflows across models). Each is atomic, takes keyword-only arguments and raises
+django.core.exceptions.ValidationError with a message for the user when the input is wrong."""
+
+from .assets import ASSET_FIELDS, asset_create, asset_photo_add, asset_update
+from .requests import (
+    REQUEST_FIELDS,
+    service_request_assign,
+    service_request_comment,
+    service_request_create,
+    service_request_link_asset,
+    service_request_set_priority,
+    service_request_transition,
+    sla_rule_set,
+)
+
+__all__ = [
+    "ASSET_FIELDS",
+    "REQUEST_FIELDS",
+    "asset_create",
+    "asset_photo_add",
+    "asset_update",
+    "service_request_assign",
+    "service_request_comment",
+    "service_request_create",
+    "service_request_link_asset",
+    "service_request_set_priority",
+    "service_request_transition",
+    "sla_rule_set",
+]

@@ -1,0 +1,89 @@
+"""Writes to the asset registry."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from ..geo import geodesic_length_m
+from ..models import LINE_TYPES, Asset, AssetConditionChange, AssetPhoto
+from ..validators import parse_geometry, validate_photo
+
+ASSET_FIELDS = frozenset({
+    "code", "asset_type", "name", "geometry", "condition", "status", "installed_on", "community",
+    "attributes", "notes",
+})
+
+
+def _check_keys(data: dict) -> None:
+    unknown = set(data) - ASSET_FIELDS
+    if unknown:
+        raise TypeError(f"unknown asset fields: {sorted(unknown)}")
+
+
+def _prepare(asset: Asset) -> None:
+    """Validate everything and fill length_m of lines from the drawn geometry when not given."""
+    asset.full_clean()
+    if asset.asset_type in LINE_TYPES and asset.is_line and "length_m" not in asset.attributes:
+        asset.attributes = {**asset.attributes, "length_m": round(geodesic_length_m(asset.geometry), 2)}
+
+
+def _save(asset: Asset, **kwargs) -> None:
+    try:
+        with transaction.atomic():
+            asset.save(**kwargs)
+    except IntegrityError:
+        # Two people saving the same code at once: the second gets the same message as always.
+        asset.validate_unique()
+        raise
+
+
+@transaction.atomic
+def asset_create(*, user, data: dict, photos: Iterable = ()) -> Asset:
+    """A new asset from cleaned `data` (keys: ASSET_FIELDS; `geometry` may be a GEOS geometry,
+    WKT or GeoJSON), with its first condition-history row and optional photos."""
+    _check_keys(data)
+    fields = dict(data)
+    if "geometry" in fields:
+        fields["geometry"] = parse_geometry(fields["geometry"])
+    fields.setdefault("attributes", {})
+    asset = Asset(**fields, created_by=user, updated_by=user)
+    _prepare(asset)
+    _save(asset)
+    AssetConditionChange.objects.create(
+        asset=asset, changed_by=user, from_condition="", to_condition=asset.condition
+    )
+    for image in photos:
+        asset_photo_add(asset=asset, user=user, image=image)
+    return asset
+
+
+@transaction.atomic
+def asset_update(*, asset: Asset, user, data: dict, note: str = "") -> Asset:
+    """Change the fields in `data`; a change of condition is recorded in condition_history with
+    `note`. `attributes`, when given, replaces the whole set."""
+    _check_keys(data)
+    current = Asset.objects.select_for_update().get(pk=asset.pk)
+    previous_condition = current.condition
+    fields = dict(data)
+    if "geometry" in fields:
+        fields["geometry"] = parse_geometry(fields["geometry"])
+    for name, value in fields.items():
+        setattr(asset, name, value)
+    asset.updated_by = user
+    _prepare(asset)
+    _save(asset)
+    if asset.condition != previous_condition:
+        AssetConditionChange.objects.create(
+            asset=asset, changed_by=user, from_condition=previous_condition,
+            to_condition=asset.condition, note=note.strip(),
+        )
+    return asset
+
+
+@transaction.atomic
+def asset_photo_add(*, asset: Asset, user, image, caption: str = "") -> AssetPhoto:
+    validate_photo(image)
+    photo = AssetPhoto(asset=asset, image=image, caption=caption.strip(), uploaded_by=user)
+    photo.full_clean(exclude=["image"])  # the image was checked more strictly just above
+    photo.save()
+    return photo
