@@ -34,12 +34,13 @@ RUN pip install -r requirements.txt
 # The code stays owned by root: the app user can read it but not change it.
 COPY . .
 
-# Build-time steps need the settings to import. With DEBUG off they insist on a SECRET_KEY, so
-# this one is given to these commands only and is never stored in the image's environment.
+# Build-time steps need the settings to import. With DEBUG off they insist on a SECRET_KEY and
+# the PDPA keys, so throwaway ones are given to these commands only, never stored in the image.
 # STATIC_MANIFEST defaults on with DEBUG off: hashed, compressed files that whitenoise can cache
 # for ever. The Thai catalogue is compiled here because .mo files are build output, not sources.
 ENV STATIC_ROOT=/app/staticfiles
 RUN export DEBUG=0 SECRET_KEY=build-time-only-not-a-secret \
+    PDPA_ENCRYPTION_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= PDPA_HASH_KEY=build-time-only \
     && python manage.py compilemessages --ignore '.venv' \
     && python manage.py collectstatic --noinput \
     && python -m compileall -q -j 0 /app

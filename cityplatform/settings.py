@@ -285,3 +285,46 @@ LOGGING = {
     # to status lines only.
     "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Personal data (PDPA) ---------------------------------------------------------------------
+# Keys for national IDs (smarthealth/crypto.py): PDPA_ENCRYPTION_KEYS is a comma list of Fernet
+# keys, the first encrypts and all decrypt (rotation); PDPA_HASH_KEY keys the HMAC used to look
+# IDs up. Generate a Fernet key with
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+
+
+def _pdpa_keys() -> tuple[list[str], str]:
+    import base64
+
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    encryption_keys = env_list("PDPA_ENCRYPTION_KEYS", [])
+    hash_key = env_str("PDPA_HASH_KEY") or ""
+    if not (encryption_keys and hash_key):
+        if not (DEBUG or DEMO_MODE):
+            raise ImproperlyConfigured(
+                "PDPA_ENCRYPTION_KEYS and PDPA_HASH_KEY must be set when DEBUG is off."
+            )
+
+        # Development and demo data are synthetic: keys derived from SECRET_KEY (which persists
+        # in var/ under `make run`) keep seeded IDs decryptable across restarts without one more
+        # secret to manage. Production must set its own keys, independent of SECRET_KEY.
+        def derive(purpose: bytes) -> bytes:
+            return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                        info=b"cityplatform-pdpa-" + purpose).derive(SECRET_KEY.encode())
+
+        encryption_keys = encryption_keys or [base64.urlsafe_b64encode(derive(b"fernet")).decode()]
+        hash_key = hash_key or derive(b"hmac").hex()
+    for key in encryption_keys:
+        try:
+            Fernet(key)
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(
+                "PDPA_ENCRYPTION_KEYS holds a value that is not a Fernet key."
+            ) from exc
+    return encryption_keys, hash_key
+
+
+PDPA_ENCRYPTION_KEYS, PDPA_HASH_KEY = _pdpa_keys()

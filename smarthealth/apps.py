@@ -3,7 +3,45 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SmarthealthConfig(AppConfig):
-    """Households, persons and care (its models arrive with the smart-health issue)."""
+    """Population registry, elderly and chronic care, home visits (personal data under PDPA)."""
 
     name = "smarthealth"
     verbose_name = _("Smart health")
+
+    def ready(self):
+        from accounts.navigation import NavItem, register
+        from accounts.roles import Role, grant
+
+        care_team = (
+            "smarthealth.add_household", "smarthealth.change_household", "smarthealth.view_household",
+            "smarthealth.add_person", "smarthealth.change_person", "smarthealth.view_person",
+            "smarthealth.view_adlassessment", "smarthealth.add_adlassessment",
+            "smarthealth.view_ncdscreening", "smarthealth.add_ncdscreening",
+            "smarthealth.view_homevisit", "smarthealth.add_homevisit",
+            "smarthealth.reveal_cid", "smarthealth.export_personal",
+            "smarthealth.view_health_aggregates",
+        )
+        grant(Role.NURSE, *care_team)
+        grant(Role.ADMIN, *care_team, "smarthealth.view_accesslog")
+        # Volunteers see only their assigned households: the selectors enforce the scope.
+        grant(Role.VOLUNTEER,
+              "smarthealth.view_household", "smarthealth.view_person",
+              "smarthealth.add_homevisit", "smarthealth.view_homevisit",
+              "smarthealth.add_adlassessment", "smarthealth.view_adlassessment",
+              "smarthealth.view_ncdscreening")
+        # Aggregates only: never a row about a person.
+        grant(Role.EXECUTIVE, "smarthealth.view_health_aggregates")
+        grant(Role.ENGINEER, "smarthealth.view_health_aggregates")
+
+        register(
+            NavItem("persons", _("Health registry"), "smarthealth:person-list", 30,
+                    scope="tenant", permission="smarthealth.view_person"),
+            NavItem("care-lists", _("Care lists"), "smarthealth:care-lists", 31,
+                    scope="tenant", permission="smarthealth.view_person"),
+            NavItem("health-map", _("Health map"), "smarthealth:map", 32,
+                    scope="tenant", permission="smarthealth.view_household"),
+            NavItem("visits", _("Home visits"), "smarthealth:visit-list", 33,
+                    scope="tenant", permission="smarthealth.add_homevisit"),
+            NavItem("audit", _("Personal-data audit log"), "smarthealth:audit-log", 90,
+                    scope="tenant", permission="smarthealth.view_accesslog"),
+        )

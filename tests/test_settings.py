@@ -44,12 +44,23 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+# Fixed, valid keys for the subprocesses (a Fernet key is 32 url-safe base64 bytes).
+PDPA_ENV = {"PDPA_ENCRYPTION_KEYS": "A" * 43 + "=", "PDPA_HASH_KEY": "h" * 40}
+
+
+def test_production_refuses_to_start_without_the_personal_data_keys():
+    result = _run("import django; django.setup()", DEBUG="0", SECRET_KEY="k" * 64)
+
+    assert result.returncode != 0
+    assert "PDPA_ENCRYPTION_KEYS and PDPA_HASH_KEY must be set" in result.stderr
+
+
 def test_production_settings_pass_the_deployment_check():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={"PATH": "/usr/bin:/bin", "DEBUG": "0", "SECRET_KEY": "k" * 64 + "-Zq9!x",
-             "DJANGO_SETTINGS_MODULE": "cityplatform.settings"},
+             "DJANGO_SETTINGS_MODULE": "cityplatform.settings", **PDPA_ENV},
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,104 @@
+"""Form fields every module shares.
+
+ThaiDateField: people in Thai offices type dates as dd/mm/yyyy in the Buddhist Era (พ.ศ.).
+"""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .i18n import bilingual
+from .thaidate import BE_OFFSET, THAI_MONTHS, THAI_MONTHS_ABBR
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# A year from 2400 up is Buddhist Era (2400 BE = 1857 CE; no CE year we handle is that late).
+BE_THRESHOLD = 2400
+MIN_YEAR, MAX_YEAR = 1850, 2200  # CE, after conversion: anything else is a typing slip
+
+_MONTHS = {name: i + 1 for i, name in enumerate(THAI_MONTHS)}
+_MONTHS.update({abbr: i + 1 for i, abbr in enumerate(THAI_MONTHS_ABBR)})
+_MONTHS.update({abbr.replace(".", ""): i + 1 for i, abbr in enumerate(THAI_MONTHS_ABBR)})
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_THAI_MONTH = re.compile(r"^(\d{1,2})\s*([ก-๙.]+)\s*(\d{4})$")
+
+
+def _to_ce(year: int) -> int:
+    return year - BE_OFFSET if year >= BE_THRESHOLD else year
+
+
+def parse_thai_date(value) -> dt.date:
+    """A date from `dd/mm/yyyy` (BE ≥ 2400 or CE), ISO `yyyy-mm-dd`, Thai digits or a Thai
+    month name (`5 ม.ค. 2510`). 2510 is always BE (1967). ValidationError when unreadable."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip().translate(THAI_DIGITS)
+    parts = None
+    if match := _DMY.match(text):
+        day, month, year = (int(g) for g in match.groups())
+        parts = (year, month, day)
+    elif match := _ISO.match(text):
+        parts = tuple(int(g) for g in match.groups())
+    elif (match := _THAI_MONTH.match(text)) and match.group(2) in _MONTHS:
+        parts = (int(match.group(3)), _MONTHS[match.group(2)], int(match.group(1)))
+    if parts is not None:
+        year, month, day = parts
+        year = _to_ce(year)
+        if MIN_YEAR <= year <= MAX_YEAR:
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                pass
+    raise ValidationError(
+        bilingual(_("Enter a date as day/month/year, e.g. 05/01/2510 (Buddhist Era) or 05/01/1967.")),
+        code="invalid",
+    )
+
+
+class ThaiDateInput(forms.TextInput):
+    """Shows a date as dd/mm/yyyy with the Buddhist-Era year in Thai, the CE year otherwise."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "placeholder": "วว/ดด/ปปปป", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            thai = (translation.get_language() or "th").split("-")[0] == "th"
+            year = value.year + BE_OFFSET if thai else value.year
+            return f"{value.day:02d}/{value.month:02d}/{year}"
+        return super().format_value(value)
+
+
+class ThaiDateField(forms.DateField):
+    """A date field that reads the ways Thai staff write dates (see parse_thai_date).
+
+    `past_only=True` (birth dates) rejects dates after today.
+    """
+
+    widget = ThaiDateInput
+
+    def __init__(self, *, past_only: bool = False, **kwargs):
+        self.past_only = past_only
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return parse_thai_date(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if self.past_only and value and value > timezone.localdate():
+            raise ValidationError(bilingual(_("The date cannot be in the future.")), code="future")
+
+
+class ThaiBirthDateField(ThaiDateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("past_only", True)
+        super().__init__(**kwargs)

@@ -1,0 +1,170 @@
+"""Who lives where: households, persons and the coded list of chronic conditions."""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.contrib.gis.db import models as gis
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from cityplatform.i18n import bilingual
+
+from .. import crypto
+from ..rules import Disability, format_cid_masked, normalise_cid
+from ..rules import age_on as _age_on
+
+
+class ChronicCondition(models.Model):
+    """A coded chronic condition (DM, HT, …); seeded by migration 0002, extensible per tenant."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name_th = models.CharField(_("Thai name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("chronic condition")
+        verbose_name_plural = _("chronic conditions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name_th}"
+
+
+class Household(models.Model):
+    house_id = models.CharField(
+        _("house ID"), max_length=11, unique=True,
+        validators=[RegexValidator(r"^\d{11}$", _("A house ID has exactly 11 digits."))],
+    )
+    house_no = models.CharField(_("house number"), max_length=20)
+    moo = models.PositiveSmallIntegerField(_("moo (village no.)"), null=True, blank=True)
+    community = models.CharField(_("community"), max_length=120, blank=True, db_index=True)
+    road = models.CharField(_("road"), max_length=120, blank=True)
+    subdistrict_code = models.CharField(_("subdistrict code"), max_length=6, blank=True)
+    location = gis.PointField(_("location"), srid=4326, null=True, blank=True)
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("health volunteer"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="assigned_households",
+        limit_choices_to={"groups__name": Role.VOLUNTEER.value},
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["house_id"]
+
+    def __str__(self):
+        return self.house_id
+
+
+class Person(models.Model):
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male (ชาย)")
+        FEMALE = "F", _("Female (หญิง)")
+
+    class Status(models.TextChoices):
+        LIVING = "living", _("Living here (อาศัยอยู่)")
+        MOVED = "moved", _("Moved out (ย้ายออก)")
+        DECEASED = "deceased", _("Deceased (เสียชีวิต)")
+
+    # The only identifier that ever appears in a URL, an API answer or an audit row.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The national ID is never stored in plain text (see crypto.py).
+    cid_hash = models.CharField(max_length=64, unique=True, editable=False)
+    cid_encrypted = models.TextField(editable=False)
+    cid_last3 = models.CharField(max_length=3, editable=False)
+    prefix = models.CharField(_("prefix"), max_length=30, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="members",
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    chronic_conditions = ArrayField(
+        models.CharField(max_length=16), verbose_name=_("chronic conditions"),
+        default=list, blank=True,
+    )
+    disability = models.CharField(
+        _("disability"), max_length=16, choices=Disability.choices, default=Disability.NONE
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.LIVING
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["first_name", "last_name", "id"]
+        indexes = [
+            models.Index(fields=["status", "birth_date"], name="sh_person_status_birth"),
+            GinIndex(fields=["chronic_conditions"], name="sh_person_conditions_gin"),
+        ]
+        permissions = [
+            ("reveal_cid", _("Can reveal a person's full national ID")),
+            ("export_personal", _("Can export personal data")),
+            ("view_health_aggregates", _("Can view health aggregates")),
+        ]
+
+    def __str__(self):
+        # Never the name or the ID: str() ends up in logs, admin and error reports.
+        return f"person {str(self.public_id)[:8]}" if self.public_id else "person"
+
+    # --- the national ID --------------------------------------------------------------------
+    def set_cid(self, cid) -> None:
+        """Store a national ID (normalised and checked; ValidationError when it is not valid)."""
+        cid = normalise_cid(cid)
+        self.cid_hash = crypto.cid_hash(cid)
+        self.cid_encrypted = crypto.cid_encrypt(cid)
+        self.cid_last3 = cid[-3:]
+
+    @property
+    def cid(self) -> str:
+        """The decrypted national ID. Call it only from an audited service
+        (services.person_cid_reveal, exports): every read of a full ID must leave an AccessLog row."""
+        return crypto.cid_decrypt(self.cid_encrypted)
+
+    @property
+    def cid_masked(self) -> str:
+        return format_cid_masked(self.cid_last3)
+
+    # --- age ----------------------------------------------------------------------------------
+    def age_on(self, date: dt.date) -> int:
+        return _age_on(self.birth_date, date)
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (f"{self.prefix}{self.first_name}", self.last_name) if part)
+
+    def clean(self):
+        errors = {}
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors["birth_date"] = bilingual(_("The birth date cannot be in the future."))
+        codes = set(self.chronic_conditions or [])
+        if codes:
+            known = set(ChronicCondition.objects.filter(code__in=codes, active=True)
+                        .values_list("code", flat=True))
+            if codes - known:
+                errors["chronic_conditions"] = bilingual(
+                    _("Unknown chronic condition code: %(codes)s."),
+                    {"codes": ", ".join(sorted(codes - known))},
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,279 @@
+"""Reads of personal data: the ONLY way to get households and persons (STYLE "one place for access
+rules"). Each selector takes the user and raises PermissionDenied when the user may not read.
+
+Scope: nurses, municipal administrators and superusers see every household; anyone else with
+the view permission (the village health volunteer) sees only the households assigned to them
+and their members.
+"""
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.roles import Role
+
+from . import crypto
+from .audit import audit_log
+from .models import AccessLog, AdlAssessment, Household, NcdScreening, Person
+from .rules import (
+    AGE_BAND_LIMITS,
+    ELDERLY_AGE,
+    ELDERLY_FILTER,
+    NEED_LEVELS,
+    AdlGroup,
+    AgeBand,
+    Disability,
+    NcdColour,
+    Need,
+    normalise_cid,
+    years_before,
+)
+
+_SEES_EVERYONE = {Role.NURSE, Role.ADMIN}
+
+
+def _require(user, perm: str) -> None:
+    if user is None or not user.is_authenticated or not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def _sees_everyone(user) -> bool:
+    return user.is_superuser or user.role in _SEES_EVERYONE
+
+
+# --- annotations ------------------------------------------------------------------------------
+def with_current_adl(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Annotate current_adl_score, current_adl_group, current_adl_on (latest assessment)."""
+    latest = AdlAssessment.objects.filter(person=OuterRef("pk")).order_by("-assessed_on", "-id")
+    return qs.annotate(
+        current_adl_score=Subquery(latest.values("score")[:1]),
+        current_adl_group=Subquery(latest.values("group")[:1]),
+        current_adl_on=Subquery(latest.values("assessed_on")[:1]),
+    )
+
+
+def with_current_ncd(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Annotate current_ncd_colour, current_ncd_on (latest screening)."""
+    latest = NcdScreening.objects.filter(person=OuterRef("pk")).order_by("-screened_on", "-id")
+    return qs.annotate(
+        current_ncd_colour=Subquery(latest.values("colour")[:1]),
+        current_ncd_on=Subquery(latest.values("screened_on")[:1]),
+    )
+
+
+def _age_band_q(band: str, today: dt.date) -> Q:
+    if band == ELDERLY_FILTER:
+        return Q(birth_date__lte=years_before(today, ELDERLY_AGE))
+    if band not in AGE_BAND_LIMITS:
+        return Q(pk__in=[])
+    low, high = AGE_BAND_LIMITS[AgeBand(band)]
+    # Age ≥ low ⇔ born on or before today − low years; age ≤ high ⇔ born after today − (high+1).
+    q = Q(birth_date__lte=years_before(today, low))
+    if high is not None:
+        q &= Q(birth_date__gt=years_before(today, high + 1))
+    return q
+
+
+# --- households and persons -------------------------------------------------------------------
+def person_is_visible_to(user, person: Person) -> bool:
+    """Whether `user` may read `person` (the same scope as persons_for, without a query)."""
+    if user is None or not user.is_authenticated or not user.has_perm("smarthealth.view_person"):
+        return False
+    if _sees_everyone(user):
+        return True
+    household = person.household
+    return household is not None and household.volunteer_id == user.pk
+
+
+def households_for(user) -> QuerySet[Household]:
+    _require(user, "smarthealth.view_household")
+    households = Household.objects.select_related("volunteer")
+    return households if _sees_everyone(user) else households.filter(volunteer=user)
+
+
+def _persons_scope(user) -> QuerySet[Person]:
+    _require(user, "smarthealth.view_person")
+    persons = Person.objects.select_related("household")
+    return persons if _sees_everyone(user) else persons.filter(household__volunteer=user)
+
+
+def persons_for(user, *, filters: dict | None = None) -> QuerySet[Person]:
+    """Persons the user may see, annotated with their current ADL and NCD (see with_current_*).
+
+    filters (all optional; unknown values match nothing rather than everything):
+    q (part of a first or last name, or a full 13-digit national ID), community, moo,
+    condition (a ChronicCondition code), adl_group (AdlGroup or "none" = never assessed),
+    ncd_colour (NcdColour or "none"), age_band (AgeBand or "60_plus"), status (Person.Status),
+    disability ("any" or a Disability), household (a Household pk).
+    """
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    persons = with_current_ncd(with_current_adl(_persons_scope(user)))
+    today = timezone.localdate()
+
+    if q := str(filters.get("q", "")).strip():
+        try:
+            persons = persons.filter(cid_hash=crypto.cid_hash(normalise_cid(q)))
+        except ValidationError:
+            for word in q.split():
+                persons = persons.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    if community := filters.get("community"):
+        persons = persons.filter(household__community=community)
+    if (moo := filters.get("moo")) is not None:
+        try:
+            persons = persons.filter(household__moo=int(moo))
+        except (TypeError, ValueError):
+            persons = persons.none()
+    if condition := filters.get("condition"):
+        persons = persons.filter(chronic_conditions__contains=[str(condition)])
+    if group := filters.get("adl_group"):
+        persons = (persons.filter(current_adl_group__isnull=True) if group == "none"
+                   else persons.filter(current_adl_group=group))
+    if colour := filters.get("ncd_colour"):
+        persons = (persons.filter(current_ncd_colour__isnull=True) if colour == "none"
+                   else persons.filter(current_ncd_colour=colour))
+    if band := filters.get("age_band"):
+        persons = persons.filter(_age_band_q(str(band), today))
+    if status := filters.get("status"):
+        persons = persons.filter(status=status)
+    if disability := filters.get("disability"):
+        persons = (persons.exclude(disability=Disability.NONE) if disability == "any"
+                   else persons.filter(disability=disability))
+    if household := filters.get("household"):
+        persons = persons.filter(household_id=household)
+    return persons
+
+
+def _audited_view(user, person: Person, request, *, via: str | None = None) -> Person:
+    audit_log(request=request, user=user, action=AccessLog.Action.VIEW, object_type="person",
+              object_ref=str(person.public_id), detail={"via": via} if via else None)
+    return person
+
+
+def person_get(user, public_id, *, request=None) -> Person:
+    """One person by public_id, annotated like persons_for; writes one 'view' audit row.
+
+    PermissionDenied without view_person; Http404 when unknown or outside the user's scope
+    (a 404 does not tell a volunteer that the person exists elsewhere).
+    """
+    scope = persons_for(user)
+    try:
+        person = scope.get(public_id=uuid.UUID(str(public_id)))
+    except (ValueError, Person.DoesNotExist) as exc:
+        raise Http404 from exc
+    return _audited_view(user, person, request)
+
+
+def person_lookup_by_cid(user, cid, *, request=None) -> Person:
+    """One person by national ID (ValidationError when the ID is malformed, Http404 when unknown
+    or out of scope); writes one 'view' audit row with detail {"via": "cid"}."""
+    scope = persons_for(user)
+    digits = normalise_cid(cid)
+    try:
+        person = scope.get(cid_hash=crypto.cid_hash(digits))
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    return _audited_view(user, person, request, via="cid")
+
+
+# --- aggregates (no personal data) ------------------------------------------------------------
+def health_summary(user, *, today: dt.date | None = None) -> dict:
+    """Counts over living persons: by sex, age band, current ADL group, current NCD colour,
+    chronic condition, disability. Needs view_health_aggregates; user=None is for system code
+    (scheduled national snapshots), never for a request."""
+    if user is not None:
+        _require(user, "smarthealth.view_health_aggregates")
+    today = today or timezone.localdate()
+    living = Person.objects.filter(status=Person.Status.LIVING)
+
+    band_aggregates = {band.value: Count("pk", filter=_age_band_q(band.value, today))
+                       for band in AgeBand}
+    age_band_counts = living.aggregate(**band_aggregates)
+    totals = living.aggregate(
+        persons=Count("pk"),
+        elderly=Count("pk", filter=_age_band_q(ELDERLY_FILTER, today)),
+        disabled=Count("pk", filter=~Q(disability=Disability.NONE)),
+    )
+
+    def counts(qs, field, choices, missing: str | None = None) -> dict:
+        rows = dict(qs.values_list(field).annotate(n=Count("pk")).order_by())
+        result = {choice.value: rows.get(choice.value, 0) for choice in choices}
+        if missing:
+            result[missing] = rows.get(None, 0)
+        return result
+
+    annotated = with_current_ncd(with_current_adl(living))
+    condition_rows = (living.annotate(code=_unnest("chronic_conditions")).values_list("code")
+                      .annotate(n=Count("pk")).order_by())
+    return {
+        "persons": totals["persons"],
+        "households": Household.objects.count(),
+        "elderly": totals["elderly"],
+        "disabled": totals["disabled"],
+        "by_sex": counts(living, "sex", Person.Sex),
+        "by_age_band": age_band_counts,
+        "by_adl_group": counts(annotated, "current_adl_group", AdlGroup, missing="unassessed"),
+        "by_ncd_colour": counts(annotated, "current_ncd_colour", NcdColour, missing="unscreened"),
+        "by_condition": dict(condition_rows),
+        "by_disability": {k: v for k, v in counts(living, "disability", Disability).items()
+                          if k != Disability.NONE},
+    }
+
+
+def _unnest(field: str):
+    return Func(field, function="unnest", output_field=CharField())
+
+
+# --- needs for the map ------------------------------------------------------------------------
+def _person_need_level(today: dt.date):
+    """An integer expression: the most urgent need of one person (rules.Need / NEED_LEVELS)."""
+    ncd_red = [NcdColour.RED, NcdColour.BLACK]
+    return Case(
+        When(current_adl_group=AdlGroup.BEDBOUND, then=Value(NEED_LEVELS[Need.BEDBOUND])),
+        When(current_adl_group=AdlGroup.HOMEBOUND, then=Value(NEED_LEVELS[Need.HOMEBOUND])),
+        When(current_ncd_colour__in=ncd_red, then=Value(NEED_LEVELS[Need.NCD_RED])),
+        When(current_ncd_colour=NcdColour.ORANGE, then=Value(NEED_LEVELS[Need.NCD_ORANGE])),
+        When(current_ncd_colour=NcdColour.YELLOW, then=Value(NEED_LEVELS[Need.NCD_YELLOW])),
+        When(~Q(disability=Disability.NONE), then=Value(NEED_LEVELS[Need.DISABLED])),
+        When(birth_date__lte=years_before(today, ELDERLY_AGE), then=Value(NEED_LEVELS[Need.ELDERLY])),
+        default=Value(NEED_LEVELS[Need.NONE]),
+        output_field=IntegerField(),
+    )
+
+
+def household_need_levels(qs: QuerySet[Household]) -> QuerySet[Household]:
+    """Annotate each household with `need_level` (int, higher = more urgent) and `need` (a
+    rules.Need code) of its most urgent living member. Pass an access-checked queryset
+    (households_for); nothing about a person is exposed but the level."""
+    today = timezone.localdate()
+    members = with_current_ncd(with_current_adl(
+        Person.objects.filter(household=OuterRef("pk"), status=Person.Status.LIVING)
+    )).annotate(level=_person_need_level(today)).order_by("-level")
+    qs = qs.annotate(need_level=Coalesce(Subquery(members.values("level")[:1]),
+                                         Value(NEED_LEVELS[Need.NONE])))
+    return qs.annotate(need=Case(
+        *[When(need_level=level, then=Value(code)) for code, level in NEED_LEVELS.items()],
+        default=Value(Need.NONE.value),
+    ))
+
+
+__all__ = [
+    "health_summary", "household_need_levels", "households_for", "person_get",
+    "person_is_visible_to", "person_lookup_by_cid", "persons_for", "with_current_adl", "with_current_ncd",
+]

@@ -1,0 +1,204 @@
+"""Writes to the population registry: households and persons, and revealing a national ID."""
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from cityplatform.i18n import bilingual
+
+from .. import crypto
+from ..audit import audit_log
+from ..models import AccessLog, Household, Person
+from ..rules import normalise_cid
+from ._common import Errors, require_perm, require_person_in_scope
+
+PERSON_FIELDS = ("prefix", "first_name", "last_name", "sex", "birth_date", "household", "phone",
+                 "chronic_conditions", "disability", "status")
+HOUSEHOLD_FIELDS = ("house_id", "house_no", "moo", "community", "road", "subdistrict_code",
+                    "location", "volunteer")
+# A loose box around Thailand: catches swapped latitude/longitude and typing slips.
+_THAILAND_LAT, _THAILAND_LON = (5.0, 21.0), (97.0, 106.0)
+_DUPLICATE_CID = _("A person with this national ID is already registered.")
+_DUPLICATE_HOUSE = _("A household with this house ID already exists.")
+
+
+def _reject_unknown(data: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+
+
+def _validation_to_errors(errors: Errors, exc: ValidationError, field: str) -> None:
+    errors.setdefault(field, []).extend(exc.messages)
+
+
+# --- households -------------------------------------------------------------------------------
+def _household_apply(household: Household, data: dict, errors: Errors) -> None:
+    data = dict(data)
+    lat, lon = data.pop("lat", None), data.pop("lon", None)
+    _reject_unknown(data, HOUSEHOLD_FIELDS)
+    if lat not in (None, "") or lon not in (None, ""):
+        try:
+            lat, lon = float(lat), float(lon)
+        except (TypeError, ValueError):
+            errors.add("location", _("Enter both latitude and longitude as numbers."))
+        else:
+            if not (_THAILAND_LAT[0] <= lat <= _THAILAND_LAT[1]
+                    and _THAILAND_LON[0] <= lon <= _THAILAND_LON[1]):
+                errors.add("location", _("The location is outside Thailand (are latitude and "
+                                         "longitude swapped?)."))
+            data["location"] = Point(lon, lat, srid=4326)
+    volunteer = data.get("volunteer")
+    if volunteer is not None and volunteer.role != Role.VOLUNTEER:
+        errors.add("volunteer", _("The assigned person must have the village health volunteer role."))
+    for field, value in data.items():
+        if field in ("community", "road", "house_no", "subdistrict_code") and value is None:
+            value = ""
+        setattr(household, field, value.strip() if isinstance(value, str) else value)
+    if "house_id" in data and Household.objects.filter(house_id=household.house_id).exclude(
+            pk=household.pk).exists():
+        errors.add("house_id", _DUPLICATE_HOUSE)
+
+
+def _household_save(household: Household, errors: Errors) -> None:
+    try:
+        household.full_clean(exclude=["volunteer"] if "volunteer" in errors else None,
+                             validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError as exc:  # a concurrent insert of the same house_id
+        raise ValidationError({"house_id": [bilingual(_DUPLICATE_HOUSE)]}) from exc
+
+
+@transaction.atomic
+def household_create(*, user, data: dict, request=None) -> Household:
+    """data: house_id, house_no, moo, community, road, subdistrict_code, volunteer (User or None)
+    and the location as `location` (Point) or `lat` + `lon`."""
+    require_perm(user, "smarthealth.add_household")
+    household, errors = Household(), Errors()
+    _household_apply(household, data, errors)
+    _household_save(household, errors)
+    audit_log(request=request, user=user, action=AccessLog.Action.CREATE,
+              object_type="household", object_ref=str(household.pk))
+    return household
+
+
+@transaction.atomic
+def household_update(*, household: Household, user, data: dict, request=None) -> Household:
+    require_perm(user, "smarthealth.change_household")
+    errors = Errors()
+    _household_apply(household, data, errors)
+    _household_save(household, errors)
+    audit_log(request=request, user=user, action=AccessLog.Action.UPDATE,
+              object_type="household", object_ref=str(household.pk),
+              detail={"fields": sorted({"location" if k in ("lat", "lon") else k for k in data})})
+    return household
+
+
+# --- persons ----------------------------------------------------------------------------------
+def _person_apply(person: Person, data: dict, errors: Errors) -> set[str]:
+    """Copy data onto person; returns the names of the fields that changed."""
+    data = dict(data)
+    cid = data.pop("cid", None)
+    house_id = data.pop("house_id", None)
+    _reject_unknown(data, PERSON_FIELDS)
+    changed: set[str] = set()
+    if cid is not None or person._state.adding:
+        try:
+            digits = normalise_cid(cid)
+        except ValidationError as exc:
+            _validation_to_errors(errors, exc, "cid")
+        else:
+            digest = crypto.cid_hash(digits)
+            if digest != person.cid_hash:
+                if Person.objects.filter(cid_hash=digest).exclude(pk=person.pk).exists():
+                    errors.add("cid", _DUPLICATE_CID)
+                person.set_cid(digits)
+                changed.add("cid")
+    if house_id not in (None, ""):
+        household = Household.objects.filter(house_id=str(house_id).strip()).first()
+        if household is None:
+            errors.add("house_id", _("No household has this house ID."))
+        data["household"] = household
+    if "chronic_conditions" in data:
+        codes = data["chronic_conditions"] or []
+        data["chronic_conditions"] = sorted({str(c).strip().upper() for c in codes if str(c).strip()})
+    for field, value in data.items():
+        if field in ("prefix", "phone") and value is None:
+            value = ""
+        if isinstance(value, str):
+            value = value.strip()
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed.add(field)
+    return changed
+
+
+def _person_save(person: Person, errors: Errors) -> None:
+    try:
+        # The unique hash is checked above with a clear message; clean() checks birth date
+        # and condition codes against the ChronicCondition table.
+        person.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            if field in ("cid_hash", "cid_encrypted", "cid_last3"):
+                field = "cid"
+                if "cid" in errors:
+                    continue
+            errors.setdefault(field, []).extend(messages)
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:  # a concurrent registration of the same ID
+        raise ValidationError({"cid": [bilingual(_DUPLICATE_CID)]}) from exc
+
+
+@transaction.atomic
+def person_create(*, user, data: dict, request=None) -> Person:
+    """data: cid (required), prefix, first_name, last_name, sex, birth_date, household (Household
+    or None) or house_id, phone, chronic_conditions (codes), disability, status.
+    ValidationError (field → Thai / English messages) on any bad value; nothing is saved then."""
+    require_perm(user, "smarthealth.add_person")
+    person, errors = Person(), Errors()
+    _person_apply(person, data, errors)
+    _person_save(person, errors)
+    audit_log(request=request, user=user, action=AccessLog.Action.CREATE,
+              object_type="person", object_ref=str(person.public_id))
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, user, data: dict, request=None) -> Person:
+    """Change some fields (same keys as person_create; `cid` only to correct it). Audits the
+    names of the changed fields, never their values."""
+    require_perm(user, "smarthealth.change_person")
+    require_person_in_scope(user, person)
+    errors = Errors()
+    changed = _person_apply(person, data, errors)
+    if not changed:
+        errors.raise_if_any()
+        return person
+    _person_save(person, errors)
+    audit_log(request=request, user=user, action=AccessLog.Action.UPDATE,
+              object_type="person", object_ref=str(person.public_id),
+              detail={"fields": sorted(changed)})
+    return person
+
+
+@transaction.atomic
+def person_cid_reveal(*, person: Person, user, request=None) -> str:
+    """The full 13-digit national ID, for nurses and administrators; writes one reveal_cid row."""
+    require_perm(user, "smarthealth.reveal_cid")
+    require_person_in_scope(user, person)
+    audit_log(request=request, user=user, action=AccessLog.Action.REVEAL_CID,
+              object_type="person", object_ref=str(person.public_id))
+    return person.cid
+
