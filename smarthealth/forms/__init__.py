@@ -1,0 +1,1 @@
+"""Forms of the smart-health pages, one module per area."""

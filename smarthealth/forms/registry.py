@@ -1,0 +1,292 @@
+"""Forms of the registry pages: the person and household filters and edit forms, and the audit-log
+filter. They parse and check input; saving goes through smarthealth.services."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from cityplatform.forms import ThaiBirthDateField, ThaiDateField
+from cityplatform.i18n import bilingual
+
+from ..models import AccessLog, ChronicCondition, Person
+from ..rules import ELDERLY_FILTER, AdlGroup, AgeBand, Disability, NcdColour, normalise_cid
+
+# The usual Thai name prefixes; the field accepts any other (ร.ต.อ., ว่าที่ ร.ต., พระ …).
+PREFIX_SUGGESTIONS = ("นาย", "นาง", "นางสาว", "ด.ช.", "ด.ญ.")
+_PHONE = re.compile(r"^\+?[0-9][0-9\s\-]{7,18}$")
+_ALL = ("", _("All"))
+
+
+def _choices(*extra, choices=()):
+    return [_ALL, *choices, *extra]
+
+
+def condition_choices(*, include: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Active chronic conditions (plus any inactive code in `include`, so editing a person never
+    drops a code silently)."""
+    rows = ChronicCondition.objects.filter(active=True) | ChronicCondition.objects.filter(code__in=include)
+    return [(c.code, f"{c.code} · {c.name_th}") for c in rows.order_by("code")]
+
+
+class PersonFilterForm(forms.Form):
+    """The person list's search box and filters. The form posts (never GET) so that a name or a
+    national ID typed in the search box stays out of URLs, browser history and server logs."""
+
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        widget=forms.TextInput(attrs={
+            "type": "search", "autocomplete": "off",
+            "placeholder": _("Name, or the full 13-digit national ID"),
+        }),
+    )
+    community = forms.ChoiceField(label=_("Community"), required=False)
+    moo = forms.ChoiceField(label=_("Moo"), required=False)
+    condition = forms.ChoiceField(label=_("Chronic condition"), required=False)
+    adl_group = forms.ChoiceField(
+        label=_("ADL group"), required=False,
+        choices=_choices(("none", _("Not assessed")), choices=AdlGroup.choices),
+    )
+    ncd_colour = forms.ChoiceField(
+        label=_("NCD colour"), required=False,
+        choices=_choices(("none", _("Not screened")), choices=NcdColour.choices),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=_choices(choices=Person.Status.choices))
+    age_band = forms.ChoiceField(
+        label=_("Age"), required=False,
+        choices=_choices(choices=[(ELDERLY_FILTER, _("60 and over")), *AgeBand.choices]),
+    )
+    disability = forms.ChoiceField(
+        label=_("Disability"), required=False,
+        choices=_choices(choices=[("any", _("Any disability")),
+                                  *[c for c in Disability.choices if c[0] != Disability.NONE]]),
+    )
+    household = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, communities=(), moos=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = _choices(choices=[(c, c) for c in communities])
+        self.fields["moo"].choices = _choices(choices=[(str(m), str(m)) for m in moos])
+        self.fields["condition"].choices = _choices(choices=condition_choices())
+
+    def filters(self) -> dict:
+        """The valid filters (an invalid value is dropped, with the form showing why)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("House ID or house number"), required=False, max_length=30,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("House ID or house number")}),
+    )
+    community = forms.ChoiceField(label=_("Community"), required=False)
+    moo = forms.ChoiceField(label=_("Moo"), required=False)
+    volunteer = forms.ChoiceField(label=_("Health volunteer"), required=False)
+
+    def __init__(self, *args, communities=(), moos=(), volunteers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = _choices(choices=[(c, c) for c in communities])
+        self.fields["moo"].choices = _choices(choices=[(str(m), str(m)) for m in moos])
+        if volunteers:
+            self.fields["volunteer"].choices = _choices(
+                ("none", _("No volunteer assigned")),
+                choices=[(str(u.pk), u.get_full_name() or u.username) for u in volunteers],
+            )
+        else:
+            del self.fields["volunteer"]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+def active_volunteers(*, also_pk: int | None = None):
+    """Active users with the volunteer role (and `also_pk`, a household's current volunteer, so
+    that one who has since left the role stays visible on its form)."""
+    wanted = Q(groups__name=Role.VOLUNTEER.value, is_active=True)
+    if also_pk is not None:
+        wanted |= Q(pk=also_pk)
+    return User.objects.filter(wanted).order_by("first_name", "username").distinct()
+
+
+class VolunteerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
+
+
+class PersonForm(forms.Form):
+    """Register or correct a person. On edit the national ID may stay empty (kept as it is)."""
+
+    cid = forms.CharField(
+        label=_("National ID"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("13 digits; dashes and spaces are fine."),
+    )
+    prefix = forms.CharField(
+        label=_("Prefix"), required=False, max_length=30,
+        widget=forms.TextInput(attrs={"list": "person-prefixes", "autocomplete": "off"}),
+        help_text=_("นาย, นาง, นางสาว, ด.ช., ด.ญ. or any other title."),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, widget=forms.RadioSelect)
+    birth_date = ThaiBirthDateField(
+        label=_("Birth date"),
+        help_text=_("Day/month/year in the Buddhist Era, e.g. 15/06/2510."),
+    )
+    house_id = forms.CharField(
+        label=_("House ID"), required=False, max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("The 11-digit house ID of the household the person lives in."),
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
+    chronic_conditions = forms.MultipleChoiceField(
+        label=_("Chronic conditions"), required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    disability = forms.ChoiceField(label=_("Disability"), choices=Disability.choices,
+                                   initial=Disability.NONE)
+    status = forms.ChoiceField(label=_("Status"), choices=Person.Status.choices,
+                               initial=Person.Status.LIVING)
+
+    def __init__(self, *args, person: Person | None = None, **kwargs):
+        self.person = person
+        if person is not None:
+            kwargs.setdefault("initial", {
+                "prefix": person.prefix, "first_name": person.first_name,
+                "last_name": person.last_name, "sex": person.sex, "birth_date": person.birth_date,
+                "house_id": person.household.house_id if person.household else "",
+                "phone": person.phone, "chronic_conditions": list(person.chronic_conditions or []),
+                "disability": person.disability, "status": person.status,
+            })
+        super().__init__(*args, **kwargs)
+        include = tuple(person.chronic_conditions or []) if person is not None else ()
+        self.fields["chronic_conditions"].choices = condition_choices(include=include)
+        if person is not None:
+            cid = self.fields["cid"]
+            cid.required = False
+            cid.help_text = _("Now %(masked)s. Leave empty to keep it; type the full ID only to "
+                              "correct it.") % {"masked": person.cid_masked}
+
+    def clean_cid(self):
+        value = self.cleaned_data["cid"].strip()
+        if not value and self.person is not None:
+            return ""
+        return normalise_cid(value)
+
+    def clean_house_id(self):
+        value = re.sub(r"[\s\-]", "", self.cleaned_data["house_id"])
+        if value and not (len(value) == 11 and value.isdigit()):
+            raise ValidationError(bilingual(_("A house ID has exactly 11 digits.")))
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"].strip()
+        if value and not _PHONE.match(value):
+            raise ValidationError(bilingual(_("Enter a phone number of digits, e.g. 081-234-5678.")))
+        return value
+
+    def service_data(self) -> dict:
+        """The cleaned values as services.person_create / person_update take them."""
+        data = {k: self.cleaned_data[k] for k in (
+            "prefix", "first_name", "last_name", "sex", "birth_date", "phone",
+            "chronic_conditions", "disability", "status")}
+        if self.cleaned_data["cid"]:
+            data["cid"] = self.cleaned_data["cid"]
+        if self.cleaned_data["house_id"]:
+            data["house_id"] = self.cleaned_data["house_id"]
+        else:
+            data["household"] = None
+        return data
+
+
+class HouseholdForm(forms.Form):
+    house_id = forms.RegexField(
+        label=_("House ID"), regex=r"^\d{11}$", max_length=11,
+        error_messages={"invalid": _("A house ID has exactly 11 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("11 digits, as on the house registration (ทะเบียนบ้าน)."),
+    )
+    house_no = forms.CharField(label=_("House number"), max_length=20)
+    moo = forms.IntegerField(label=_("Moo (village no.)"), required=False, min_value=1, max_value=99)
+    community = forms.CharField(label=_("Community"), required=False, max_length=120,
+                                widget=forms.TextInput(attrs={"list": "household-communities"}))
+    road = forms.CharField(label=_("Road"), required=False, max_length=120)
+    subdistrict_code = forms.RegexField(
+        label=_("Subdistrict code"), regex=r"^\d{6}$", required=False, max_length=6,
+        error_messages={"invalid": _("A subdistrict code has exactly 6 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    lat = forms.FloatField(label=_("Latitude"), required=False,
+                           widget=forms.NumberInput(attrs={"step": "any", "data-picker-lat": ""}))
+    lon = forms.FloatField(label=_("Longitude"), required=False,
+                           widget=forms.NumberInput(attrs={"step": "any", "data-picker-lon": ""}))
+    volunteer = VolunteerChoiceField(label=_("Health volunteer (อสม.)"), required=False,
+                                     queryset=User.objects.none(),
+                                     empty_label=_("— nobody yet —"))
+
+    def __init__(self, *args, household=None, **kwargs):
+        self.household = household
+        if household is not None:
+            location = household.location
+            kwargs.setdefault("initial", {
+                "house_id": household.house_id, "house_no": household.house_no,
+                "moo": household.moo, "community": household.community, "road": household.road,
+                "subdistrict_code": household.subdistrict_code,
+                "lat": round(location.y, 6) if location else None,
+                "lon": round(location.x, 6) if location else None,
+                "volunteer": household.volunteer_id,
+            })
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = active_volunteers(
+            also_pk=household.volunteer_id if household is not None else None)
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("lat"), cleaned.get("lon")
+        if (lat is None) != (lon is None) and "lat" not in self.errors and "lon" not in self.errors:
+            self.add_error("lat", bilingual(_("Enter both latitude and longitude, or neither.")))
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in (
+            "house_id", "house_no", "moo", "community", "road", "subdistrict_code", "volunteer")}
+        if self.cleaned_data["lat"] is not None:
+            data["lat"], data["lon"] = self.cleaned_data["lat"], self.cleaned_data["lon"]
+        else:
+            data["location"] = None
+        return data
+
+
+class AccessLogFilterForm(forms.Form):
+    username = forms.ChoiceField(label=_("User"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False,
+                               choices=_choices(choices=AccessLog.Action.choices))
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    object_ref = forms.CharField(label=_("Object reference"), required=False, max_length=120,
+                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    date_from = ThaiDateField(label=_("From"), required=False)
+    date_to = ThaiDateField(label=_("To"), required=False)
+
+    def __init__(self, *args, usernames=(), object_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].choices = _choices(choices=[(u, u) for u in usernames])
+        self.fields["object_type"].choices = _choices(choices=[(t, t) for t in object_types])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", bilingual(_("The end date is before the start date.")))
+        return cleaned
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -1,0 +1,19 @@
+"""Registry pages: persons, households and the personal-data audit log."""
+
+from django.urls import path
+
+from .views import audit, registry
+
+urlpatterns = [
+    path("persons/", registry.person_list, name="person-list"),
+    path("persons/new/", registry.person_create_view, name="person-create"),
+    path("persons/<uuid:public_id>/", registry.person_detail, name="person-detail"),
+    path("persons/<uuid:public_id>/edit/", registry.person_update_view, name="person-update"),
+    path("persons/<uuid:public_id>/reveal-cid/", registry.person_reveal_cid, name="person-reveal-cid"),
+    path("households/", registry.household_list, name="household-list"),
+    path("households/new/", registry.household_create_view, name="household-create"),
+    path("households/<int:pk>/", registry.household_detail, name="household-detail"),
+    path("households/<int:pk>/edit/", registry.household_update_view, name="household-update"),
+    path("audit/", audit.audit_log_page, name="audit-log"),
+    path("audit/export.csv", audit.audit_log_export, name="audit-log-export"),
+]

@@ -1,0 +1,1 @@
+"""Pages of the smart-health module, one module per area (registry, audit, care, maps, visits)."""
