@@ -1,0 +1,363 @@
+"""Home visits, ADL assessments and NCD screenings: the village health volunteer's phone flow and
+the nurse's overview of visits.
+
+PDPA: persons come only from the selectors (which take the user and enforce the volunteer's
+scope); every request that shows a person writes exactly one access-log row: a GET or a rejected
+POST writes 'view', a saved POST writes 'create' (and no 'view'), a list writes 'list'. Every
+response carries Cache-Control: no-store (never_cache).
+"""
+
+import datetime as dt
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import permission_or_403
+from accounts.roles import Role
+from cityplatform.thaidate import thai_date
+
+from ..audit import audit_log
+from ..forms.visits import (
+    ADL_GROUP_LABELS,
+    AdlForm,
+    ScreeningForm,
+    VisitFilterForm,
+    VisitForm,
+    apply_service_errors,
+)
+from ..models import AccessLog, ChronicCondition, HomeVisit, Person
+from ..rules import (
+    ADL_MAX,
+    ADL_MIN,
+    NEED_LEVELS,
+    AdlGroup,
+    NcdColour,
+    Need,
+    adl_group,
+    adl_score,
+)
+from ..selectors import household_need_levels, households_for, person_get, persons_for
+from ..services import adl_assess, home_visit_record, ncd_screen
+
+VIEW_VISITS = "smarthealth.view_homevisit"
+ADD_VISIT = "smarthealth.add_homevisit"
+ADD_ADL = "smarthealth.add_adlassessment"
+ADD_SCREENING = "smarthealth.add_ncdscreening"
+HOUSEHOLDS_PER_PAGE = 20
+ROWS_PER_PAGE = 50
+LIVING = Person.Status.LIVING
+
+
+# --- reads (all built on the selectors' access-checked querysets) ------------------------------
+def _with_visit_dates(persons):
+    """Annotate last_visit_on and next_visit_due (of the latest home visit)."""
+    latest = HomeVisit.objects.filter(person=OuterRef("pk")).order_by("-visited_on", "-id")
+    return persons.annotate(last_visit_on=Subquery(latest.values("visited_on")[:1]),
+                            next_visit_due=Subquery(latest.values("next_visit_due")[:1]))
+
+
+def _person_unaudited(user, public_id) -> Person:
+    """The person for a POST (audited once by the caller, with what the request did)."""
+    try:
+        return persons_for(user).get(public_id=uuid.UUID(str(public_id)))
+    except (ValueError, Person.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def _audit_person(request, person, action, **detail):
+    audit_log(request=request, user=request.user, action=action, object_type="person",
+              object_ref=str(person.public_id), detail=detail or None)
+
+
+def _urgency(person, today: dt.date) -> tuple[int, list[str]]:
+    """Lower is more urgent; with the reasons shown as badges on the volunteer's list."""
+    reasons = []
+    if person.current_adl_group == AdlGroup.BEDBOUND:
+        reasons.append("bedbound")
+    elif person.current_adl_group == AdlGroup.HOMEBOUND:
+        reasons.append("homebound")
+    if person.next_visit_due and person.next_visit_due < today:
+        reasons.append("overdue")
+    if person.current_ncd_colour in (NcdColour.RED, NcdColour.BLACK, NcdColour.ORANGE):
+        reasons.append("ncd")
+    order = ("bedbound", "homebound", "overdue", "ncd")
+    rank = min((order.index(r) for r in reasons), default=len(order))
+    return rank, reasons
+
+
+def _labelled(person):
+    """Attach the short labels of the person's current ADL group and NCD colour (for chips)."""
+    group, colour = person.current_adl_group, person.current_ncd_colour
+    person.adl_label = ADL_GROUP_LABELS.get(group, "") if group else ""
+    person.ncd_label = NcdColour(colour).label if colour in NcdColour.values else ""
+    return person
+
+
+def _condition_names() -> dict[str, str]:
+    english = (get_language() or "th").startswith("en")
+    return {code: (en if english else th) for code, th, en in
+            ChronicCondition.objects.values_list("code", "name_th", "name_en")}
+
+
+def _person_context(person) -> dict:
+    names = _condition_names()
+    return {
+        "person": _labelled(person),
+        "conditions": [names.get(code, code) for code in person.chronic_conditions or []],
+        "recent_visits": list(person.visits.select_related("adl")[:3]),
+        "adl_group_labels": ADL_GROUP_LABELS,
+        "is_living": person.status == LIVING,
+    }
+
+
+def _adl_script_data() -> dict:
+    """What visit-form.js needs to show the live ADL total: the group label of each total."""
+    scores = range(ADL_MIN, ADL_MAX + 1)
+    return {
+        "groups": {str(score): str(ADL_GROUP_LABELS[adl_group(score)]) for score in scores},
+        "bedbound": [score for score in scores if adl_group(score) == AdlGroup.BEDBOUND],
+    }
+
+
+# --- the list -----------------------------------------------------------------------------------
+@never_cache
+@permission_or_403(VIEW_VISITS)
+def visit_list(request):
+    """Volunteers: their assigned households, the most urgent first. Nurses and administrators:
+    recent visits with filters, and the persons whose next visit is overdue."""
+    if request.user.role == Role.VOLUNTEER:
+        return _my_households(request)
+    return _staff_visits(request)
+
+
+def _my_households(request):
+    user, today = request.user, timezone.localdate()
+    living = {"status": LIVING}
+    overdue = _with_visit_dates(persons_for(user, filters=living)).filter(
+        household=OuterRef("pk"), next_visit_due__lt=today)
+    homebound_level = NEED_LEVELS[Need.HOMEBOUND]
+    households = household_need_levels(households_for(user)).annotate(
+        has_overdue=Exists(overdue),
+    ).annotate(tier=Case(
+        When(need_level__gte=homebound_level, then=Value(0)),
+        When(has_overdue=True, then=Value(1)),
+        When(need_level__gte=NEED_LEVELS[Need.NCD_ORANGE], then=Value(2)),
+        default=Value(3), output_field=IntegerField(),
+    )).order_by("tier", "-need_level", "community", "moo", "house_no", "pk")
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        # A name (or a full national ID): the households where someone living matches.
+        matching = persons_for(user, filters={**living, "q": search}).values("household_id")
+        households = households.filter(pk__in=matching)
+    page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+
+    members = _with_visit_dates(persons_for(user, filters=living)).filter(
+        household__in=[h.pk for h in page])
+    by_household: dict[int, list] = {}
+    for person in members:
+        person.urgency, person.reasons = _urgency(_labelled(person), today)
+        by_household.setdefault(person.household_id, []).append(person)
+    rows = []
+    for household in page:
+        people = sorted(by_household.get(household.pk, []),
+                        key=lambda p: (p.urgency, p.first_name, p.last_name))
+        rows.append({"household": household, "members": people,
+                     "needs_visit": any(p.urgency < 4 for p in people)})
+
+    audit_log(request=request, user=user, action=AccessLog.Action.LIST, object_type="person",
+              object_ref="my_households",
+              detail={"page": page.number, "search": bool(search), "households": len(rows),
+                      "persons": sum(len(r["members"]) for r in rows)})
+    return render(request, "smarthealth/my_households.html", {
+        "page": page, "rows": rows, "today": today, "total_households": page.paginator.count,
+        "search": search, "page_query": urlencode({"q": search}) if search else "",
+        "can_adl": user.has_perm(ADD_ADL),
+    })
+
+
+def _staff_visits(request):
+    user, today = request.user, timezone.localdate()
+    tab = "overdue" if request.GET.get("tab") == "overdue" else "recent"
+    communities = (households_for(user).exclude(community="").order_by("community")
+                   .values_list("community", flat=True).distinct())
+    form = VisitFilterForm(request.GET, communities=list(communities))
+    values = form.values()
+    visitor, community = values.get("volunteer"), values.get("community")
+    date_from, date_to = values.get("date_from"), values.get("date_to")
+
+    if tab == "recent":
+        rows = (HomeVisit.objects.filter(person__in=persons_for(user).values("pk"))
+                .select_related("person", "person__household", "visitor", "adl")
+                .order_by("-visited_on", "-id"))
+        if visitor:
+            rows = rows.filter(visitor=visitor)
+        if community:
+            rows = rows.filter(person__household__community=community)
+        if date_from:
+            rows = rows.filter(visited_on__gte=date_from)
+        if date_to:
+            rows = rows.filter(visited_on__lte=date_to)
+    else:
+        rows = (_with_visit_dates(persons_for(user, filters={"status": LIVING, "community": community}))
+                .filter(next_visit_due__lt=today).select_related("household__volunteer")
+                .order_by("next_visit_due", "pk"))
+        if visitor:
+            rows = rows.filter(household__volunteer=visitor)
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    if tab == "overdue":
+        for person in page:
+            _labelled(person)
+
+    query = {k: v for k, v in request.GET.items() if k in form.fields and v and k not in form.errors}
+    if tab == "overdue":
+        query["tab"] = "overdue"
+    detail = {"tab": tab, "page": page.number, "rows": len(page.object_list),
+              "filters": {k: v for k, v in query.items() if k != "tab"}}
+    audit_log(request=request, user=user, action=AccessLog.Action.LIST, object_type="home_visit",
+              object_ref=f"visits_{tab}", detail=detail)
+    return render(request, "smarthealth/visit_list.html", {
+        "tab": tab, "filter_form": form, "page": page, "page_query": urlencode(query),
+        "filter_query": urlencode({k: v for k, v in query.items() if k != "tab"}),
+        "today": today,
+    })
+
+
+# --- the forms ----------------------------------------------------------------------------------
+def _person_for_form(request, public_id):
+    """GET: the audited read (one 'view' row). POST: the same scope, audited by the outcome."""
+    if request.method == "POST":
+        return _person_unaudited(request.user, public_id)
+    return person_get(request.user, public_id, request=request)
+
+
+def _default_next_due(visited_on: dt.date, *, bedbound: bool) -> dt.date:
+    return visited_on + dt.timedelta(days=VisitForm.default_gap(bedbound))
+
+
+@never_cache
+@permission_or_403(ADD_VISIT)
+@require_http_methods(["GET", "POST"])
+def visit_create(request, public_id):
+    person = _person_for_form(request, public_id)
+    bedbound = person.current_adl_group == AdlGroup.BEDBOUND
+    adl_errors: list[str] = []
+    if request.method == "POST":
+        form = VisitForm(request.POST, bedbound=bedbound)
+        if form.is_valid():
+            kwargs = form.service_kwargs()
+            new_group = bedbound
+            if kwargs["adl_items"] is not None:
+                try:
+                    new_group = adl_group(adl_score(kwargs["adl_items"])) == AdlGroup.BEDBOUND
+                except (ValidationError, ValueError):
+                    pass  # the service reports the items
+            if kwargs["next_visit_due"] is None:
+                kwargs["next_visit_due"] = _default_next_due(kwargs["visited_on"], bedbound=new_group)
+            try:
+                visit = home_visit_record(person=person, user=request.user, **kwargs)
+            except ValidationError as exc:
+                adl_errors = apply_service_errors(form, exc)
+            else:
+                _audit_person(request, person, AccessLog.Action.CREATE, record="home_visit")
+                messages.success(request, _visit_saved_message(visit))
+                return redirect("smarthealth:visit-list")
+        _audit_person(request, person, AccessLog.Action.VIEW)
+    else:
+        form = VisitForm(bedbound=bedbound)
+    return render(request, "smarthealth/visit_form.html", {
+        **_person_context(person), "form": form, "adl_errors": adl_errors,
+        "adl_open": form.is_bound and form.adl_answered() or bool(adl_errors),
+        "adl_script": _adl_script_data(), "bedbound": bedbound,
+        "gap_normal": VisitForm.default_gap(False), "gap_bedbound": VisitForm.default_gap(True),
+    })
+
+
+def _visit_saved_message(visit: HomeVisit) -> str:
+    """No name in the message: messages may travel in a cookie."""
+    parts = [_("Home visit saved.")]
+    if visit.sbp is not None:
+        parts.append(_("BP %(sbp)s/%(dbp)s mmHg.") % {"sbp": visit.sbp, "dbp": visit.dbp})
+    if visit.fbs is not None:
+        parts.append(_("Fasting blood sugar %(fbs)s mg/dL.") % {"fbs": visit.fbs})
+    if visit.adl is not None:
+        parts.append(_("ADL %(score)s/20: %(group)s.") % {
+            "score": visit.adl.score, "group": ADL_GROUP_LABELS[visit.adl.group]})
+    if visit.next_visit_due:
+        parts.append(_("Next visit: %(date)s.") % {"date": thai_date(visit.next_visit_due)})
+    return " ".join(str(p) for p in parts)
+
+
+def _saved_on(request) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.GET.get("saved", ""))
+    except ValueError:
+        return None
+
+
+@never_cache
+@permission_or_403(ADD_ADL)
+@require_http_methods(["GET", "POST"])
+def adl_create(request, public_id):
+    person = _person_for_form(request, public_id)
+    adl_errors: list[str] = []
+    if request.method == "POST":
+        form = AdlForm(request.POST)
+        if form.is_valid():
+            try:
+                assessment = adl_assess(person=person, user=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                adl_errors = apply_service_errors(form, exc)
+            else:
+                _audit_person(request, person, AccessLog.Action.CREATE, record="adl_assessment")
+                url = reverse("smarthealth:adl-create", args=[person.public_id])
+                return redirect(f"{url}?saved={assessment.assessed_on.isoformat()}")
+        _audit_person(request, person, AccessLog.Action.VIEW)
+        saved = None
+    else:
+        form = AdlForm()
+        saved_on = _saved_on(request)
+        saved = person.adl_assessments.filter(assessed_on=saved_on).first() if saved_on else None
+    return render(request, "smarthealth/adl_form.html", {
+        **_person_context(person), "form": form, "adl_errors": adl_errors, "saved": saved,
+        "adl_script": _adl_script_data(),
+    })
+
+
+@never_cache
+@permission_or_403(ADD_SCREENING)
+@require_http_methods(["GET", "POST"])
+def screening_create(request, public_id):
+    person = _person_for_form(request, public_id)
+    if request.method == "POST":
+        form = ScreeningForm(request.POST)
+        if form.is_valid():
+            try:
+                screening = ncd_screen(person=person, user=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                _audit_person(request, person, AccessLog.Action.CREATE, record="ncd_screening")
+                url = reverse("smarthealth:screening-create", args=[person.public_id])
+                return redirect(f"{url}?saved={screening.screened_on.isoformat()}")
+        _audit_person(request, person, AccessLog.Action.VIEW)
+        saved = None
+    else:
+        form = ScreeningForm()
+        saved_on = _saved_on(request)
+        saved = person.screenings.filter(screened_on=saved_on).first() if saved_on else None
+    return render(request, "smarthealth/screening_form.html", {
+        **_person_context(person), "form": form, "saved": saved,
+        "recent_screenings": list(person.screenings.all()[:3]),
+    })
