@@ -37,7 +37,7 @@ def live_url(django_db_setup, django_db_blocker):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
                 break
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # a slow first answer too
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
                 pytest.fail("the test web server did not start")

@@ -1,0 +1,1 @@
+"""Pages of the infrastructure module, one module per area (assets, maps, requests, public)."""

@@ -1,0 +1,299 @@
+"""The asset registry pages: list (with htmx filters), export, detail, create / edit, photos.
+
+Every read goes through selectors.assets_for (which checks view_asset); writes go through the
+services, which validate everything and save nothing when any of it is wrong.
+"""
+
+import copy
+import json
+import mimetypes
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, FloatField, Func, TextField
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import permission_or_403
+from cityplatform.exports import content_disposition, csv_response, xlsx_response
+
+from ..forms.assets import AssetFilterForm, AssetForm, AssetPhotoForm
+from ..models import ATTRIBUTE_SPECS, Asset, AssetPhoto, Condition
+from ..selectors import assets_for
+from ..services import asset_create, asset_photo_add, asset_update
+from ..validators import Attr
+
+PAGE_SIZE = 50
+VIEW, ADD, CHANGE = "infrastructure.view_asset", "infrastructure.add_asset", "infrastructure.change_asset"
+
+
+def _list_context(request) -> dict:
+    form = AssetFilterForm(request.GET)
+    filters = form.filters()
+    assets = assets_for(request.user, filters=filters)
+    # The list never draws shapes: leave the geometry (the heaviest column) in the database.
+    page = Paginator(assets.defer("geometry", "notes"), PAGE_SIZE).get_page(request.GET.get("page"))
+    by_condition = dict(assets.order_by().values_list("condition").annotate(n=Count("id")))
+    query = urlencode(filters)
+    return {
+        "filter_form": form,
+        "filters": filters,
+        "page": page,
+        "page_query": query,
+        "condition_counts": [
+            {"value": c.value, "label": c.label, "count": by_condition.get(c.value, 0)} for c in Condition
+        ],
+        "export_links": [
+            {"format": fmt, "label": label,
+             "query": urlencode({**filters, "format": fmt})}
+            for fmt, label in EXPORT_FORMATS.items()
+        ],
+    }
+
+
+@permission_or_403(VIEW)
+def asset_list(request):
+    context = _list_context(request)
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    template = "infrastructure/_asset_results.html" if partial else "infrastructure/asset_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+# --- Export -----------------------------------------------------------------------------------
+
+EXPORT_FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "geojson": "GeoJSON"}
+# CONTRACT §5 asset columns with their English keys, so an exported file imports again; the
+# geometry is lat + lon for points and WKT for lines and areas. Attribute columns follow.
+BASE_COLUMNS = ["code", "asset_type", "name", "condition", "status", "installed_on", "community"]
+GEOMETRY_COLUMNS = ["lat", "lon", "wkt"]
+CHUNK_ROWS = 2000  # rows fetched per round trip (server-side cursor): memory stays flat at 100k
+FEATURES_PER_WRITE = 500
+
+
+class _PointY(Func):
+    template = "CASE WHEN GeometryType(%(expressions)s) = 'POINT' THEN ST_Y(%(expressions)s) END"
+    output_field = FloatField()
+
+
+class _PointX(Func):
+    template = "CASE WHEN GeometryType(%(expressions)s) = 'POINT' THEN ST_X(%(expressions)s) END"
+    output_field = FloatField()
+
+
+class _ShapeWKT(Func):
+    template = (
+        "CASE WHEN GeometryType(%(expressions)s) = 'POINT' THEN NULL ELSE ST_AsText(%(expressions)s, 7) END"
+    )
+    output_field = TextField()
+
+
+def _attribute_columns(asset_type: str | None) -> list[str]:
+    names: list[str] = []
+    for type_name, specs in ATTRIBUTE_SPECS.items():
+        if asset_type and type_name != asset_type:
+            continue
+        names.extend(name for name in specs if name not in names)
+    return names
+
+
+def _table_rows(assets, attribute_names: list[str], *, text: bool):
+    """One list per asset in header order. `text`: CSV (dates ISO, booleans true/false)."""
+    rows = (
+        assets.order_by("code")
+        .annotate(lat=_PointY("geometry"), lon=_PointX("geometry"), wkt=_ShapeWKT("geometry"))
+        .values_list(*BASE_COLUMNS, *GEOMETRY_COLUMNS, "attributes")
+    )
+    for *values, attributes in rows.iterator(chunk_size=CHUNK_ROWS):
+        values[7] = round(values[7], 7) if values[7] is not None else None
+        values[8] = round(values[8], 7) if values[8] is not None else None
+        extra = [(attributes or {}).get(name) for name in attribute_names]
+        if text:
+            values[5] = values[5].isoformat() if values[5] else ""
+            extra = [str(v).lower() if isinstance(v, bool) else v for v in extra]
+        yield [*values, *extra]
+
+
+def _geojson_chunks(assets, attribute_names: list[str]):
+    """A FeatureCollection written in pieces; PostGIS writes each geometry (ST_AsGeoJSON)."""
+    rows = (
+        assets.order_by("code")
+        .annotate(shape=AsGeoJSON("geometry", precision=7))
+        .values_list(*BASE_COLUMNS, "attributes", "shape")
+    )
+    yield '{"type": "FeatureCollection", "features": [\n'
+    batch, written = [], False
+    for *values, attributes, shape in rows.iterator(chunk_size=CHUNK_ROWS):
+        properties = dict(zip(BASE_COLUMNS, values, strict=True))
+        properties["installed_on"] = values[5].isoformat() if values[5] else None
+        for name in attribute_names:
+            properties[name] = (attributes or {}).get(name)
+        # The geometry is PostGIS's own JSON text, pasted in rather than parsed and re-encoded.
+        properties_json = json.dumps(properties, ensure_ascii=False)
+        batch.append(f'{{"type": "Feature", "geometry": {shape}, "properties": {properties_json}}}')
+        if len(batch) >= FEATURES_PER_WRITE:
+            yield (",\n" if written else "") + ",\n".join(batch)
+            batch, written = [], True
+    if batch:
+        yield (",\n" if written else "") + ",\n".join(batch)
+    yield "\n]}\n"
+
+
+def asset_export_response(assets, *, fmt: str, stem: str, asset_type: str | None):
+    attribute_names = _attribute_columns(asset_type)
+    header = [*BASE_COLUMNS, *GEOMETRY_COLUMNS, *attribute_names]
+    if fmt == "csv":
+        return csv_response(filename=f"{stem}.csv", header=header,
+                            rows=_table_rows(assets, attribute_names, text=True))
+    if fmt == "xlsx":
+        return xlsx_response(filename=f"{stem}.xlsx", header=header, sheet_title="assets",
+                             rows=_table_rows(assets, attribute_names, text=False))
+    response = StreamingHttpResponse(_geojson_chunks(assets, attribute_names),
+                                     content_type="application/geo+json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(f"{stem}.geojson")
+    return response
+
+
+@permission_or_403(VIEW)
+def asset_export(request):
+    fmt = request.GET.get("format", "csv")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("unknown export format")
+    filters = AssetFilterForm(request.GET).filters()
+    assets = assets_for(request.user, filters=filters)
+    stem = f"assets-{request.tenant.schema_name}-{timezone.localdate():%Y%m%d}"
+    return asset_export_response(assets, fmt=fmt, stem=stem, asset_type=filters.get("asset_type"))
+
+
+def _attribute_rows(asset: Asset) -> list[tuple[str, str]]:
+    """(label, shown value) of the asset's type-specific facts, in the spec's order."""
+    specs: dict[str, Attr] = ATTRIBUTE_SPECS.get(asset.asset_type, {})
+    values = asset.attributes or {}
+    thai = (translation.get_language() or "th").split("-")[0] == "th"
+    rows = []
+    for name, spec in specs.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if spec.kind == "choice":
+            value = next((th if thai else en for v, en, th in spec.choices if v == value), value)
+        elif spec.kind == "bool":
+            value = _("Yes") if value else _("No")
+        elif isinstance(value, float):
+            value = f"{value:,.2f}".rstrip("0").rstrip(".")
+        elif isinstance(value, int):
+            value = f"{value:,}"
+        rows.append((spec.label, value))
+    return rows
+
+
+def _detail_context(request, asset: Asset, photo_form=None) -> dict:
+    return {
+        "asset": asset,
+        "attribute_rows": _attribute_rows(asset),
+        "photos": asset.photos.select_related("uploaded_by"),
+        "history": asset.condition_history.select_related("changed_by"),
+        "map_data": {"geometry": json.loads(asset.geometry.geojson), "condition": asset.condition},
+        "photo_form": photo_form if photo_form is not None else AssetPhotoForm(),
+        "can_change": request.user.has_perm(CHANGE),
+    }
+
+
+@permission_or_403(VIEW)
+def asset_detail(request, pk: int):
+    asset = get_object_or_404(assets_for(request.user).select_related("created_by", "updated_by"), pk=pk)
+    return render(request, "infrastructure/asset_detail.html", _detail_context(request, asset))
+
+
+@permission_or_403(CHANGE)
+@require_POST
+def asset_photo_add_view(request, pk: int):
+    asset = get_object_or_404(assets_for(request.user), pk=pk)
+    form = AssetPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            asset_photo_add(asset=asset, user=request.user, image=form.cleaned_data["image"],
+                            caption=form.cleaned_data["caption"])
+        except ValidationError as error:
+            form.add_error("image" if not hasattr(error, "error_dict") else None, error)
+        else:
+            messages.success(request, _("The photo was added."))
+            return redirect("infrastructure:asset-detail", pk=asset.pk)
+    context = _detail_context(request, asset, photo_form=form)
+    return render(request, "infrastructure/asset_detail.html", context, status=400)
+
+
+@permission_or_403(VIEW)
+def asset_photo(request, pk: int, photo_pk: int):
+    """A photo, only to people who may see the asset (media files are never served publicly)."""
+    asset = get_object_or_404(assets_for(request.user), pk=pk)
+    photo: AssetPhoto = get_object_or_404(asset.photos, pk=photo_pk)
+    try:
+        handle = photo.image.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("photo file missing") from None
+    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _form(request, *, instance=None):
+    return AssetForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=instance, centre=request.tenant.centre, csp_nonce=getattr(request, "csp_nonce", None),
+    )
+
+
+def _form_context(form: AssetForm, asset: Asset | None) -> dict:
+    return {
+        "form": form,
+        "asset": asset,
+        "communities": AssetFilterForm().fields["community"].choices[1:],
+        "draw_hints": form.draw_hints(),
+    }
+
+
+@permission_or_403(ADD)
+@require_http_methods(["GET", "POST"])
+def asset_create_view(request):
+    form = _form(request)
+    if request.method == "POST" and form.is_valid():
+        photo = form.cleaned_data.get("photo")
+        try:
+            asset = asset_create(user=request.user, data=form.service_data(), photos=[photo] if photo else [])
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Asset %(code)s was added.") % {"code": asset.code})
+            return redirect("infrastructure:asset-detail", pk=asset.pk)
+    return render(request, "infrastructure/asset_form.html", _form_context(form, None),
+                  status=400 if form.errors else 200)
+
+
+@permission_or_403(CHANGE)
+@require_http_methods(["GET", "POST"])
+def asset_update_view(request, pk: int):
+    asset = get_object_or_404(assets_for(request.user), pk=pk)
+    form = _form(request, instance=asset)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The service sets the new values on the object it gets; keep ours for the page.
+            asset_update(asset=copy.copy(asset), user=request.user, data=form.service_data(),
+                         note=form.cleaned_data.get("condition_note", ""))
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Asset %(code)s was saved.") % {"code": form.cleaned_data["code"]})
+            return redirect("infrastructure:asset-detail", pk=asset.pk)
+    return render(request, "infrastructure/asset_form.html", _form_context(form, asset),
+                  status=400 if form.errors else 200)
