@@ -11,4 +11,5 @@ The run works in a throwaway database (`cityplatform_bench`), never in the devel
 # because importing them pulls in models.
 BENCHMARKS = {
     "tenancy": "bench.tenancy",
+    "map": "bench.map",
 }
