@@ -11,6 +11,11 @@ class InfrastructureConfig(AppConfig):
     def ready(self):
         from accounts.navigation import NavItem, register
         from accounts.roles import Role, grant
+        from tenants.demo import register_seeder
+
+        from . import demo
+
+        register_seeder("infrastructure", demo.seed)
 
         staff = (
             "infrastructure.add_asset", "infrastructure.change_asset", "infrastructure.view_asset",
