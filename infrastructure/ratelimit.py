@@ -1,0 +1,85 @@
+"""Fixed-window rate limits per client address, counted in the shared cache (Redis).
+
+Used by the citizens' pages (no login, so the address is all we have). A fixed window is crude at
+its edges (up to twice the limit across a boundary) but costs one Redis INCR and needs no
+cleanup; that is enough to keep a script from flooding the municipality's queue.
+
+The cache key function of the project prefixes every key with the schema, so each municipality
+counts separately.
+
+Settings (all optional):
+- RATE_LIMITS: {scope: (max_hits, window_seconds)} overriding DEFAULT_LIMITS per scope.
+- RATE_LIMIT_TRUSTED_PROXIES: how many reverse proxies in front of the app append to
+  X-Forwarded-For (0 = use REMOTE_ADDR). Behind one TLS proxy set it to 1, otherwise every
+  citizen shares the proxy's address. Never set it higher than the real number of proxies: the
+  left part of the header is whatever the client wrote.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
+    # Requests actually created (the queue is what we protect).
+    "report-submit": (5, 10 * 60),
+    # Every POST of the report form, valid or not (each may carry an 8 MB photo to check).
+    "report-attempt": (30, 10 * 60),
+    # Status look-ups, including unknown codes.
+    "report-status": (60, 10 * 60),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    count: int
+    limit: int
+    retry_after: int  # seconds until the window ends
+
+
+def limit_for(scope: str) -> tuple[int, int]:
+    overrides = getattr(settings, "RATE_LIMITS", None) or {}
+    max_hits, window = overrides.get(scope, DEFAULT_LIMITS[scope])
+    return int(max_hits), max(1, int(window))
+
+
+def client_ip(request) -> str:
+    trusted = int(getattr(settings, "RATE_LIMIT_TRUSTED_PROXIES", 0) or 0)
+    if trusted > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= trusted:
+            return forwarded[-trusted]
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _key(scope: str, ip: str, window_no: int) -> str:
+    return f"ratelimit:{scope}:{ip}:{window_no}"
+
+
+def _window(scope: str) -> tuple[int, int, int, int]:
+    max_hits, window = limit_for(scope)
+    now = int(time.time())
+    return max_hits, window, now // window, window - now % window
+
+
+def rate_peek(request, scope: str) -> Verdict:
+    """Whether one more hit would still be allowed, without counting it."""
+    max_hits, _window_s, window_no, retry_after = _window(scope)
+    count = cache.get(_key(scope, client_ip(request), window_no)) or 0
+    return Verdict(count < max_hits, count, max_hits, retry_after)
+
+
+def rate_hit(request, scope: str) -> Verdict:
+    """Count one hit for the client in the current window; `allowed` is False over the limit."""
+    max_hits, window, window_no, retry_after = _window(scope)
+    key = _key(scope, client_ip(request), window_no)
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr: a new window
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    return Verdict(count <= max_hits, count, max_hits, retry_after)
