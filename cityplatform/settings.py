@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.sessions_clear_expired_everywhere",
         "schedule": timedelta(hours=6),
     },
+    "purge-old-reporter-contacts": {
+        "task": "infrastructure.tasks.service_request_contacts_purge_everywhere",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------------------------
@@ -247,6 +251,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+# How many reverse proxies in front of the app append to X-Forwarded-For; the citizens' report
+# page rate-limits by client address, which behind a proxy is only in that header.
+RATE_LIMIT_TRUSTED_PROXIES = env_int("RATE_LIMIT_TRUSTED_PROXIES", 0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+from cityplatform.http import client_ip as _client_ip
+
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     # Requests actually created (the queue is what we protect).
     "report-submit": (5, 10 * 60),
@@ -46,13 +48,7 @@ def limit_for(scope: str) -> tuple[int, int]:
 
 
 def client_ip(request) -> str:
-    trusted = int(getattr(settings, "RATE_LIMIT_TRUSTED_PROXIES", 0) or 0)
-    if trusted > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= trusted:
-            return forwarded[-trusted]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return _client_ip(request) or "unknown"
 
 
 def _key(scope: str, ip: str, window_no: int) -> str:

@@ -1,5 +1,7 @@
 """Writing the personal-data access log (models.AccessLog)."""
 
+from cityplatform.http import client_ip
+
 from .models import AccessLog
 
 
@@ -8,14 +10,14 @@ def audit_log(*, request=None, user, action: str, object_type: str, object_ref: 
     """Append one access-log row. `object_ref` must be opaque (a public_id, a list name) and
     `detail` free of personal data (filters, row counts).
 
-    The address is REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted
-    proxy rewrites it, and an access log must not record forgeable addresses.
+    The address comes from `cityplatform.http.client_ip`: REMOTE_ADDR, or behind the configured
+    number of trusted proxies the entry they appended, never a value the client can forge.
     """
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     role = getattr(user, "role", None) if authenticated else None
     ip = path = None
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_ip(request)
         path = request.path[:300]
     return AccessLog.objects.create(
         user=user if authenticated else None,

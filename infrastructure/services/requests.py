@@ -1,5 +1,7 @@
 """The service-request workflow: every change is written to the request's timeline."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -249,3 +251,19 @@ def sla_rule_set(*, user, category: str, priority: str, hours: int) -> SlaRule:
     rule.full_clean(validate_unique=False)
     rule.save()
     return rule
+
+
+# The citizens' report page promises that contact details go at most a year after the request
+# is closed (PDPA: personal data kept no longer than its purpose needs).
+REPORTER_CONTACT_RETENTION_DAYS = 365
+
+
+@transaction.atomic
+def service_request_contacts_purge(*, now=None, retention_days: int = REPORTER_CONTACT_RETENTION_DAYS) -> int:
+    """Erase the reporter's name, phone and e-mail from requests closed (closed, rejected or
+    duplicate) more than `retention_days` ago; returns how many requests were cleared."""
+    cutoff = (now or timezone.now()) - timedelta(days=retention_days)
+    stale = ServiceRequest.objects.filter(closed_at__lt=cutoff).exclude(
+        reporter_name="", reporter_phone="", reporter_email=""
+    )
+    return stale.update(reporter_name="", reporter_phone="", reporter_email="")

@@ -1,0 +1,16 @@
+"""Request helpers shared by the modules."""
+
+from django.conf import settings
+
+
+def client_ip(request) -> str | None:
+    """The client's address. Behind RATE_LIMIT_TRUSTED_PROXIES reverse proxies it is the entry
+    those proxies appended to X-Forwarded-For (counted from the right, so a client cannot forge
+    it); otherwise REMOTE_ADDR."""
+    trusted = int(getattr(settings, "RATE_LIMIT_TRUSTED_PROXIES", 0) or 0)
+    if trusted > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= trusted:
+            return forwarded[-trusted]
+    return request.META.get("REMOTE_ADDR") or None
