@@ -11,6 +11,9 @@ class SmarthealthConfig(AppConfig):
     def ready(self):
         from accounts.navigation import NavItem, register
         from accounts.roles import Role, grant
+        from tenants.demo import register_seeder
+
+        from . import demo
 
         care_team = (
             "smarthealth.add_household", "smarthealth.change_household", "smarthealth.view_household",
@@ -45,3 +48,4 @@ class SmarthealthConfig(AppConfig):
             NavItem("audit", _("Personal-data audit log"), "smarthealth:audit-log", 90,
                     scope="tenant", permission="smarthealth.view_accesslog"),
         )
+        register_seeder("smarthealth", demo.seed)
