@@ -7,5 +7,9 @@ from tenants.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("infrastructure/", include("infrastructure.urls")),
+    path("health/", include("smarthealth.urls")),
+    # Citizens' pages, no login (CONTRACT §3).
+    path("report/", include("infrastructure.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

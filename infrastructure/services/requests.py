@@ -56,11 +56,12 @@ def _require_open(request: ServiceRequest) -> None:
 
 @transaction.atomic
 def service_request_create(
-    *, data: dict, user=None, channel: str, photo=None
+    *, data: dict, user=None, channel: str, photo=None, link_nearest: bool = True
 ) -> ServiceRequest:
     """A new request from cleaned `data` (keys: REQUEST_FIELDS; `location` a Point, WKT or
     GeoJSON; `received_at` only for back-dated entries). The due time comes from the SLA; when
-    no `asset` is given, the nearest matching asset within 50 m is linked."""
+    no `asset` is given, the nearest matching asset within 50 m is linked unless staff said
+    there is none (`link_nearest=False`)."""
     unknown = set(data) - REQUEST_FIELDS
     if unknown:
         raise TypeError(f"unknown service request fields: {sorted(unknown)}")
@@ -93,7 +94,7 @@ def service_request_create(
         request.photo = photo
     # Without a due time the category or priority was wrong: let full_clean name that instead.
     request.full_clean(exclude=["photo", "tracking_code"] + ([] if request.due_at else ["due_at"]))
-    if request.asset is None:
+    if request.asset is None and link_nearest:
         request.asset = nearest_asset(location, request.category)
         auto_actor = None  # linked by the system
     else:
