@@ -9,7 +9,6 @@ import json
 from datetime import timedelta
 
 from django import forms
-from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
@@ -23,7 +22,16 @@ from psycopg import sql
 from accounts.decorators import permission_or_403
 from cityplatform.i18n import bilingual
 from cityplatform.thaidate import thai_datetime
-from cityplatform.tiles import BUFFER, EXTENT, mvt_tile, tile_bounds, tile_is_valid, tile_response
+from cityplatform.tiles import (
+    BUFFER,
+    EXTENT,
+    mvt_layers,
+    mvt_sql,
+    mvt_tile,
+    tile_bounds,
+    tile_is_valid,
+    tile_response,
+)
 
 from .. import selectors
 from ..models import AssetStatus, AssetType, Condition, RequestCategory
@@ -85,14 +93,6 @@ def cluster_sql(queryset, *, layer: str, z: int, x: int, y: int) -> tuple[sql.Co
     )
     params = [layer, z, x, y, *inner_params, west, east, south, north, cell, cell]
     return query, params
-
-
-def cluster_tile(queryset, *, layer: str, z: int, x: int, y: int) -> bytes:
-    query, params = cluster_sql(queryset, layer=layer, z=z, x=x, y=y)
-    with connection.cursor() as cursor:
-        cursor.execute(query.as_string(cursor.connection), params)
-        row = cursor.fetchone()
-    return bytes(row[0]) if row and row[0] is not None else b""
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -269,14 +269,14 @@ def asset_tiles(request, z: int, x: int, y: int):
     assets = selectors.assets_for(request.user, filters=form.selector_filters()).order_by()
     # One MVT layer per asset type, named by the type: the browser styles and toggles layers by
     # name. MVT layers concatenate byte for byte into one tile.
-    parts = []
+    layers = []
     for asset_type in form.types():
         layer = assets.filter(asset_type=asset_type)
         if z < detail_zoom(asset_type):
-            parts.append(cluster_tile(layer, layer=asset_type, z=z, x=x, y=y))
+            layers.append(cluster_sql(layer, layer=asset_type, z=z, x=x, y=y))
         else:
-            parts.append(mvt_tile(layer, layer=asset_type, fields=ASSET_FIELDS, z=z, x=x, y=y))
-    return tile_response(b"".join(parts), max_age=TILE_MAX_AGE)
+            layers.append(mvt_sql(layer, layer=asset_type, fields=ASSET_FIELDS, z=z, x=x, y=y))
+    return tile_response(mvt_layers(layers), max_age=TILE_MAX_AGE)
 
 
 @require_GET
