@@ -11,7 +11,11 @@ class AccountsConfig(AppConfig):
         from . import navigation, roles
         from .roles import Role, grant
 
-        grant(Role.ADMIN, "accounts.manage_users")
+        grant(Role.ADMIN, "accounts.manage_users", "accounts.customize_municipality")
+        # Staff who run the municipality's work can ask the platform team for changes; a
+        # volunteer asks through the health office.
+        for role in (Role.ADMIN, Role.EXECUTIVE, Role.ENGINEER, Role.NURSE):
+            grant(role, "accounts.submit_change_request")
         grant(Role.PLATFORM, "accounts.use_console")
         navigation.register(
             navigation.NavItem(

@@ -23,6 +23,8 @@ class User(AbstractUser):
         permissions = [
             ("manage_users", _("Can manage the municipality's users")),
             ("use_console", _("Can use the platform console")),
+            ("customize_municipality", _("Can change the municipality's theme and components")),
+            ("submit_change_request", _("Can send change requests to the platform team")),
         ]
 
     def __str__(self):

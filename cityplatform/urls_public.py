@@ -7,5 +7,6 @@ from accounts.urls import auth_urlpatterns
 urlpatterns = [
     path("", include("tenants.urls")),
     path("accounts/", include((auth_urlpatterns, "accounts"))),
+    path("theme/", include("tenants.urls_theme_files")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

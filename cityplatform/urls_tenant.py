@@ -11,5 +11,8 @@ urlpatterns = [
     path("health/", include("smarthealth.urls")),
     # Citizens' pages, no login (CONTRACT §3).
     path("report/", include("infrastructure.urls_public")),
+    path("settings/", include("tenants.urls_settings")),
+    path("change-requests/", include("tenants.urls_change_requests")),
+    path("theme/", include("tenants.urls_theme_files")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,23 @@
+"""Public-schema models: the municipalities and their routing, the DOPA gazetteer, each
+municipality's customization (theme, components) and the change requests it sends the
+platform team."""
+
+from .change_requests import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment
+from .customization import ComponentSettings, CustomizationVersion, MunicipalityStats, Theme
+from .municipality import (
+    SCHEMA_NAME_RE,
+    THAI_KIND_PREFIXES,
+    THAILAND_BBOX,
+    District,
+    Domain,
+    Municipality,
+    Province,
+    Subdistrict,
+)
+
+__all__ = [
+    "SCHEMA_NAME_RE", "THAI_KIND_PREFIXES", "THAILAND_BBOX",
+    "ChangeRequest", "ChangeRequestAttachment", "ChangeRequestComment", "ComponentSettings",
+    "CustomizationVersion", "District", "Domain", "Municipality", "MunicipalityStats", "Province",
+    "Subdistrict", "Theme",
+]
