@@ -14,9 +14,27 @@ from .helpers import host_client
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb,
+                    django_db_createdb, django_db_modify_db_settings):
+    """pytest-django's set-up, but of the default database in every session, then the demo seed.
+
+    pytest-django creates only the databases the collected tests ask for (`db`, a django_db mark).
+    The browser tests ask for none: they must not run in a transaction (gunicorn has to see what
+    they commit), and they must stay last (pytest-django runs tests without a database after the
+    others, and Playwright leaves its event loop set as this thread's running loop). Without this,
+    `pytest tests/browser` alone would seed and serve the database named in DATABASE_URL."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"},
+                                 serialized_aliases=set(),
+                                 keepdb=django_db_keepdb and not django_db_createdb)
         call_command("seed_demo", stdout=open(os.devnull, "w"))
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)
