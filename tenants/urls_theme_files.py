@@ -1,7 +1,12 @@
 """Theme files (logo, favicon) on every host, readable without signing in: the sign-in page
-shows the logo."""
+shows the logo. The version in the URL names an immutable snapshot, so browsers cache forever."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_theme
 
 app_name = "theme"
-urlpatterns = []
+urlpatterns = [
+    path("logo/<int:version>/", views_theme.theme_logo, name="logo"),
+    path("favicon/<int:version>/", views_theme.theme_favicon, name="favicon"),
+]
