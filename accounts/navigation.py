@@ -1,5 +1,6 @@
 """The navigation modules plug into: each app registers its entries in AppConfig.ready()."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -23,17 +24,31 @@ def register(*items: NavItem) -> None:
         _items[item.key] = item
 
 
-def items_for(*, user, scope: str, urlconf: str | None = None) -> list[dict]:
-    """The entries this user may see on this kind of host, in order, with their URLs."""
+def registered(*, scope: str) -> list[NavItem]:
+    """Every entry of this kind of host, in the default order."""
+    return [item for item in sorted(_items.values(), key=lambda i: (i.order, i.key)) if item.scope == scope]
+
+
+def items_for(*, user, scope: str, urlconf: str | None = None, layout: list[dict] | None = None,
+              label: Callable[[dict], str] | None = None) -> list[dict]:
+    """The entries this user may see on this kind of host, in order, with their URLs.
+
+    `layout` is a municipality's own menu (tenants.components): every entry in its order, with
+    "hidden" and "off" (its module is switched off) flags; `label(entry)` gives its label."""
     visible = []
-    for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
-        if item.scope != scope:
-            continue
+    items = registered(scope=scope)
+    labels = {}
+    if layout is not None:
+        by_key = {item.key: item for item in items}
+        shown = [e for e in layout if e["key"] in by_key and not e.get("hidden") and not e.get("off")]
+        labels = {e["key"]: label(e) if label else by_key[e["key"]].label for e in shown}
+        items = [by_key[e["key"]] for e in shown]
+    for item in items:
         if item.permission and not user.has_perm(item.permission):
             continue
         try:
             url = reverse(item.url_name, urlconf=urlconf)
         except NoReverseMatch:
             continue
-        visible.append({"key": item.key, "label": item.label, "url": url})
+        visible.append({"key": item.key, "label": labels.get(item.key, item.label), "url": url})
     return visible

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenants.middleware_modules.ModuleGateMiddleware",  # after tenant + auth: 404 for switched-off modules
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.municipality",
+                "tenants.context_processors.theme",
                 "accounts.context_processors.navigation",
             ],
             "builtins": ["cityplatform.templatetags.thai"],
@@ -162,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-old-reporter-contacts": {
         "task": "infrastructure.tasks.service_request_contacts_purge_everywhere",
         "schedule": timedelta(days=1),
+    },
+    "refresh-console-figures": {
+        "task": "tenants.tasks.stats_refresh_everywhere",
+        "schedule": timedelta(hours=1),
     },
 }
 
@@ -276,6 +282,8 @@ EMAIL_BACKEND = env_str(
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"noreply@{PLATFORM_DOMAIN}")
+# Who hears about new change requests (comma list); empty: every active console user's e-mail.
+PLATFORM_TEAM_EMAILS = env_list("PLATFORM_TEAM_EMAILS", [])
 
 # --- Checks and logging -----------------------------------------------------------------------
 # gis.W001 warns that Debian 12's GDAL 3.6 is older than Django 5.2 tests against (3.9); the

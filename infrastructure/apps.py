@@ -13,7 +13,7 @@ class InfrastructureConfig(AppConfig):
         from accounts.roles import Role, grant
         from tenants.demo import register_seeder
 
-        from . import demo
+        from . import demo, stats  # noqa: F401  (stats registers the console figures)
 
         register_seeder("infrastructure", demo.seed)
 
@@ -42,3 +42,20 @@ class InfrastructureConfig(AppConfig):
             NavItem(key="requests", label=_("Service requests"), url_name="infrastructure:request-list",
                     order=22, scope="tenant", permission="infrastructure.view_servicerequest"),
         )
+        # Components (tenants.components): three modules a municipality can switch on or off.
+        # Service requests are their own module although their URLs sit under /infrastructure/.
+        from tenants.components import Module, register_module
+
+        register_module(Module(
+            "infrastructure", _("Infrastructure (asset registry and map)"), nav_keys=("assets", "asset-map"),
+            url_namespaces=("infrastructure",),
+        ))
+        register_module(Module(
+            "service_requests", _("Service requests"), nav_keys=("requests",),
+            url_prefixes=("/infrastructure/requests/",),
+        ))
+        register_module(Module(
+            "public_report", _("Citizens' report page (/report/)"), url_namespaces=("report",),
+            requires=("service_requests",),
+        ))
+        from . import widgets  # noqa: F401  (registers this module's home-page widgets)

@@ -13,7 +13,7 @@ class SmarthealthConfig(AppConfig):
         from accounts.roles import Role, grant
         from tenants.demo import register_seeder
 
-        from . import demo
+        from . import demo, stats  # noqa: F401  (stats registers the console figures)
 
         care_team = (
             "smarthealth.add_household", "smarthealth.change_household", "smarthealth.view_household",
@@ -49,3 +49,12 @@ class SmarthealthConfig(AppConfig):
                     scope="tenant", permission="smarthealth.view_accesslog"),
         )
         register_seeder("smarthealth", demo.seed)
+
+        from tenants.components import Module, register_module
+
+        register_module(Module(
+            "smarthealth", _("Smart health"),
+            nav_keys=("persons", "care-lists", "health-map", "visits", "audit"),
+            url_namespaces=("smarthealth",),
+        ))
+        from . import widgets  # noqa: F401  (registers this module's home-page widgets)

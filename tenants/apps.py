@@ -10,3 +10,25 @@ class TenantsConfig(AppConfig):
         from cityplatform.db import register_fork_hook
 
         register_fork_hook()
+
+        from accounts.navigation import NavItem, register
+
+        # Change requests: the municipality's inbox with the platform team, and the console's.
+        register(
+            NavItem("change-requests", _("Change requests"), "changerequests:list", 950, scope="tenant",
+                    permission="accounts.submit_change_request"),
+            NavItem("inbox", _("Change requests"), "tenants:request-inbox", 10, scope="platform",
+                    permission="accounts.use_console"),
+        )
+
+        from . import widgets  # noqa: F401  (the municipality's own home-page widgets)
+        register(NavItem("settings-components", _("Components"), "settings:components", 911, scope="tenant",
+                         permission="accounts.customize_municipality"))
+
+        # The console's platform users (tenants.views_console).
+        register(NavItem("platform-users", _("Platform users"), "tenants:platform-users", 80,
+                         scope="platform", permission="accounts.use_console"))
+
+        # The municipality's own look (tenants.views_theme); the console edits it per municipality.
+        register(NavItem("settings-theme", _("Appearance"), "settings:theme", 910, scope="tenant",
+                         permission="accounts.customize_municipality"))

@@ -1,0 +1,32 @@
+"""Switched-off modules disappear: their URLs answer 404 on that municipality's host.
+
+Runs after the tenant and authentication middleware. It puts the municipality's components on
+the request (read lazily, once per request) for the menu and the home page, and checks in
+process_view, where the URL is already resolved, so it costs no extra URL resolution.
+"""
+
+from django.http import Http404
+from django.utils.functional import SimpleLazyObject
+
+from .components import components_for, module_for_path
+
+
+class ModuleGateMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and not tenant.is_platform:
+            request.components = SimpleLazyObject(lambda: components_for(tenant))
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        components = getattr(request, "components", None)
+        if components is None:
+            return None
+        match = request.resolver_match
+        module = module_for_path(request.path_info, match.namespaces if match else [])
+        if module is not None and not components.module_on(module):
+            raise Http404("This module is switched off for this municipality.")
+        return None
