@@ -19,6 +19,7 @@ from accounts.services import user_set_role
 from .models import Domain, Municipality
 from .routing import tenant_cache_clear
 from .services import municipality_create, platform_tenant_ensure
+from .stats import stats_refresh
 
 
 @dataclass(frozen=True)
@@ -119,4 +120,6 @@ def demo_seed(
             for name, seeder in _seeders:
                 log(f"{municipality.schema_name}: {name}")
                 seeder(municipality=municipality, size=size, log=log)
+        # The console shows the new figures at once instead of after the hourly refresh.
+        stats_refresh(municipality=municipality)
     return pilots

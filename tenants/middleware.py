@@ -1,8 +1,9 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from .health import health_report
-from .routing import tenant_for_host
+from .routing import MunicipalitySuspended, tenant_for_host
 
 
 class HealthzMiddleware:
@@ -26,3 +27,13 @@ class CachedTenantMiddleware(TenantMainMiddleware):
 
     def get_tenant(self, domain_model, hostname):
         return tenant_for_host(hostname)
+
+    def process_request(self, request):
+        try:
+            return super().process_request(request)
+        except MunicipalitySuspended as suspended:
+            # Answered before sessions and language: the page shows Thai and English together.
+            html = render_to_string("tenants/suspended.html", {"suspended": suspended.municipality})
+            response = HttpResponse(html, status=503)
+            response["Cache-Control"] = "no-store"
+            return response

@@ -21,8 +21,18 @@ _cache: dict[str, tuple[float, Municipality | None]] = {}
 _NEGATIVE_SECONDS = 5.0
 
 
+class MunicipalitySuspended(Exception):
+    """The host belongs to a municipality the platform team has deactivated: its visitors get a
+    clear "suspended" page rather than the "no such site" 404 of an unknown host."""
+
+    def __init__(self, municipality: Municipality):
+        self.municipality = municipality
+        super().__init__(municipality.schema_name)
+
+
 def tenant_for_host(hostname: str) -> Municipality:
-    """The active municipality serving `hostname`; raises Domain.DoesNotExist when there is none.
+    """The active municipality serving `hostname`; raises Domain.DoesNotExist when there is none,
+    MunicipalitySuspended when its municipality is deactivated.
 
     Returns a copy, because the middleware writes per-request attributes onto the object.
     """
@@ -31,17 +41,15 @@ def tenant_for_host(hostname: str) -> Municipality:
     if hit is not None and hit[0] > now:
         tenant = hit[1]
     else:
-        domain = (
-            Domain.objects.select_related("tenant")
-            .filter(domain=hostname, tenant__is_active=True)
-            .first()
-        )
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
         tenant = domain.tenant if domain else None
         ttl = settings.TENANT_CACHE_SECONDS if tenant else _NEGATIVE_SECONDS
         with _lock:
             _cache[hostname] = (now + ttl, tenant)
     if tenant is None:
         raise Domain.DoesNotExist(hostname)
+    if not tenant.is_active:
+        raise MunicipalitySuspended(copy.copy(tenant))
     return copy.copy(tenant)
 
 

@@ -1,5 +1,9 @@
 from celery import shared_task
 from django.db import connection
+from django_tenants.utils import tenant_context
+
+from .models import Municipality
+from .stats import municipalities_to_refresh, stats_refresh
 
 
 @shared_task
@@ -15,3 +19,22 @@ def tenant_probe() -> dict:
         "current_schema": current_schema,
         "municipality": getattr(tenant, "name_th", None),
     }
+
+
+@shared_task
+def stats_refresh_task() -> dict:
+    """Refresh the console figures of the municipality this task was sent from (its schema)."""
+    municipality = Municipality.objects.get(schema_name=connection.schema_name)
+    stats = stats_refresh(municipality=municipality)
+    return {"schema": municipality.schema_name, "users": stats.users, "figures": stats.figures}
+
+
+@shared_task
+def stats_refresh_everywhere() -> int:
+    """Fan out one refresh per active municipality, each sent from (so run in) its own schema."""
+    count = 0
+    for municipality in municipalities_to_refresh().iterator():
+        with tenant_context(municipality):
+            stats_refresh_task.delay()
+        count += 1
+    return count

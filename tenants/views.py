@@ -1,43 +1,59 @@
-import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import permission_or_403
 
+from .components import components_for, dashboard_for
 from .forms import MunicipalityCreateForm
 from .models import Municipality
-from .selectors import municipality_place
 from .services import MunicipalityError, municipality_create
+from .stats import figures
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
 def home(request):
-    """A municipality's signed-in home: who we are and where, and what this user can open."""
-    tenant = request.tenant
-    map_data = None
-    if tenant.centre:
-        map_data = {
-            "centre": [tenant.centre.y, tenant.centre.x],
-            "name": tenant.name_th,
-            "boundary": json.loads(tenant.boundary.geojson) if tenant.boundary else None,
-        }
+    """A municipality's signed-in home: its dashboard layout (tenants.components), with the
+    widgets this user may see, in order and at their widths."""
+    components = getattr(request, "components", None) or components_for(request.tenant)
+    widgets = [
+        {**item, "html": _widget_html(request, item["widget"], item["width"])}
+        for item in dashboard_for(request, components)
+    ]
     return render(
         request,
         "tenants/home.html",
         {
-            "tenant": tenant,
-            "place": municipality_place(tenant),
-            "map_data": map_data,
+            "tenant": request.tenant,
+            "widgets": widgets,
+            "leaflet": any(item["widget"].leaflet for item in widgets),
+            "widget_scripts": list(dict.fromkeys(s for item in widgets for s in item["widget"].scripts)),
+            "can_customize": request.user.has_perm("accounts.customize_municipality"),
             "today": timezone.localdate(),
         },
     )
+
+
+def _widget_html(request, widget, width: str) -> str:
+    """One widget's HTML. A failing widget is logged and shows a short notice, so one broken
+    query never takes the whole home page down."""
+    try:
+        context = widget.context(request) if widget.context else {}
+        context.update(widget=widget, width=width)
+        return render_to_string(widget.template, context, request=request)
+    except Exception:
+        logger.exception("home-page widget %s failed", widget.key)
+        return render_to_string("widgets/failed.html", {"widget": widget}, request=request)
 
 
 @permission_or_403("accounts.use_console")
@@ -45,6 +61,7 @@ def console(request):
     search = request.GET.get("q", "").strip()
     municipalities = (
         Municipality.objects.exclude(kind=Municipality.Kind.PLATFORM)
+        .select_related("stats")
         .prefetch_related("domains")
         .order_by("province_code", "name_th")
     )
@@ -55,7 +72,17 @@ def console(request):
             | Q(province_code=search)
         )
     page = Paginator(municipalities, 50).get_page(request.GET.get("page"))
-    return render(request, "tenants/console.html", {"page": page, "search": search})
+    # The figures come from one small public table (tenants.stats), never from the schemas.
+    columns = figures()
+    rows = []
+    for municipality in page:
+        stats = getattr(municipality, "stats", None)  # None until the first refresh
+        stored = stats.figures if stats else {}
+        rows.append({"m": municipality, "stats": stats, "values": [stored.get(f.key) for f in columns]})
+    return render(
+        request, "tenants/console.html",
+        {"page": page, "rows": rows, "columns": columns, "search": search},
+    )
 
 
 @permission_or_403("accounts.use_console")
