@@ -5,8 +5,8 @@ from django.urls import path
 from . import views_console_requests as views
 
 urlpatterns = [
-    path("change-requests/", views.request_inbox, name="request-inbox"),
-    path("change-requests/<int:pk>/", views.request_detail, name="request-detail"),
-    path("change-requests/<int:pk>/files/<int:file_pk>/", views.request_attachment,
+    path("inbox/", views.request_inbox, name="request-inbox"),
+    path("inbox/<int:pk>/", views.request_detail, name="request-detail"),
+    path("inbox/<int:pk>/files/<int:file_pk>/", views.request_attachment,
          name="request-attachment"),
 ]

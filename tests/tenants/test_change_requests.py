@@ -74,19 +74,19 @@ def test_it_makes_the_round_trip_between_kantang_and_the_console(
     # The platform team hears about it, in Thai and English, with a link to the console.
     assert [m.to for m in mailoutbox] == [["platform@example.invalid"]]
     assert cr.reference in mailoutbox[0].subject
-    assert f"http://localhost/change-requests/{cr.pk}/" in mailoutbox[0].body
+    assert f"http://localhost/inbox/{cr.pk}/" in mailoutbox[0].body
     assert "screen.png" in mailoutbox[0].body
     mailoutbox.clear()
 
-    inbox = console.get("/change-requests/")
+    inbox = console.get("/inbox/")
     assert inbox.status_code == 200 and cr.title in inbox.text and "เทศบาลเมืองกันตัง" in inbox.text
-    page = console.get(f"/change-requests/{cr.pk}/")
+    page = console.get(f"/inbox/{cr.pk}/")
     assert page.status_code == 200 and "screen.png" in page.text
-    file = console.get(f"/change-requests/{cr.pk}/files/{attachment.pk}/")
+    file = console.get(f"/inbox/{cr.pk}/files/{attachment.pk}/")
     assert file.status_code == 200 and b"".join(file.streaming_content).startswith(b"\x89PNG")
 
     with django_capture_on_commit_callbacks(execute=True):
-        answer = console.post(f"/change-requests/{cr.pk}/", {
+        answer = console.post(f"/inbox/{cr.pk}/", {
             "status": "accepted", "body": "รับเรื่องแล้ว จะแก้ไขภายในสัปดาห์นี้",
         })
 
@@ -114,7 +114,7 @@ def test_it_makes_the_round_trip_between_kantang_and_the_console(
     assert [m.to for m in mailoutbox] == [["platform@example.invalid"]]
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        console.post(f"/change-requests/{cr.pk}/", {"status": "in_progress", "body": ""})
+        console.post(f"/inbox/{cr.pk}/", {"status": "in_progress", "body": ""})
     assert sorted(m.to[0] for m in mailoutbox) == ["admin@example.invalid", "nurse@example.invalid"]
 
 
@@ -206,7 +206,7 @@ def test_an_illegal_transition_changes_nothing(
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = console.post(f"/change-requests/{cr.pk}/", {"status": "done", "body": "เสร็จแล้ว"})
+        response = console.post(f"/inbox/{cr.pk}/", {"status": "done", "body": "เสร็จแล้ว"})
 
     assert response.status_code == 400
     assert "Done" in response.text or "เสร็จ" in response.text
@@ -224,10 +224,10 @@ def test_the_console_filters_and_counts_the_inbox(nurse, console):
     nueaklong = login(host_client("nueaklong.localhost"), "nueaklong", "engineer")
     submit(nueaklong, title="ขอเพิ่มชั้นข้อมูลถนน", category="feature")
 
-    everything = console.get("/change-requests/")
-    only_nueaklong = console.get("/change-requests/?municipality=nueaklong")
-    only_data = console.get("/change-requests/?category=data&status=new")
-    none_done = console.get("/change-requests/?status=done")
+    everything = console.get("/inbox/")
+    only_nueaklong = console.get("/inbox/?municipality=nueaklong")
+    only_data = console.get("/inbox/?category=data&status=new")
+    none_done = console.get("/inbox/?status=done")
 
     assert all(t in everything.text for t in ("คำขอข้อมูลประชากร", "เปลี่ยนสีหัวเว็บ", "ขอเพิ่มชั้นข้อมูลถนน"))
     assert "ขอเพิ่มชั้นข้อมูลถนน" in only_nueaklong.text and "เปลี่ยนสีหัวเว็บ" not in only_nueaklong.text
@@ -238,17 +238,19 @@ def test_the_console_filters_and_counts_the_inbox(nurse, console):
 
 
 def test_the_inbox_is_only_for_the_platform_team_and_only_on_the_console(kantang):
-    assert host_client("localhost").get("/change-requests/").status_code == 302
+    assert host_client("localhost").get("/inbox/").status_code == 302
     # The municipality's pages do not exist on the console host, nor the console's on a tenant.
     console = login(host_client("localhost"), "public", "platform")
+    assert console.get("/change-requests/").status_code == 404
     assert console.get("/change-requests/new/").status_code == 404
+    assert login(host_client("kantang.localhost"), "kantang", "admin").get("/inbox/").status_code == 404
 
 
 def test_a_platform_comment_without_status_keeps_the_status(nurse, console):
     submit(nurse)
     cr = ChangeRequest.objects.get()
 
-    response = console.post(f"/change-requests/{cr.pk}/", {"status": "", "body": "ขอภาพหน้าจอเพิ่มเติมครับ"})
+    response = console.post(f"/inbox/{cr.pk}/", {"status": "", "body": "ขอภาพหน้าจอเพิ่มเติมครับ"})
 
     assert response.status_code == 302
     cr.refresh_from_db()
