@@ -301,7 +301,8 @@ def test_staff_enter_a_phone_request_with_a_pin_photo_and_contact(kantang, media
     ({}, "The location is empty: pick it on the map."),
     ({"latitude": "99.5", "longitude": "7.4"},
      "The location is outside Thailand: latitude and longitude look swapped."),
-    ({"latitude": "51.5", "longitude": "-0.12"}, "The location is outside Thailand"),
+    ({"latitude": "51.5", "longitude": "-0.12"},
+     "The location is outside Thailand (longitude 97.3–105.7, latitude 5.6–20.5)."),
 ])
 def test_a_request_without_a_good_location_is_refused_and_not_saved(kantang, where, message):
     response = client_for("engineer").post(url("request-create"), {
