@@ -328,3 +328,4 @@ class Need(models.TextChoices):
 
 
 NEED_LEVELS: dict[str, int] = {need.value: level for level, need in enumerate(Need)}
+NEED_BY_LEVEL: dict[int, Need] = {level: need for level, need in enumerate(Need)}

@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -241,36 +241,52 @@ def _unnest(field: str):
 
 
 # --- needs for the map ------------------------------------------------------------------------
+def _latest_level(model, date_field: str, value_field: str, levels: dict) -> Subquery:
+    """The need level of one person's latest ADL assessment or screening, as ONE subquery.
+
+    Levels are ranked so that a person's need is the greatest of its parts (bedbound > homebound
+    > NCD red > orange > yellow > disabled > elderly), which lets each part be computed once;
+    a CASE chain over the annotations would repeat each subquery in every branch."""
+    latest = model.objects.filter(person=OuterRef("pk")).order_by(f"-{date_field}", "-id")
+    return Subquery(latest.annotate(level=Case(
+        *[When(**{f"{value_field}__in": values}, then=Value(level)) for level, values in levels.items()],
+        default=Value(0), output_field=IntegerField(),
+    )).values("level")[:1])
+
+
 def _person_need_level(today: dt.date):
     """An integer expression: the most urgent need of one person (rules.Need / NEED_LEVELS)."""
-    ncd_red = [NcdColour.RED, NcdColour.BLACK]
-    return Case(
-        When(current_adl_group=AdlGroup.BEDBOUND, then=Value(NEED_LEVELS[Need.BEDBOUND])),
-        When(current_adl_group=AdlGroup.HOMEBOUND, then=Value(NEED_LEVELS[Need.HOMEBOUND])),
-        When(current_ncd_colour__in=ncd_red, then=Value(NEED_LEVELS[Need.NCD_RED])),
-        When(current_ncd_colour=NcdColour.ORANGE, then=Value(NEED_LEVELS[Need.NCD_ORANGE])),
-        When(current_ncd_colour=NcdColour.YELLOW, then=Value(NEED_LEVELS[Need.NCD_YELLOW])),
-        When(~Q(disability=Disability.NONE), then=Value(NEED_LEVELS[Need.DISABLED])),
-        When(birth_date__lte=years_before(today, ELDERLY_AGE), then=Value(NEED_LEVELS[Need.ELDERLY])),
-        default=Value(NEED_LEVELS[Need.NONE]),
+    adl = _latest_level(AdlAssessment, "assessed_on", "group", {
+        NEED_LEVELS[Need.BEDBOUND]: [AdlGroup.BEDBOUND],
+        NEED_LEVELS[Need.HOMEBOUND]: [AdlGroup.HOMEBOUND],
+    })
+    ncd = _latest_level(NcdScreening, "screened_on", "colour", {
+        NEED_LEVELS[Need.NCD_RED]: [NcdColour.RED, NcdColour.BLACK],
+        NEED_LEVELS[Need.NCD_ORANGE]: [NcdColour.ORANGE],
+        NEED_LEVELS[Need.NCD_YELLOW]: [NcdColour.YELLOW],
+    })
+    none = Value(NEED_LEVELS[Need.NONE])
+    return Greatest(
+        Coalesce(adl, none),
+        Coalesce(ncd, none),
+        Case(When(~Q(disability=Disability.NONE), then=Value(NEED_LEVELS[Need.DISABLED])), default=none),
+        Case(When(birth_date__lte=years_before(today, ELDERLY_AGE), then=Value(NEED_LEVELS[Need.ELDERLY])),
+             default=none),
         output_field=IntegerField(),
     )
 
 
 def household_need_levels(qs: QuerySet[Household]) -> QuerySet[Household]:
-    """Annotate each household with `need_level` (int, higher = more urgent) and `need` (a
-    rules.Need code) of its most urgent living member. Pass an access-checked queryset
-    (households_for); nothing about a person is exposed but the level."""
+    """Annotate each household with `need_level` (int, higher = more urgent) of its most urgent
+    living member; `household.need` gives its rules.Need code. Pass an access-checked queryset
+    (households_for); nothing about a person is exposed but the level. Filter with
+    `need_level__in`, never on a code."""
     today = timezone.localdate()
-    members = with_current_ncd(with_current_adl(
-        Person.objects.filter(household=OuterRef("pk"), status=Person.Status.LIVING)
-    )).annotate(level=_person_need_level(today)).order_by("-level")
-    qs = qs.annotate(need_level=Coalesce(Subquery(members.values("level")[:1]),
-                                         Value(NEED_LEVELS[Need.NONE])))
-    return qs.annotate(need=Case(
-        *[When(need_level=level, then=Value(code)) for code, level in NEED_LEVELS.items()],
-        default=Value(Need.NONE.value),
-    ))
+    members = Person.objects.filter(household=OuterRef("pk"), status=Person.Status.LIVING).annotate(
+        level=_person_need_level(today)
+    ).order_by("-level")
+    return qs.annotate(need_level=Coalesce(Subquery(members.values("level")[:1]),
+                                           Value(NEED_LEVELS[Need.NONE])))
 
 
 __all__ = [

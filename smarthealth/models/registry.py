@@ -17,7 +17,7 @@ from accounts.roles import Role
 from cityplatform.i18n import bilingual
 
 from .. import crypto
-from ..rules import Disability, format_cid_masked, normalise_cid
+from ..rules import NEED_BY_LEVEL, Disability, Need, format_cid_masked, normalise_cid
 from ..rules import age_on as _age_on
 
 
@@ -64,6 +64,12 @@ class Household(models.Model):
 
     def __str__(self):
         return self.house_id
+
+    @property
+    def need(self) -> Need:
+        """The code of `need_level`, which selectors.household_need_levels annotates (computed in
+        Python: a SQL CASE over the level would run the members' subquery once per branch)."""
+        return NEED_BY_LEVEL.get(getattr(self, "need_level", None), Need.NONE)
 
 
 class Person(models.Model):

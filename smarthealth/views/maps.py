@@ -33,7 +33,7 @@ from ..selectors import household_need_levels, households_for, persons_for
 from .care import person_url
 
 TILE_LAYER = "households"
-TILE_FIELDS = ("id", "need", "need_level")
+TILE_FIELDS = ("id", "need_level")
 
 # Map colours, mildest to most urgent (the legend lists them most urgent first).
 NEED_COLOURS: dict[str, str] = {
@@ -111,7 +111,7 @@ def health_map_tile(request, z: int, x: int, y: int):
     if needs == []:  # only unknown codes (or "-", every box unticked): nothing to draw
         return tile_response(b"")
     if needs is not None:
-        households = households.filter(need__in=needs)
+        households = households.filter(need_level__in=[NEED_LEVELS[code] for code in needs])
     data = mvt_tile(households, layer=TILE_LAYER, fields=TILE_FIELDS, z=z, x=x, y=y,
                     geometry_field="location")
     return tile_response(data)

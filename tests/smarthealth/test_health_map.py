@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from smarthealth.models import AccessLog, Household
-from smarthealth.rules import Need, years_before
+from smarthealth.rules import NEED_LEVELS, Need, years_before
 from smarthealth.selectors import persons_for
 from smarthealth.services import adl_assess, ncd_screen, person_create
 from smarthealth.views.maps import TILE_FIELDS, person_needs
@@ -79,8 +79,8 @@ def test_tiles_carry_only_the_id_and_the_need(mapped):
     assert _tile_of(*OWN_AT) == _tile_of(*OTHER_AT)
     raw, features = _tile_features(_client("nurse"))
     by_id = {f["id"]: f for f in features}
-    assert by_id[mapped["own"].pk]["need"] == Need.BEDBOUND
-    assert by_id[mapped["other"].pk]["need"] == Need.NCD_RED
+    assert by_id[mapped["own"].pk]["need_level"] == NEED_LEVELS[Need.BEDBOUND]
+    assert by_id[mapped["other"].pk]["need_level"] == NEED_LEVELS[Need.NCD_RED]
     for feature in features:
         assert set(feature) == set(TILE_FIELDS)
     # No names, house numbers or national IDs anywhere in the bytes.

@@ -10,23 +10,22 @@ window.cityHealthMap = function (map) {
     event._stopped = true;
   };
 
+  // Tiles carry the need as its level (rules.NEED_LEVELS); the legend maps levels to colours.
   var colours = {};
-  var levels = {};
   config.needs.forEach(function (need) {
-    colours[need.code] = need.colour;
-    levels[need.code] = need.level;
+    colours[need.level] = need.colour;
   });
 
   if (config.centre) map.setView(config.centre, 15);
 
   function style(properties) {
-    var level = levels[properties.need] || 0;
+    var level = properties.need_level || 0;
     return {
       radius: 4 + Math.min(level, 7),
       weight: 1,
       color: "#ffffff",
       fill: true,
-      fillColor: colours[properties.need] || "#9aa0a6",
+      fillColor: colours[level] || "#9aa0a6",
       fillOpacity: 0.9
     };
   }
