@@ -11,6 +11,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -36,6 +37,7 @@ from .rules import (
     AGE_BAND_LIMITS,
     ELDERLY_AGE,
     ELDERLY_FILTER,
+    NCD_DIAGNOSES,
     NEED_LEVELS,
     AdlGroup,
     AgeBand,
@@ -293,3 +295,23 @@ __all__ = [
     "health_summary", "household_need_levels", "households_for", "person_get",
     "person_is_visible_to", "person_lookup_by_cid", "persons_for", "with_current_adl", "with_current_ncd",
 ]
+
+
+def care_flag_groups(persons: QuerySet, *, today: dt.date):
+    """`persons` (annotated with current_adl_group and current_ncd_colour) grouped by what the care
+    lists count: is_elderly, is_disabled, is_ncd_patient, current ADL group and NCD colour, each
+    group with its size `n`. One GROUP BY over a few flags rather than a COUNT per list: each
+    COUNT would repeat the latest-ADL/NCD subqueries, which is slow at 100,000 persons."""
+
+    def flag(q):
+        return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+    return (
+        persons
+        .annotate(is_elderly=flag(Q(birth_date__lte=years_before(today, ELDERLY_AGE))),
+                  is_disabled=flag(~Q(disability=Disability.NONE)),
+                  is_ncd_patient=flag(Q(chronic_conditions__overlap=sorted(NCD_DIAGNOSES))))
+        .order_by()
+        .values("is_elderly", "is_disabled", "is_ncd_patient", "current_adl_group", "current_ncd_colour")
+        .annotate(n=Count("pk"))
+    )

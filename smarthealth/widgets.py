@@ -1,7 +1,6 @@
 """This module's home-page widget (tenants.components): care counts only, never a name.
 Imported from SmarthealthConfig.ready()."""
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from tenants.components import Widget, register_widget
 
 from .models import Person
-from .rules import ELDERLY_AGE, NCD_DIAGNOSES, AdlGroup, Disability, NcdColour, years_before
-from .selectors import with_current_adl, with_current_ncd
+from .rules import AdlGroup, NcdColour
+from .selectors import care_flag_groups, with_current_adl, with_current_ncd
 
 # The same definition as the "uncontrolled DM / HT" care list.
 UNCONTROLLED = (NcdColour.YELLOW, NcdColour.ORANGE, NcdColour.RED)
@@ -20,21 +19,8 @@ def care_counts_context(request) -> dict:
     """Counts over every living person of the municipality (the permission is for aggregates:
     executives and engineers see them too). One GROUP BY over a few flags, as the care-list
     index does, instead of four COUNTs that would each repeat the latest-ADL/NCD subqueries."""
-    today = timezone.localdate()
-
-    def flag(q):
-        return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
-
     living = Person.objects.filter(status=Person.Status.LIVING)
-    groups = (
-        with_current_ncd(with_current_adl(living))
-        .annotate(is_elderly=flag(Q(birth_date__lte=years_before(today, ELDERLY_AGE))),
-                  is_disabled=flag(~Q(disability=Disability.NONE)),
-                  is_ncd_patient=flag(Q(chronic_conditions__overlap=sorted(NCD_DIAGNOSES))))
-        .order_by()
-        .values("is_elderly", "is_disabled", "is_ncd_patient", "current_adl_group", "current_ncd_colour")
-        .annotate(n=Count("pk"))
-    )
+    groups = care_flag_groups(with_current_ncd(with_current_adl(living)), today=timezone.localdate())
     counts = dict.fromkeys(("elderly", "bedridden", "uncontrolled", "disabled"), 0)
     for row in groups:
         n = row["n"]

@@ -6,6 +6,7 @@ import os
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django_tenants.utils import schema_context
 
 from tenants.models import Municipality
 from tenants.routing import tenant_cache_clear
@@ -48,6 +49,13 @@ def _public_schema_and_fresh_routing():
 @pytest.fixture
 def kantang(db):
     return Municipality.objects.get(schema_name="kantang")
+
+
+@pytest.fixture
+def in_kantang(kantang):
+    """The test runs inside kantang's schema."""
+    with schema_context("kantang"):
+        yield kantang
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Helpers the tests share (not fixtures)."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -57,3 +58,38 @@ def manage(*args: str, timeout: float = 120, **env) -> subprocess.CompletedProce
         [sys.executable, "manage.py", *args], cwd=ROOT, env=subprocess_env(**env),
         capture_output=True, text=True, timeout=timeout,
     )
+
+
+def kantang_staff(username: str, *, name: str | None = None):
+    """A fixture (named `name`, default `username`): kantang's demo account `username`, read inside
+    kantang's schema (it asks for the `in_kantang` fixture). In a conftest:
+    `nurse = kantang_staff("nurse")`."""
+    import pytest
+
+    @pytest.fixture(name=name or username)
+    def staff(in_kantang):
+        from accounts.models import User
+
+        return User.objects.get(username=username)
+
+    return staff
+
+
+@contextlib.contextmanager
+def celery_worker(queue: str, *, env: dict, concurrency: int, **popen):
+    """A real Celery worker process (prefork, as `make run` starts it) taking tasks from `queue`
+    only, so no other worker can take them; stopped on leaving. `popen`: where its output goes."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cityplatform", "worker", "--pool=prefork",
+         f"--concurrency={concurrency}", "--queues", queue, "--loglevel=WARNING", "--without-gossip",
+         "--without-mingle", "--hostname", f"{queue}@test"],
+        cwd=ROOT, env=env, **popen,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

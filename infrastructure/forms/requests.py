@@ -67,7 +67,25 @@ class RequestFilterForm(forms.Form):
         return values
 
 
-class RequestCreateForm(forms.Form):
+class AssetCodeMixin:
+    """An `asset_code` field resolved to one of `assets` (the queryset the view allows), or None
+    when left empty."""
+
+    def __init__(self, *args, assets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assets = assets if assets is not None else Asset.objects.none()
+
+    def clean_asset_code(self):
+        code = self.cleaned_data["asset_code"].strip()
+        if not code:
+            return None
+        asset = self.assets.filter(code__iexact=code).first()
+        if asset is None:
+            raise ValidationError(_("No asset has the code “%(code)s”."), params={"code": code})
+        return asset
+
+
+class RequestCreateForm(AssetCodeMixin, forms.Form):
     """A request staff take down from a phone call, a LINE message or a visit to the office."""
 
     channel = forms.ChoiceField(
@@ -96,19 +114,6 @@ class RequestCreateForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     reporter_email = forms.EmailField(label=_("Reporter's e-mail"), required=False)
-
-    def __init__(self, *args, assets=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.assets = assets if assets is not None else Asset.objects.none()
-
-    def clean_asset_code(self):
-        code = self.cleaned_data["asset_code"].strip()
-        if not code:
-            return None
-        asset = self.assets.filter(code__iexact=code).first()
-        if asset is None:
-            raise ValidationError(_("No asset has the code “%(code)s”."), params={"code": code})
-        return asset
 
     def clean(self):
         cleaned = super().clean()
@@ -234,25 +239,12 @@ class DuplicateForm(CommentMixin):
         return original
 
 
-class LinkAssetForm(CommentMixin):
+class LinkAssetForm(AssetCodeMixin, CommentMixin):
     asset_code = forms.CharField(
         label=_("Asset code"), max_length=40, required=False,
         help_text=_("Leave empty to unlink the asset."),
     )
     field_order = ["asset_code", "comment"]
-
-    def __init__(self, *args, assets=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.assets = assets if assets is not None else Asset.objects.none()
-
-    def clean_asset_code(self):
-        code = self.cleaned_data["asset_code"].strip()
-        if not code:
-            return None
-        asset = self.assets.filter(code__iexact=code).first()
-        if asset is None:
-            raise ValidationError(_("No asset has the code “%(code)s”."), params={"code": code})
-        return asset
 
 
 # --- SLA settings -----------------------------------------------------------------------------

@@ -34,6 +34,29 @@ def _validation_to_errors(errors: Errors, exc: ValidationError, field: str) -> N
     errors.setdefault(field, []).extend(exc.messages)
 
 
+def _clean_and_save(obj, errors: Errors, *, unique_field: str, duplicate, exclude=None,
+                    stored_as_unique: tuple[str, ...] = ()) -> None:
+    """Model validation added to `errors` (raised together), then the save. Uniqueness of
+    `unique_field` is checked before with a clear message; a concurrent insert that still breaks
+    the constraint gets the same message. Errors on `stored_as_unique` fields report once, under
+    `unique_field`, unless that already has an error."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            if field in stored_as_unique:
+                field = unique_field
+                if unique_field in errors:
+                    continue
+            errors.setdefault(field, []).extend(messages)
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise ValidationError({unique_field: [bilingual(duplicate)]}) from exc
+
+
 # --- households -------------------------------------------------------------------------------
 def _household_apply(household: Household, data: dict, errors: Errors) -> None:
     data = dict(data)
@@ -63,18 +86,8 @@ def _household_apply(household: Household, data: dict, errors: Errors) -> None:
 
 
 def _household_save(household: Household, errors: Errors) -> None:
-    try:
-        household.full_clean(exclude=["volunteer"] if "volunteer" in errors else None,
-                             validate_unique=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    errors.raise_if_any()
-    try:
-        with transaction.atomic():
-            household.save()
-    except IntegrityError as exc:  # a concurrent insert of the same house_id
-        raise ValidationError({"house_id": [bilingual(_DUPLICATE_HOUSE)]}) from exc
+    _clean_and_save(household, errors, exclude=["volunteer"] if "volunteer" in errors else None,
+                    unique_field="house_id", duplicate=_DUPLICATE_HOUSE)
 
 
 @transaction.atomic
@@ -142,23 +155,10 @@ def _person_apply(person: Person, data: dict, errors: Errors) -> set[str]:
 
 
 def _person_save(person: Person, errors: Errors) -> None:
-    try:
-        # The unique hash is checked above with a clear message; clean() checks birth date
-        # and condition codes against the ChronicCondition table.
-        person.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            if field in ("cid_hash", "cid_encrypted", "cid_last3"):
-                field = "cid"
-                if "cid" in errors:
-                    continue
-            errors.setdefault(field, []).extend(messages)
-    errors.raise_if_any()
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError as exc:  # a concurrent registration of the same ID
-        raise ValidationError({"cid": [bilingual(_DUPLICATE_CID)]}) from exc
+    # clean() checks birth date and condition codes against the ChronicCondition table; the
+    # stored forms of the ID report as the `cid` the user typed.
+    _clean_and_save(person, errors, unique_field="cid", duplicate=_DUPLICATE_CID,
+                    stored_as_unique=("cid_hash", "cid_encrypted", "cid_last3"))
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -27,16 +27,14 @@ from cityplatform.thaidate import BE_OFFSET
 from ..audit import audit_log
 from ..models import AccessLog, HomeVisit, Person
 from ..rules import (
-    ELDERLY_AGE,
     ELDERLY_FILTER,
     NCD_DIAGNOSES,
     NCD_SEVERITY,
     AdlGroup,
     Disability,
     NcdColour,
-    years_before,
 )
-from ..selectors import households_for, persons_for
+from ..selectors import care_flag_groups, households_for, persons_for
 
 PAGE_SIZE = 50
 # A print-out beyond this many rows is better served by the export; the page says so.
@@ -181,25 +179,9 @@ def care_queryset(user, kind: str, active: dict, *, today: dt.date | None = None
 
 
 def care_counts(user, *, today: dt.date | None = None) -> dict:
-    """Counts for the index page over the user's scope.
-
-    One GROUP BY over a few flags rather than a dozen filtered COUNTs: each COUNT(… FILTER)
-    would repeat the latest-ADL/NCD subqueries, which is slow at 100,000 persons.
-    """
+    """Counts for the index page over the user's scope (one GROUP BY: `care_flag_groups`)."""
     today = today or timezone.localdate()
-
-    def flag(q):
-        return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-    groups = (
-        persons_for(user, filters={"status": Person.Status.LIVING})
-        .annotate(is_elderly=flag(Q(birth_date__lte=years_before(today, ELDERLY_AGE))),
-                  is_disabled=flag(~Q(disability=Disability.NONE)),
-                  is_ncd_patient=flag(Q(chronic_conditions__overlap=sorted(NCD_DIAGNOSES))))
-        .order_by()
-        .values("is_elderly", "is_disabled", "is_ncd_patient", "current_adl_group", "current_ncd_colour")
-        .annotate(n=Count("pk"))
-    )
+    groups = care_flag_groups(persons_for(user, filters={"status": Person.Status.LIVING}), today=today)
     counts = dict.fromkeys(
         ["elderly", "elderly_none", "bedridden", "uncontrolled", "disabled",
          *[f"elderly_{g.value}" for g in AdlGroup], *[f"uncontrolled_{c.value}" for c in UNCONTROLLED]],

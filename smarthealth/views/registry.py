@@ -70,6 +70,18 @@ def _add_service_errors(form, error: ValidationError, mapping: dict) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _save_with(request, form, save, mapping: dict) -> tuple[bool, object]:
+    """A valid POSTed form goes to `save(data)` (a service call): (True, its result), or
+    (False, None) with the service's errors on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        return True, save(form.service_data())
+    except ValidationError as error:
+        _add_service_errors(form, error, mapping)
+        return False, None
+
+
 def _is_cid(text: str | None) -> bool:
     try:
         normalise_cid(text)
@@ -238,14 +250,11 @@ def person_create_view(request):
         if household is not None:
             initial["house_id"] = household.house_id
     form = PersonForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = person_create(user=request.user, data=form.service_data(), request=request)
-        except ValidationError as error:
-            _add_service_errors(form, error, _PERSON_ERROR_FIELDS)
-        else:
-            messages.success(request, _("The person was registered."))
-            return redirect("smarthealth:person-detail", public_id=person.public_id)
+    saved, person = _save_with(request, form, lambda data: person_create(
+        user=request.user, data=data, request=request), _PERSON_ERROR_FIELDS)
+    if saved:
+        messages.success(request, _("The person was registered."))
+        return redirect("smarthealth:person-detail", public_id=person.public_id)
     return _person_form_page(request, form)
 
 
@@ -260,14 +269,11 @@ def person_update_view(request, public_id: uuid.UUID):
         return _person_form_page(request, PersonForm(person=person), person=person)
     person = _person_in_scope(user, public_id)
     form = PersonForm(request.POST, person=person)
-    if form.is_valid():
-        try:
-            person_update(person=person, user=user, data=form.service_data(), request=request)
-        except ValidationError as error:
-            _add_service_errors(form, error, _PERSON_ERROR_FIELDS)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("smarthealth:person-detail", public_id=person.public_id)
+    saved, _result = _save_with(request, form, lambda data: person_update(
+        person=person, user=user, data=data, request=request), _PERSON_ERROR_FIELDS)
+    if saved:
+        messages.success(request, _("The changes were saved."))
+        return redirect("smarthealth:person-detail", public_id=person.public_id)
     # A failed update may have changed the in-memory object; show the stored one.
     person.refresh_from_db()
     return _person_form_page(request, form, person=person)
@@ -355,14 +361,11 @@ def _household_form_page(request, form, *, household=None):
 def household_create_view(request):
     initial = {"subdistrict_code": getattr(request.tenant, "subdistrict_code", "") or ""}
     form = HouseholdForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household = household_create(user=request.user, data=form.service_data(), request=request)
-        except ValidationError as error:
-            _add_service_errors(form, error, _HOUSEHOLD_ERROR_FIELDS)
-        else:
-            messages.success(request, _("The household was added."))
-            return redirect("smarthealth:household-detail", pk=household.pk)
+    saved, household = _save_with(request, form, lambda data: household_create(
+        user=request.user, data=data, request=request), _HOUSEHOLD_ERROR_FIELDS)
+    if saved:
+        messages.success(request, _("The household was added."))
+        return redirect("smarthealth:household-detail", pk=household.pk)
     return _household_form_page(request, form)
 
 

@@ -306,29 +306,41 @@ def _saved_on(request) -> dt.date | None:
         return None
 
 
+def _record_form(request, person, *, form_class, service, record: str, url_name: str, date_field: str,
+                 saved_in):
+    """The ADL and screening pages: a saved POST writes 'create' and comes back with ?saved=<date>,
+    which shows that day's record from `saved_in` on the GET.
+    Returns (redirect or None, form, the record saved on that day or None, ADL item errors)."""
+    errors: list[str] = []
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                obj = service(person=person, user=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                errors = apply_service_errors(form, exc)
+            else:
+                _audit_person(request, person, AccessLog.Action.CREATE, record=record)
+                url = reverse(url_name, args=[person.public_id])
+                return redirect(f"{url}?saved={getattr(obj, date_field).isoformat()}"), form, None, errors
+        _audit_person(request, person, AccessLog.Action.VIEW)
+        return None, form, None, errors
+    saved_on = _saved_on(request)
+    saved = saved_in.filter(**{date_field: saved_on}).first() if saved_on else None
+    return None, form_class(), saved, errors
+
+
 @never_cache
 @permission_or_403(ADD_ADL)
 @require_http_methods(["GET", "POST"])
 def adl_create(request, public_id):
     person = _person_for_form(request, public_id)
-    adl_errors: list[str] = []
-    if request.method == "POST":
-        form = AdlForm(request.POST)
-        if form.is_valid():
-            try:
-                assessment = adl_assess(person=person, user=request.user, **form.service_kwargs())
-            except ValidationError as exc:
-                adl_errors = apply_service_errors(form, exc)
-            else:
-                _audit_person(request, person, AccessLog.Action.CREATE, record="adl_assessment")
-                url = reverse("smarthealth:adl-create", args=[person.public_id])
-                return redirect(f"{url}?saved={assessment.assessed_on.isoformat()}")
-        _audit_person(request, person, AccessLog.Action.VIEW)
-        saved = None
-    else:
-        form = AdlForm()
-        saved_on = _saved_on(request)
-        saved = person.adl_assessments.filter(assessed_on=saved_on).first() if saved_on else None
+    done, form, saved, adl_errors = _record_form(
+        request, person, form_class=AdlForm, service=adl_assess, record="adl_assessment",
+        url_name="smarthealth:adl-create", date_field="assessed_on", saved_in=person.adl_assessments,
+    )
+    if done:
+        return done
     return render(request, "smarthealth/adl_form.html", {
         **_person_context(person), "form": form, "adl_errors": adl_errors, "saved": saved,
         "adl_script": _adl_script_data(),
@@ -340,23 +352,12 @@ def adl_create(request, public_id):
 @require_http_methods(["GET", "POST"])
 def screening_create(request, public_id):
     person = _person_for_form(request, public_id)
-    if request.method == "POST":
-        form = ScreeningForm(request.POST)
-        if form.is_valid():
-            try:
-                screening = ncd_screen(person=person, user=request.user, **form.service_kwargs())
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                _audit_person(request, person, AccessLog.Action.CREATE, record="ncd_screening")
-                url = reverse("smarthealth:screening-create", args=[person.public_id])
-                return redirect(f"{url}?saved={screening.screened_on.isoformat()}")
-        _audit_person(request, person, AccessLog.Action.VIEW)
-        saved = None
-    else:
-        form = ScreeningForm()
-        saved_on = _saved_on(request)
-        saved = person.screenings.filter(screened_on=saved_on).first() if saved_on else None
+    done, form, saved, _errors = _record_form(
+        request, person, form_class=ScreeningForm, service=ncd_screen, record="ncd_screening",
+        url_name="smarthealth:screening-create", date_field="screened_on", saved_in=person.screenings,
+    )
+    if done:
+        return done
     return render(request, "smarthealth/screening_form.html", {
         **_person_context(person), "form": form, "saved": saved,
         "recent_screenings": list(person.screenings.all()[:3]),

@@ -6,37 +6,14 @@ assets seeded around the pilots never come within reach.
 
 import pytest
 from django.contrib.gis.geos import Point
-from django_tenants.utils import schema_context
 
-from accounts.models import User
-
+from ..helpers import kantang_staff
 from .helpers import FAR_AWAY
 
-
-@pytest.fixture
-def in_kantang(kantang):
-    with schema_context("kantang"):
-        yield kantang
-
-
-@pytest.fixture
-def engineer(in_kantang):
-    return User.objects.get(username="engineer")
-
-
-@pytest.fixture
-def municipal_admin(in_kantang):
-    return User.objects.get(username="admin")
-
-
-@pytest.fixture
-def executive(in_kantang):
-    return User.objects.get(username="executive")
-
-
-@pytest.fixture
-def nurse(in_kantang):
-    return User.objects.get(username="nurse")
+engineer = kantang_staff("engineer")
+municipal_admin = kantang_staff("admin", name="municipal_admin")
+executive = kantang_staff("executive")
+nurse = kantang_staff("nurse")
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ import datetime as dt
 import random
 
 import pytest
-from django_tenants.utils import schema_context
 
-from accounts.models import User
 from smarthealth.models import Household, Person
 from smarthealth.rules import _cid_check_digit
+
+from ..helpers import kantang_staff
 
 
 def make_cid(seed: int) -> str:
@@ -18,39 +18,11 @@ def make_cid(seed: int) -> str:
     return first12 + str(_cid_check_digit(first12))
 
 
-@pytest.fixture
-def in_kantang(kantang):
-    with schema_context("kantang"):
-        yield kantang
-
-
-def _user(name):
-    return User.objects.get(username=name)
-
-
-@pytest.fixture
-def nurse(in_kantang):
-    return _user("nurse")
-
-
-@pytest.fixture
-def volunteer(in_kantang):
-    return _user("volunteer")
-
-
-@pytest.fixture
-def admin(in_kantang):
-    return _user("admin")
-
-
-@pytest.fixture
-def executive(in_kantang):
-    return _user("executive")
-
-
-@pytest.fixture
-def engineer(in_kantang):
-    return _user("engineer")
+nurse = kantang_staff("nurse")
+volunteer = kantang_staff("volunteer")
+admin = kantang_staff("admin")
+executive = kantang_staff("executive")
+engineer = kantang_staff("engineer")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 municipality that sent it."""
 
 import subprocess
-import sys
 import uuid
 
 import pytest
@@ -10,7 +9,7 @@ from django_tenants.utils import schema_context
 
 from tenants.tasks import tenant_probe
 
-from ..helpers import ROOT, subprocess_env
+from ..helpers import celery_worker, subprocess_env
 
 pytestmark = pytest.mark.worker
 
@@ -22,20 +21,9 @@ def worker_queue(django_db_setup, django_db_blocker):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
         env = subprocess_env()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cityplatform", "worker", "--pool=prefork", "--concurrency=2",
-         "--queues", queue, "--loglevel=WARNING", "--without-gossip", "--without-mingle",
-         "--hostname", f"{queue}@test"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
+    with celery_worker(queue, env=env, concurrency=2,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True):
         yield queue
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _run_from(schema: str, queue: str) -> dict:

@@ -2,7 +2,6 @@
 and suspending a municipality."""
 
 import subprocess
-import sys
 import uuid
 from unittest import mock
 
@@ -19,7 +18,7 @@ from tenants.models import MunicipalityStats
 from tenants.stats import register_figure, stats_refresh
 from tenants.tasks import stats_refresh_everywhere, stats_refresh_task
 
-from ..helpers import ROOT, host_client, login, subprocess_env
+from ..helpers import celery_worker, host_client, login, subprocess_env
 
 
 @pytest.fixture
@@ -223,20 +222,8 @@ def worker_queue(django_db_setup, django_db_blocker):
     queue = f"test-stats-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
         env = subprocess_env()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "cityplatform", "worker", "--pool=prefork", "--concurrency=1",
-         "--queues", queue, "--loglevel=WARNING", "--without-gossip", "--without-mingle",
-         "--hostname", f"{queue}@test"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
+    with celery_worker(queue, env=env, concurrency=1, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
         yield queue
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.mark.worker

@@ -43,7 +43,7 @@ window.cityAssetMap = function (map) {
   // The legend's numbers follow the filters (condition, status, community); ticking a layer on
   // or off changes only the total.
   function refreshCounts(query) {
-    CityMap.getJSON(config.counts + (query ? "?" + query : "")).then(function (data) {
+    CityMap.getJSON(CityMap.withQuery(config.counts, query)).then(function (data) {
       Object.keys(data.counts).forEach(function (type) {
         var cell = document.querySelector("[data-map-count='" + type + "']");
         if (cell) cell.textContent = data.counts[type];
@@ -53,24 +53,17 @@ window.cityAssetMap = function (map) {
     }).catch(function () { /* the numbers stay as they were; the map itself still works */ });
   }
 
-  var grid = null;
+  var layer = CityMap.tileLayer(map, styles, showFeature);
   var shown = null;
   function apply(query) {
     CityMap.remember(query);
     if (shown !== null && shown !== query) refreshCounts(query);
     shown = query;
-    var url = config.tiles + (query ? "?" + query : "");
     if (!checkedTypes().length) {
-      if (grid) { map.removeLayer(grid); grid = null; }
+      layer.hide();
       return;
     }
-    if (grid) {
-      grid.setUrl(url);
-      return;
-    }
-    grid = CityMap.tiles(url, styles);
-    grid.on("click", showFeature);
-    grid.addTo(map);
+    layer.show(CityMap.withQuery(config.tiles, query));
   }
 
   function showFeature(event) {
@@ -84,27 +77,21 @@ window.cityAssetMap = function (map) {
       map.setView(event.latlng, Math.min(map.getZoom() + 2, config.detailZoom.streetlight));
       return;
     }
-    var popup = L.popup().setLatLng(event.latlng)
-      .setContent(CityMap.el("p", "map-popup-loading", properties.code + " " + properties.name))
-      .openOn(map);
-    CityMap.getJSON(config.popup.replace("{id}", properties.id)).then(function (asset) {
-      var box = CityMap.el("div", "map-popup");
-      box.appendChild(CityMap.el("p", "map-popup-code", asset.code));
-      box.appendChild(CityMap.el("h3", "", asset.name));
-      box.appendChild(CityMap.facts([
-        [asset.labels.type, asset.type_label],
-        [asset.labels.condition, asset.condition_label],
-        [asset.labels.status, asset.status_label],
-        [asset.labels.community, asset.community]
-      ]));
-      if (asset.url) box.appendChild(CityMap.link(asset.url, config.text.open));
-      popup.setContent(box);
-    }).catch(function () {
-      popup.setContent(CityMap.el("p", "map-popup-error", config.text.failed));
-    });
+    CityMap.popupFrom(map, event.latlng, properties.code + " " + properties.name,
+      config.popup.replace("{id}", properties.id), function (asset) {
+        var box = CityMap.el("div", "map-popup");
+        box.appendChild(CityMap.el("p", "map-popup-code", asset.code));
+        box.appendChild(CityMap.el("h3", "", asset.name));
+        box.appendChild(CityMap.facts([
+          [asset.labels.type, asset.type_label],
+          [asset.labels.condition, asset.condition_label],
+          [asset.labels.status, asset.status_label],
+          [asset.labels.community, asset.community]
+        ]));
+        if (asset.url) box.appendChild(CityMap.link(asset.url, config.text.open));
+        return box;
+      }, config.text.failed);
   }
 
-  CityMap.frame(map, config.geo);
-  CityMap.watchFilters(form, apply);
-  apply(CityMap.query(form));
+  CityMap.start(map, config.geo, form, apply);
 };

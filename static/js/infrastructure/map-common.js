@@ -99,5 +99,49 @@
     });
   };
 
+  CityMap.withQuery = function (url, query) {
+    return url + (query ? "?" + query : "");
+  };
+
+  // One vector-tile layer that follows the filters: made on the first `show`, re-pointed after,
+  // so the map keeps its tiles' cache and click handler.
+  CityMap.tileLayer = function (map, styles, onClick) {
+    var grid = null;
+    return {
+      show: function (url) {
+        if (grid) {
+          grid.setUrl(url);
+          return;
+        }
+        grid = CityMap.tiles(url, styles);
+        grid.on("click", onClick);
+        grid.addTo(map);
+      },
+      hide: function () {
+        if (grid) { map.removeLayer(grid); grid = null; }
+      }
+    };
+  };
+
+  // A popup that says `loading` at once, then shows build(data) for the JSON at `url`, or
+  // `failed` when that cannot be fetched.
+  CityMap.popupFrom = function (map, latlng, loading, url, build, failed) {
+    var popup = L.popup().setLatLng(latlng)
+      .setContent(CityMap.el("p", "map-popup-loading", loading))
+      .openOn(map);
+    CityMap.getJSON(url).then(function (data) {
+      popup.setContent(build(data));
+    }).catch(function () {
+      popup.setContent(CityMap.el("p", "map-popup-error", failed));
+    });
+  };
+
+  // Frame the municipality, follow the filter form and show what it asks for now.
+  CityMap.start = function (map, geo, form, apply) {
+    CityMap.frame(map, geo);
+    CityMap.watchFilters(form, apply);
+    apply(CityMap.query(form));
+  };
+
   window.CityMap = CityMap;
 })();

@@ -14,43 +14,30 @@ window.cityRequestMap = function (map) {
     };
   };
 
-  var grid = null;
+  var layer = CityMap.tileLayer(map, styles, showRequest);
   function apply(query) {
     CityMap.remember(query);
-    var url = config.tiles + (query ? "?" + query : "");
-    if (grid) {
-      grid.setUrl(url);
-      return;
-    }
-    grid = CityMap.tiles(url, styles);
-    grid.on("click", showRequest);
-    grid.addTo(map);
+    layer.show(CityMap.withQuery(config.tiles, query));
   }
 
   function showRequest(event) {
     var properties = event.layer.properties || {};
-    var popup = L.popup().setLatLng(event.latlng)
-      .setContent(CityMap.el("p", "map-popup-loading", properties.tracking_code))
-      .openOn(map);
-    CityMap.getJSON(config.popup.replace("{id}", properties.id)).then(function (item) {
-      var box = CityMap.el("div", "map-popup");
-      box.appendChild(CityMap.el("p", "map-popup-code", item.tracking_code));
-      box.appendChild(CityMap.el("h3", "", item.category_label));
-      if (item.description) box.appendChild(CityMap.el("p", "", item.description));
-      box.appendChild(CityMap.facts([
-        [item.labels.status, item.status_label],
-        [item.labels.priority, item.priority_label],
-        [item.labels.due, item.due]
-      ]));
-      if (item.overdue) box.classList.add("is-overdue");
-      if (item.url) box.appendChild(CityMap.link(item.url, config.text.open));
-      popup.setContent(box);
-    }).catch(function () {
-      popup.setContent(CityMap.el("p", "map-popup-error", config.text.failed));
-    });
+    CityMap.popupFrom(map, event.latlng, properties.tracking_code,
+      config.popup.replace("{id}", properties.id), function (item) {
+        var box = CityMap.el("div", "map-popup");
+        box.appendChild(CityMap.el("p", "map-popup-code", item.tracking_code));
+        box.appendChild(CityMap.el("h3", "", item.category_label));
+        if (item.description) box.appendChild(CityMap.el("p", "", item.description));
+        box.appendChild(CityMap.facts([
+          [item.labels.status, item.status_label],
+          [item.labels.priority, item.priority_label],
+          [item.labels.due, item.due]
+        ]));
+        if (item.overdue) box.classList.add("is-overdue");
+        if (item.url) box.appendChild(CityMap.link(item.url, config.text.open));
+        return box;
+      }, config.text.failed);
   }
 
-  CityMap.frame(map, config.geo);
-  CityMap.watchFilters(form, apply);
-  apply(CityMap.query(form));
+  CityMap.start(map, config.geo, form, apply);
 };
