@@ -65,6 +65,7 @@ TENANT_APPS = [
     "axes",
     "infrastructure",
     "smarthealth",
+    "imports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -164,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-old-reporter-contacts": {
         "task": "infrastructure.tasks.service_request_contacts_purge_everywhere",
         "schedule": timedelta(days=1),
+    },
+    "fail-stuck-imports": {
+        "task": "imports.tasks.import_jobs_fail_stuck_everywhere",
+        "schedule": timedelta(minutes=15),
     },
     "refresh-console-figures": {
         "task": "tenants.tasks.stats_refresh_everywhere",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("infrastructure/", include("infrastructure.urls")),
     path("health/", include("smarthealth.urls")),
+    path("imports/", include("imports.urls")),
     # Citizens' pages, no login (CONTRACT §3).
     path("report/", include("infrastructure.urls_public")),
     path("settings/", include("tenants.urls_settings")),

@@ -13,7 +13,8 @@ class InfrastructureConfig(AppConfig):
         from accounts.roles import Role, grant
         from tenants.demo import register_seeder
 
-        from . import demo, stats  # noqa: F401  (stats registers the console figures)
+        # stats registers the console figures, imports this module's import datasets
+        from . import demo, imports, stats  # noqa: F401
 
         register_seeder("infrastructure", demo.seed)
 

@@ -13,7 +13,8 @@ class SmarthealthConfig(AppConfig):
         from accounts.roles import Role, grant
         from tenants.demo import register_seeder
 
-        from . import demo, stats  # noqa: F401  (stats registers the console figures)
+        # stats registers the console figures, imports this module's import datasets
+        from . import demo, imports, stats  # noqa: F401
 
         care_team = (
             "smarthealth.add_household", "smarthealth.change_household", "smarthealth.view_household",

@@ -5,9 +5,8 @@ a domain app):
 
 - modules: `register_module(Module(key, label, nav_keys=…, url_namespaces=…, url_prefixes=…))`
   names a module's menu entries and URLs, so switching it off hides the entries
-  (accounts.navigation) and answers 404 on its URLs (tenants.middleware_modules). The imports
-  module (issue 5) joins with one call in its own AppConfig.ready():
-  `register_module(Module("imports", _("Data imports"), nav_keys=("imports",), url_namespaces=("imports",)))`.
+  (accounts.navigation) and answers 404 on its URLs (tenants.middleware_modules); e.g. the
+  imports app registers itself in its own AppConfig.ready().
 - widgets: `register_widget(Widget(key, label, module, template, context=callable(request) -> dict,
   permission=…))`; the home page renders the municipality's layout of them.
 

@@ -1,0 +1,234 @@
+"""Reading an uploaded file into chunks of string cells, whatever Excel or a Thai office PC wrote.
+
+Every cell is read as text (pandas `dtype=str`): the engine, not the reader, decides what a value
+means, so leading zeros survive and `t`/`f` are never guessed into booleans.
+"""
+
+import codecs
+import csv
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .registry import Dataset, spelling
+
+CHUNK_ROWS = 20_000
+MAX_UNZIPPED = 200 * 1024 * 1024  # an .xlsx that inflates past this is treated as a zip bomb
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; nothing is loaded. `message` is a lazy
+    translation, `params` its values."""
+
+    def __init__(self, message, params: dict | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.params = params or {}
+
+
+@dataclass
+class FileInfo:
+    kind: str  # csv / xlsx / geojson
+    encoding: str = ""
+    delimiter: str = ","
+    approx_rows: int = 0  # data rows by line count, for the progress bar (quoted newlines aside)
+    mapping: dict[str, str] = field(default_factory=dict)  # file header → column key
+    ignored: list[str] = field(default_factory=list)  # headers no column knows
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+
+
+def file_kind(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".geojson": "geojson",
+            ".json": "geojson"}.get(suffix, "")
+
+
+def detect_encoding(path: Path) -> str:
+    """BOM → strict UTF-8 → cp874 (TIS-620's superset, what Thai Windows writes). The whole file
+    is checked in blocks, so a bad byte in row 900,000 is found before any row is loaded."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "cp874"):
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        try:
+            with open(path, "rb") as handle:
+                while block := handle.read(1 << 20):
+                    if b"\x00" in block:
+                        raise ImportFileError(_("The file contains NUL bytes: it is not a text file."))
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("The file's text encoding is not UTF-8, UTF-16 or TIS-620 (cp874). Save it "
+                            "again as “CSV UTF-8” from Excel."))
+
+
+def _count_lines(path: Path, encoding: str) -> int:
+    newline = b"\n\x00" if encoding == "utf-16" else b"\n"
+    count = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(newline)
+    return count
+
+
+def _sniff_delimiter(path: Path, encoding: str) -> str:
+    if encoding == "utf-16":
+        return "\t"
+    with open(path, encoding=encoding, newline="") as handle:
+        first = handle.readline()
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _check_xlsx(path: Path) -> None:
+    if not zipfile.is_zipfile(path):
+        raise ImportFileError(_("This .xlsx file is damaged or not an Excel workbook."))
+    with zipfile.ZipFile(path) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+            raise ImportFileError(_("This .xlsx file expands to more than %(mb)s MB: it is refused."),
+                                  {"mb": MAX_UNZIPPED // (1024 * 1024)})
+
+
+def map_headers(headers: list[str], dataset: Dataset, info: FileInfo) -> list[str]:
+    """Column keys for the file's headers ("" for unknown ones); file error when a required column
+    is missing or two headers name the same column."""
+    known = {s: column.key for column in dataset.columns for s in column.spellings()}
+    keys = []
+    for header in headers:
+        key = known.get(spelling(header), "")
+        if key and key in info.mapping.values():
+            raise ImportFileError(_("Two columns of the file are both “%(column)s”."), {"column": key})
+        if key:
+            info.mapping[str(header)] = key
+        elif str(header).strip():
+            info.ignored.append(str(header))
+        keys.append(key)
+    missing = [c for c in dataset.columns if c.required and c.key not in keys]
+    if missing:
+        raise ImportFileError(
+            _("Required columns are missing: %(columns)s."),
+            {"columns": ", ".join(f"{c.key} ({c.label_th})" for c in missing)},
+        )
+    return keys
+
+
+def _frames_with_keys(frames: Iterator[pd.DataFrame], dataset: Dataset, info: FileInfo,
+                      ) -> Iterator[pd.DataFrame]:
+    keys = None
+    first_row = 2  # row 1 is the header, as the spreadsheet numbers them
+    for frame in frames:
+        if keys is None:
+            keys = map_headers([str(h) for h in frame.columns], dataset, info)
+        frame = frame.set_axis([k or f"_ignored{i}" for i, k in enumerate(keys)], axis=1)
+        frame = frame[[k for k in keys if k]]
+        frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+        first_row += len(frame)
+        for column in dataset.columns:
+            if column.key not in frame.columns:
+                frame[column.key] = ""
+        yield frame.fillna("").astype(str)
+
+
+def open_chunks(path: Path, name: str, dataset: Dataset, chunk_rows: int = CHUNK_ROWS,
+                ) -> tuple[FileInfo, Iterator[pd.DataFrame]]:
+    """Check the file as a whole, then return its facts and an iterator of string frames indexed
+    by spreadsheet row number, with one column per dataset column ("" where absent)."""
+    path = Path(path)
+    kind = file_kind(name)
+    if kind not in dataset.formats:
+        raise ImportFileError(_("This dataset accepts %(formats)s files, not “%(name)s”."),
+                              {"formats": ", ".join("." + f for f in dataset.formats), "name": name})
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportFileError(_("The file is empty."))
+    if size > max_upload_bytes():
+        raise ImportFileError(_("The file is larger than %(mb)s MB."), {"mb": max_upload_bytes() // 2**20})
+    info = FileInfo(kind=kind)
+    if kind == "csv":
+        info.encoding = detect_encoding(path)
+        info.delimiter = _sniff_delimiter(path, info.encoding)
+        info.approx_rows = max(_count_lines(path, info.encoding) - 1, 1)
+        try:
+            reader = pd.read_csv(path, encoding=info.encoding, sep=info.delimiter, dtype=str,
+                                 keep_default_na=False, chunksize=chunk_rows, skipinitialspace=False,
+                                 quoting=csv.QUOTE_MINIMAL, engine="c")
+            frames = iter(reader)
+            first = next(frames)
+        except StopIteration:
+            raise ImportFileError(_("The file has no data rows.")) from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+            raise ImportFileError(_("The file cannot be read as CSV: %(error)s"), {"error": error}) from None
+        frames = _csv_errors_as_file_errors(_chain(first, frames))
+    elif kind == "xlsx":
+        _check_xlsx(path)
+        info.encoding = "xlsx"
+        try:
+            whole = pd.read_excel(path, engine="calamine", dtype=str, keep_default_na=False)
+        except Exception as error:  # calamine raises its own types for every kind of damage
+            raise ImportFileError(_("The workbook cannot be read: %(error)s"), {"error": error}) from None
+        info.approx_rows = max(len(whole), 1)
+        frames = iter([whole.iloc[i:i + chunk_rows] for i in range(0, max(len(whole), 1), chunk_rows)])
+    else:
+        info.encoding = "utf-8"
+        whole = _geojson_frame(path)
+        info.approx_rows = max(len(whole), 1)
+        frames = iter([whole])
+    chunks = _frames_with_keys(frames, dataset, info)
+    try:
+        first = next(chunks)
+    except StopIteration:
+        raise ImportFileError(_("The file has no data rows.")) from None
+    if first.empty:
+        # The header is checked first, so a header-only file names its missing columns if any.
+        raise ImportFileError(_("The file has a header but no data rows."))
+    return info, _chain(first, chunks)
+
+
+def _csv_errors_as_file_errors(frames):
+    """A malformed line far down the file (too many fields, an unclosed quote) fails the whole
+    file with its line number, like a malformed header would."""
+    try:
+        yield from frames
+    except (pd.errors.ParserError, ValueError) as error:
+        raise ImportFileError(_("The file cannot be read as CSV: %(error)s"), {"error": error}) from None
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _geojson_frame(path: Path) -> pd.DataFrame:
+    """One row per feature: its properties as text plus the geometry as GeoJSON text (`geojson`)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            document = json.load(handle)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ImportFileError(_("The GeoJSON file cannot be read: %(error)s"), {"error": error}) from None
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list):
+        raise ImportFileError(_("The GeoJSON file has no FeatureCollection."))
+    rows = []
+    for feature in features:
+        properties = (feature or {}).get("properties") or {}
+        row = {str(k): "" if v is None else str(v) for k, v in properties.items()}
+        geometry = (feature or {}).get("geometry")
+        row["geojson"] = json.dumps(geometry) if geometry else ""
+        rows.append(row)
+    return pd.DataFrame(rows, dtype=str)

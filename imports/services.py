@@ -1,0 +1,200 @@
+"""Import workflows: start a job (upload), preview it, run it (in a Celery task), fail stuck ones."""
+
+import csv
+import io
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from cityplatform.i18n import bilingual
+
+from . import engine, registry
+from .models import ImportJob
+from .parsing import normalise_text
+from .reading import ImportFileError, open_chunks
+from .registry import CID, DATE
+
+logger = logging.getLogger(__name__)
+PREVIEW_ROWS = 10
+
+
+class ImportRefused(Exception):
+    """A request the service refuses (unknown dataset, no permission): `message` is translated."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def _progress_key(job_id: int) -> str:
+    return f"imports:progress:{job_id}"
+
+
+def job_progress(job: ImportJob) -> int:
+    """Live progress: the running task writes it to the cache (its rows are not committed yet)."""
+    if job.status == ImportJob.Status.RUNNING:
+        return int(cache.get(_progress_key(job.pk), job.progress))
+    return 100 if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED) else job.progress
+
+
+@transaction.atomic
+def import_job_start(*, dataset: str, upload, user=None, preview: bool = False) -> ImportJob:
+    """Keep the file and create the job; unless it waits for a preview, enqueue it on commit."""
+    spec = registry.get(dataset)
+    if spec is None:
+        raise ImportRefused(_("Unknown dataset."))
+    if user is not None and not user.has_perm(spec.permission):
+        raise ImportRefused(_("You may not import this dataset."))
+    name = Path(getattr(upload, "name", "upload")).name[:200]
+    job = ImportJob(dataset=dataset, user=user, original_name=name,
+                    status=ImportJob.Status.PREVIEW if preview else ImportJob.Status.QUEUED)
+    job.file.save(name, upload, save=False)
+    job.save()
+    if not preview:
+        _enqueue(job)
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, job: ImportJob) -> ImportJob:
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status == ImportJob.Status.PREVIEW:
+        job.status = ImportJob.Status.QUEUED
+        job.save(update_fields=["status"])
+        _enqueue(job)
+    return job
+
+
+def _enqueue(job: ImportJob) -> None:
+    from .tasks import import_job_run_task
+
+    transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+
+
+def import_job_preview(*, job: ImportJob) -> dict:
+    """The facts a user checks before committing: encoding, header mapping, date format, rows."""
+    spec = registry.get(job.dataset)
+    try:
+        info, chunks = open_chunks(Path(job.file.path), job.original_name, spec, chunk_rows=PREVIEW_ROWS)
+        first = next(chunks)
+    except ImportFileError as error:
+        # The file cannot be imported at all: the job ends here, so the history says why.
+        _fail(job, bilingual(error.message, error.params or None))
+        return {"error": job.failure_reason}
+    parsed, reject = engine.validate(first, spec)
+    # What will be stored (Thai digits converted, dates in ISO, choices as codes); a rejected row
+    # keeps what the file says, with the reasons beside it.
+    language = translation.get_language() or "th"
+    problems: dict[int, list[str]] = {}
+    for index, column, reason in reject.items:
+        for row in index:
+            problems.setdefault(int(row), []).append(f"{column}: {engine.render(reason, language)}")
+    keys = [c.key for c in spec.columns]
+    shown = parsed[keys].astype(object)
+    shown.loc[reject.bad, keys] = first.loc[reject.bad, keys].astype(object)
+    for column in spec.columns:
+        if column.type == CID:  # never a full national ID on a screen
+            shown[column.key] = parsed[column.key].map(lambda v: format_masked(v[-3:]) if v else "")
+    keys = [key for key in keys if key in info.mapping.values()]
+    return {
+        "encoding": info.encoding, "delimiter": info.delimiter, "mapping": info.mapping,
+        "ignored": info.ignored, "columns": keys, "date_format": _date_format(first, spec),
+        "rows": [(int(i), [shown.at[i, k] for k in keys], problems.get(int(i), [])) for i in shown.index],
+    }
+
+
+def format_masked(last3: str) -> str:
+    return f"x-xxxx-xxxxx-{last3[:2]}-{last3[2:]}"
+
+
+def _date_format(frame, spec) -> str:
+    dates = [normalise_text(frame[c.key]) for c in spec.columns if c.type == DATE]
+    if not dates:
+        return ""
+    values = [v for s in dates for v in s if v]
+    if not values:
+        return ""
+    years = [int(v[-4:]) for v in values if v[-4:].isdigit()]
+    if any(v[:4].isdigit() and v[4:5] == "-" for v in values):
+        return "yyyy-mm-dd"
+    if years and all(y >= 2400 for y in years):
+        return str(_("dd/mm/yyyy, Buddhist Era"))
+    if years:
+        return str(_("dd/mm/yyyy, Christian year"))
+    return str(_("Thai month names or Excel dates"))
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a queued job. Idempotent: a finished job is left alone; a job found "running" (the
+    worker died, the task was redelivered) runs again from the kept file, and since the whole load
+    is one transaction and an upsert, the rows end exactly as after one clean run."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
+            return job
+        job.status, job.started_at, job.progress = ImportJob.Status.RUNNING, timezone.now(), 0
+        job.save(update_fields=["status", "started_at", "progress"])
+    spec = registry.get(job.dataset)
+    key = _progress_key(job.pk)
+    try:
+        with transaction.atomic():
+            result = engine.run(dataset=spec, path=Path(job.file.path), name=job.original_name,
+                                progress=lambda value: cache.set(key, value, 86400))
+            job.rows, job.created, job.updated = result.rows, result.created, result.updated
+            job.unchanged, job.rejected = result.unchanged, result.rejected
+            job.encoding = result.info.encoding
+            job.header_mapping = {"mapping": result.info.mapping, "ignored": result.info.ignored}
+            if result.errors:
+                job.error_report.save(f"errors-{job.public_id}.csv", ContentFile(_error_csv(result)),
+                                      save=False)
+            job.status, job.progress, job.finished_at = ImportJob.Status.DONE, 100, timezone.now()
+            job.save()
+            if spec.after_import is not None:
+                spec.after_import(job)
+    except ImportFileError as error:
+        _fail(job, bilingual(error.message, error.params or None))
+    except Exception as error:
+        logger.exception("import job %s failed", job.pk)
+        _fail(job, bilingual(_("The import stopped on an unexpected error: %(error)s"),
+                             {"error": type(error).__name__}))
+    cache.delete(key)
+    return job
+
+
+def _fail(job: ImportJob, reason: str) -> None:
+    job.status, job.failure_reason, job.finished_at = ImportJob.Status.FAILED, reason, timezone.now()
+    job.rows = job.created = job.updated = job.unchanged = job.rejected = 0
+    job.save()
+
+
+def _error_csv(result: engine.Result) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["row", "column", "reason_th", "reason_en"])
+    for row, column, reason in result.errors:
+        writer.writerow([row, column, _cell(engine.render(reason, "th")), _cell(engine.render(reason, "en"))])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    # A reason may quote a value from the file: never let a spreadsheet read it as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def import_jobs_fail_stuck() -> int:
+    """Jobs running longer than IMPORT_JOB_TIMEOUT (the worker vanished for good) end as failed,
+    never left "running" forever."""
+    limit = timedelta(seconds=getattr(settings, "IMPORT_JOB_TIMEOUT", 2 * 3600))
+    stuck = ImportJob.objects.filter(status=ImportJob.Status.RUNNING, started_at__lt=timezone.now() - limit)
+    return stuck.update(
+        status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+        failure_reason=bilingual(_("The import did not finish within %(minutes)s minutes and was stopped."),
+                                 {"minutes": int(limit.total_seconds() // 60)}),
+    )
