@@ -11,6 +11,17 @@ from urllib.parse import quote
 from django.http import HttpResponse, StreamingHttpResponse
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A text cell starting with one of these is run as a formula by Excel/LibreOffice ("CSV injection",
+# e.g. an imported name `=cmd|' /C calc'!A0`): such text is written with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """The value for an exported cell: text that a spreadsheet would read as a formula is escaped;
+    numbers, dates and other values pass unchanged (a negative number is not text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class _Echo:
@@ -28,9 +39,9 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow(header)
+        yield "\ufeff" + writer.writerow([safe_cell(value) for value in header])
         for row in rows:
-            yield writer.writerow(["" if value is None else value for value in row])
+            yield writer.writerow(["" if value is None else safe_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(filename)
@@ -47,9 +58,10 @@ def xlsx_response(
     # write_only mode keeps memory flat however many rows there are.
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append(list(header))
+    sheet.append([safe_cell(value) for value in header])
     for row in rows:
-        sheet.append(list(row))
+        # openpyxl stores a string starting with "=" as a formula: escape like the CSV.
+        sheet.append([safe_cell(value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)

@@ -4,6 +4,9 @@ so that unchanged rows are not rewritten. It knows no domain model: the Dataset 
 
 Call `run()` inside one transaction: a file either loads completely or not at all, and a re-run
 (a redelivered Celery task) reaches exactly the same rows because the upsert is idempotent.
+
+Duplicate keys inside one file: the LAST row wins (as if the rows were imported one after another);
+the earlier rows with that key count as unchanged. The upload page says so to the user.
 """
 
 import io

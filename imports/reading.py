@@ -170,9 +170,9 @@ def open_chunks(path: Path, name: str, dataset: Dataset, chunk_rows: int = CHUNK
                                  quoting=csv.QUOTE_MINIMAL, engine="c")
             frames = iter(reader)
             first = next(frames)
-        except StopIteration:
+        except (StopIteration, pd.errors.EmptyDataError):  # EmptyDataError: only blank lines
             raise ImportFileError(_("The file has no data rows.")) from None
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        except (pd.errors.ParserError, ValueError) as error:
             raise ImportFileError(_("The file cannot be read as CSV: %(error)s"), {"error": error}) from None
         frames = _csv_errors_as_file_errors(_chain(first, frames))
     elif kind == "xlsx":

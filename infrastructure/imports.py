@@ -20,6 +20,11 @@ def _geometry_from_text(text: str) -> GEOSGeometry | None:
     return geometry if geometry.valid else None
 
 
+def _inside(xmin, ymin, xmax, ymax) -> bool:
+    return (LON_RANGE[0] <= xmin and xmax <= LON_RANGE[1]
+            and LAT_RANGE[0] <= ymin and ymax <= LAT_RANGE[1])
+
+
 def _prepare_assets(parsed: pd.DataFrame, reject) -> pd.DataFrame:
     has_point = check_lat_lon(parsed, reject)
     wkt = ("POINT(" + parsed["lon"] + " " + parsed["lat"] + ")").where(has_point, "")
@@ -36,10 +41,12 @@ def _prepare_assets(parsed: pd.DataFrame, reject) -> pd.DataFrame:
                    _("The geometry cannot be read (not valid WKT or GeoJSON)."))
             continue
         xmin, ymin, xmax, ymax = geometry.extent
-        if not (LON_RANGE[0] <= xmin and xmax <= LON_RANGE[1]
-                and LAT_RANGE[0] <= ymin and ymax <= LAT_RANGE[1]):
-            reject(pd.Series(parsed.index == index, index=parsed.index), "wkt",
-                   _("The geometry is outside Thailand (WGS 84 longitude, latitude expected)."))
+        if not _inside(xmin, ymin, xmax, ymax):
+            # GeoJSON and WKT put longitude first: a file written "lat lon" lands in the sea.
+            message = (_("The geometry's coordinates look swapped: GeoJSON and WKT give longitude first, "
+                         "then latitude.") if _inside(ymin, xmin, ymax, xmax)
+                       else _("The geometry is outside Thailand (WGS 84 longitude, latitude expected)."))
+            reject(pd.Series(parsed.index == index, index=parsed.index), "wkt", message)
             continue
         wkt.at[index] = geometry.wkt
         kinds.at[index] = geometry.geom_type
