@@ -32,7 +32,7 @@ from accounts.roles import Role
 
 from . import crypto
 from .audit import audit_log
-from .models import AccessLog, AdlAssessment, Household, NcdScreening, Person
+from .models import AccessLog, AdlAssessment, HomeVisit, Household, NcdScreening, Person
 from .rules import (
     AGE_BAND_LIMITS,
     ELDERLY_AGE,
@@ -78,6 +78,13 @@ def with_current_ncd(qs: QuerySet[Person]) -> QuerySet[Person]:
         current_ncd_colour=Subquery(latest.values("colour")[:1]),
         current_ncd_on=Subquery(latest.values("screened_on")[:1]),
     )
+
+
+def with_visit_dates(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Annotate last_visit_on, next_visit_due (of the latest home visit)."""
+    latest = HomeVisit.objects.filter(person=OuterRef("pk")).order_by("-visited_on", "-id")
+    return qs.annotate(last_visit_on=Subquery(latest.values("visited_on")[:1]),
+                       next_visit_due=Subquery(latest.values("next_visit_due")[:1]))
 
 
 def _age_band_q(band: str, today: dt.date) -> Q:
@@ -294,6 +301,7 @@ def household_need_levels(qs: QuerySet[Household]) -> QuerySet[Household]:
 __all__ = [
     "health_summary", "household_need_levels", "households_for", "person_get",
     "person_is_visible_to", "person_lookup_by_cid", "persons_for", "with_current_adl", "with_current_ncd",
+    "with_visit_dates",
 ]
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -25,7 +25,7 @@ from cityplatform.exports import csv_response, xlsx_response
 from cityplatform.thaidate import BE_OFFSET
 
 from ..audit import audit_log
-from ..models import AccessLog, HomeVisit, Person
+from ..models import AccessLog, Person
 from ..rules import (
     ELDERLY_FILTER,
     NCD_DIAGNOSES,
@@ -34,7 +34,7 @@ from ..rules import (
     Disability,
     NcdColour,
 )
-from ..selectors import care_flag_groups, households_for, persons_for
+from ..selectors import care_flag_groups, households_for, persons_for, with_visit_dates
 
 PAGE_SIZE = 50
 # A print-out beyond this many rows is better served by the export; the page says so.
@@ -132,9 +132,7 @@ class CareFilterForm(forms.Form):
 # --- queries ----------------------------------------------------------------------------------
 def with_last_visit(qs, *, today: dt.date):
     """Annotate last_visit_on, next_visit_due (of the latest visit) and is_overdue."""
-    latest = HomeVisit.objects.filter(person=OuterRef("pk")).order_by("-visited_on", "-id")
-    qs = qs.annotate(last_visit_on=Subquery(latest.values("visited_on")[:1]),
-                     next_visit_due=Subquery(latest.values("next_visit_due")[:1]))
+    qs = with_visit_dates(qs)
     cutoff = today - dt.timedelta(days=VISIT_INTERVAL_DAYS)
     return qs.annotate(is_overdue=Case(
         When(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=cutoff) | Q(next_visit_due__lt=today),

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,7 +48,7 @@ from ..rules import (
     adl_group,
     adl_score,
 )
-from ..selectors import household_need_levels, households_for, person_get, persons_for
+from ..selectors import household_need_levels, households_for, person_get, persons_for, with_visit_dates
 from ..services import adl_assess, home_visit_record, ncd_screen
 
 VIEW_VISITS = "smarthealth.view_homevisit"
@@ -61,13 +61,6 @@ LIVING = Person.Status.LIVING
 
 
 # --- reads (all built on the selectors' access-checked querysets) ------------------------------
-def _with_visit_dates(persons):
-    """Annotate last_visit_on and next_visit_due (of the latest home visit)."""
-    latest = HomeVisit.objects.filter(person=OuterRef("pk")).order_by("-visited_on", "-id")
-    return persons.annotate(last_visit_on=Subquery(latest.values("visited_on")[:1]),
-                            next_visit_due=Subquery(latest.values("next_visit_due")[:1]))
-
-
 def _person_unaudited(user, public_id) -> Person:
     """The person for a POST (audited once by the caller, with what the request did)."""
     try:
@@ -145,7 +138,7 @@ def visit_list(request):
 def _my_households(request):
     user, today = request.user, timezone.localdate()
     living = {"status": LIVING}
-    overdue = _with_visit_dates(persons_for(user, filters=living)).filter(
+    overdue = with_visit_dates(persons_for(user, filters=living)).filter(
         household=OuterRef("pk"), next_visit_due__lt=today)
     homebound_level = NEED_LEVELS[Need.HOMEBOUND]
     households = household_need_levels(households_for(user)).annotate(
@@ -163,7 +156,7 @@ def _my_households(request):
         households = households.filter(pk__in=matching)
     page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
 
-    members = _with_visit_dates(persons_for(user, filters=living)).filter(
+    members = with_visit_dates(persons_for(user, filters=living)).filter(
         household__in=[h.pk for h in page])
     by_household: dict[int, list] = {}
     for person in members:
@@ -210,7 +203,7 @@ def _staff_visits(request):
         if date_to:
             rows = rows.filter(visited_on__lte=date_to)
     else:
-        rows = (_with_visit_dates(persons_for(user, filters={"status": LIVING, "community": community}))
+        rows = (with_visit_dates(persons_for(user, filters={"status": LIVING, "community": community}))
                 .filter(next_visit_due__lt=today).select_related("household__volunteer")
                 .order_by("next_visit_due", "pk"))
         if visitor:
