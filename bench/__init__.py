@@ -12,4 +12,5 @@ The run works in a throwaway database (`cityplatform_bench`), never in the devel
 BENCHMARKS = {
     "tenancy": "bench.tenancy",
     "map": "bench.map",
+    "import": "bench.import",
 }

@@ -21,6 +21,9 @@ _ZERO_WIDTH_RE = re.compile(_ZERO_WIDTH)
 # leave it alone), NFC keeps it, and a text file holding one is refused before parsing.
 _SEPARATOR = "\x00"
 _AROUND_SEPARATOR = re.compile(r"\s*\x00\s*")
+_EDGE_SPACE_RE = re.compile(r"\s\x00|\x00\s")
+_SPACE_RE = re.compile(r"\s")
+_THAI_DIGIT_RE = re.compile("[๐-๙]")
 _SCIENTIFIC = r"^[0-9.,]+[eE][+-]?\d+$"
 
 THAI_MONTHS = {
@@ -52,10 +55,16 @@ def normalise_text(series: pd.Series) -> pd.Series:
     if text.count(_SEPARATOR) != len(values) - 1:  # a workbook cell held a NUL: drop it first
         values = [value.replace(_SEPARATOR, "") for value in values]
         text = _SEPARATOR.join(values)
+    # Each step first looks (a C scan) and rewrites only when it must: most columns need none.
     if not text.isascii():
         text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
-        text = _ZERO_WIDTH_RE.sub("", text).translate(THAI_DIGITS)
-    text = _AROUND_SEPARATOR.sub(_SEPARATOR, text).strip()
+        if _ZERO_WIDTH_RE.search(text):
+            text = _ZERO_WIDTH_RE.sub("", text)
+        if _THAI_DIGIT_RE.search(text):
+            text = text.translate(THAI_DIGITS)
+    if _SPACE_RE.search(text) and _EDGE_SPACE_RE.search(text):
+        text = _AROUND_SEPARATOR.sub(_SEPARATOR, text)
+    text = text.strip()
     return pd.Series(text.split(_SEPARATOR), index=series.index, dtype=str)
 
 
@@ -112,10 +121,11 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, dict]:
     }
 
 
-def thai_id_valid(digits: pd.Series) -> pd.Series:
+def thai_id_valid(digits: pd.Series, shaped: pd.Series | None = None) -> pd.Series:
     """The checksum of 13-digit strings, vectorised: one matrix product for the whole chunk."""
     ok = pd.Series(False, index=digits.index)
-    shaped = digits.str.fullmatch(r"\d{13}")
+    if shaped is None:
+        shaped = plain_digits(digits, 13)
     if shaped.any():
         raw = np.frombuffer("".join(digits[shaped]).encode("ascii"), dtype=np.uint8)
         matrix = raw.reshape(-1, 13).astype(np.int64) - 48
@@ -125,11 +135,29 @@ def thai_id_valid(digits: pd.Series) -> pd.Series:
     return ok
 
 
+def plain_digits(s: pd.Series, length: int) -> pd.Series:
+    """Which cells are exactly `length` ASCII digits, for the whole column in numpy (the usual
+    case, checked without a regex per cell)."""
+    values = s.tolist()
+    sized = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == length
+    ok = np.zeros(len(values), dtype=bool)
+    if sized.any():
+        text = "".join(v for v, keep in zip(values, sized, strict=True) if keep)
+        if text.isascii():
+            matrix = np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(-1, length)
+            ok[sized] = ((matrix >= 48) & (matrix <= 57)).all(axis=1)
+        else:  # Thai digits are already ASCII here; something else is not: check one by one
+            ok[sized] = [v.isascii() and v.isdigit() for v, keep in zip(values, sized, strict=True) if keep]
+    return pd.Series(ok, index=s.index)
+
+
 def parse_cid(s: pd.Series) -> tuple[pd.Series, dict]:
-    scientific = s.str.fullmatch(_SCIENTIFIC)
-    digits = s.str.replace(r"[\s\-\u2010-\u2015.]", "", regex=True)
-    shaped = digits.str.fullmatch(r"\d{13}")
-    valid = thai_id_valid(digits)
+    plain = plain_digits(s, 13)
+    rest = s[~plain]
+    scientific = rest.str.fullmatch(_SCIENTIFIC).reindex(s.index, fill_value=False)
+    digits = s.where(plain, rest.str.replace(r"[\s\-\u2010-\u2015.]", "", regex=True))
+    shaped = plain | plain_digits(digits.where(~plain, ""), 13)
+    valid = thai_id_valid(digits, shaped)
     filled = s != ""
     return digits.where(valid, ""), {
         reason(_("The national ID was turned into a number by Excel (like 1.23457E+12) and its digits are "
@@ -165,6 +193,18 @@ def _spelling(s: pd.Series) -> pd.Series:
 
 
 def parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
+    """Parse a column; when it repeats itself (sexes, codes, dates, villages) only its distinct
+    values are parsed and the answers spread back over the rows: every parser is per cell."""
+    if len(s) >= 64:
+        positions, uniques = pd.factorize(s, sort=False)
+        if len(uniques) * 4 <= len(s):
+            values, bad = _parse_column(pd.Series(uniques, dtype=object), column)
+            spread = pd.Series(values.to_numpy()[positions], index=s.index)
+            return spread, {r: pd.Series(mask.to_numpy()[positions], index=s.index) for r, mask in bad.items()}
+    return _parse_column(s, column)
+
+
+def _parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
     if column.type == DATE:
         return parse_dates(s)
     if column.type == CID:
@@ -174,9 +214,11 @@ def parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
     if column.type == DECIMAL:
         return _numbers(s, column, r"-?\d+(\.\d+)?")
     if column.type == DIGITS:
-        scientific = s.str.fullmatch(_SCIENTIFIC)
-        digits = s.str.replace(r"[\s\-]", "", regex=True)
-        shaped = digits.str.fullmatch(rf"\d{{{column.digits}}}")
+        plain = plain_digits(s, column.digits)
+        rest = s[~plain]
+        scientific = rest.str.fullmatch(_SCIENTIFIC).reindex(s.index, fill_value=False)
+        digits = s.where(plain, rest.str.replace(r"[\s\-]", "", regex=True))
+        shaped = plain | digits.str.fullmatch(rf"\d{{{column.digits}}}")
         filled = s != ""
         return digits.where(shaped, ""), {
             reason(_("Excel turned this value into a number (like 1.23457E+12): format the column as text.")):
@@ -205,5 +247,9 @@ def parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
         return text.where(~unknown, ""), {reason(_("Unknown code; accepted: %(values)s."), values=accepted):
                                           unknown}
     # TEXT
-    too_long = (s.str.len() > column.max_length) if column.max_length else pd.Series(False, index=s.index)
+    if column.max_length:
+        too_long = pd.Series(np.fromiter(map(len, s.tolist()), dtype=np.int64, count=len(s)) > column.max_length,
+                             index=s.index)
+    else:
+        too_long = pd.Series(False, index=s.index)
     return s, {reason(_("Too long (at most %(n)s characters)."), n=column.max_length): too_long}

@@ -1,45 +1,122 @@
 """Encryption and keyed hashing of national IDs (PDPA: health data is sensitive personal data).
 
-A CID is stored twice, neither time readable: a Fernet token (AES-128-CBC + HMAC; MultiFernet so
-keys rotate: the first key of PDPA_ENCRYPTION_KEYS encrypts, every key decrypts) and a keyed
-HMAC-SHA256 for exact lookup and uniqueness. A plain SHA-256 would not do: there are only ~10¹²
-valid IDs, so an unkeyed hash is reversed by brute force in hours.
+A CID is stored twice, neither time readable: an encrypted token and a keyed HMAC-SHA256 for
+exact lookup and uniqueness. A plain SHA-256 would not do: there are only ~10¹² valid IDs, so an
+unkeyed hash is reversed by brute force in hours.
+
+Tokens are AES-256-GCM-SIV (authenticated; a repeated random nonce leaks only that two IDs are
+equal, never a key, unlike plain GCM): urlsafe base64 of version byte 0x82, a 12-byte nonce and
+the ciphertext with its tag — 56 characters for a 13-digit ID. Each key is derived (HKDF) from an
+entry of PDPA_ENCRYPTION_KEYS; the first entry encrypts, every entry decrypts, so keys rotate
+(`cid_reencrypt`). The first tokens of the platform were Fernet (version byte 0x80, AES-128-CBC +
+HMAC) from the same keys; they still decrypt and `cid_reencrypt` moves them to the current
+format. GCM-SIV in bulk costs ~2 µs an ID against ~9 µs for Fernet: it is what lets an import
+of a million persons encrypt in seconds (issue 5).
 """
 
+import base64
 import hashlib
 import hmac
+import os
+from collections.abc import Iterable
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.exceptions import InvalidTag
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCMSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+
+__all__ = ["InvalidToken", "cid_decrypt", "cid_encrypt", "cid_encrypt_many", "cid_hash", "cid_hash_many",
+           "cid_reencrypt"]
+
+VERSION = b"\x82"
+NONCE = 12
+AAD = b"cityplatform:cid"  # binds a token to its purpose: it cannot pass for another field's
+
+
+def _derive(key: str) -> AESGCMSIV:
+    material = base64.urlsafe_b64decode(key)
+    kdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"cityplatform cid aes-gcm-siv v2")
+    return AESGCMSIV(kdf.derive(material))
 
 
 @lru_cache(maxsize=4)
-def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in keys])
+def _keys_for(keys: tuple[str, ...]) -> tuple[list[AESGCMSIV], MultiFernet]:
+    return [_derive(key) for key in keys], MultiFernet([Fernet(key) for key in keys])
 
 
-def _fernet() -> MultiFernet:
+def _keys() -> tuple[list[AESGCMSIV], MultiFernet]:
     # Keyed by the settings value, so override_settings in tests (and rotation) take effect.
-    return _fernet_for(tuple(settings.PDPA_ENCRYPTION_KEYS))
+    return _keys_for(tuple(settings.PDPA_ENCRYPTION_KEYS))
+
+
+def cid_encrypt_many(cids: Iterable[str]) -> list[str]:
+    """Tokens for many IDs at once: one random read and one base64 pass for the whole batch."""
+    values = [cid.encode() for cid in cids]
+    if not values:
+        return []
+    encrypt = _keys()[0][0].encrypt
+    nonces = os.urandom(NONCE * len(values))
+    raw = []
+    for i, value in enumerate(values):
+        nonce = nonces[i * NONCE:(i + 1) * NONCE]
+        raw.append(VERSION + nonce + encrypt(nonce, value, AAD))
+    lengths = {len(token) for token in raw}
+    if len(lengths) == 1 and next(iter(lengths)) % 3 == 0:
+        # Equal lengths divisible by 3 (every 13-digit ID: 42 bytes) encode without padding, so
+        # the batch is encoded in one call and cut into equal slices.
+        size = next(iter(lengths)) // 3 * 4
+        text = base64.urlsafe_b64encode(b"".join(raw)).decode()
+        return [text[i:i + size] for i in range(0, len(text), size)]
+    return [base64.urlsafe_b64encode(token).decode() for token in raw]
 
 
 def cid_encrypt(cid: str) -> str:
-    return _fernet().encrypt(cid.encode()).decode()
+    return cid_encrypt_many([cid])[0]
 
 
 def cid_decrypt(token: str) -> str:
-    """Raises cryptography.fernet.InvalidToken when no configured key opens the token."""
-    return _fernet().decrypt(token.encode()).decode()
+    """Raises InvalidToken when no configured key opens the token."""
+    try:
+        raw = base64.urlsafe_b64decode(token.encode())
+    except (ValueError, TypeError):
+        raise InvalidToken from None
+    ciphers, fernet = _keys()
+    if raw[:1] != VERSION:
+        return fernet.decrypt(token.encode()).decode()
+    nonce, sealed = raw[1:1 + NONCE], raw[1 + NONCE:]
+    for cipher in ciphers:
+        try:
+            return cipher.decrypt(nonce, sealed, AAD).decode()
+        except InvalidTag:
+            continue
+    raise InvalidToken
 
 
 def cid_reencrypt(token: str) -> str:
-    """The same CID under the current key (for a key-rotation job; old keys can then retire)."""
-    return _fernet().rotate(token.encode()).decode()
+    """The same CID under the current key and format (for a key-rotation job; old keys can then
+    retire)."""
+    return cid_encrypt(cid_decrypt(token))
+
+
+def _hash_key() -> bytes:
+    key = settings.PDPA_HASH_KEY
+    return key.encode() if isinstance(key, str) else key
 
 
 def cid_hash(cid: str) -> str:
     """Hex HMAC-SHA256 of an already normalised CID (see rules.normalise_cid)."""
-    key = settings.PDPA_HASH_KEY
-    key = key.encode() if isinstance(key, str) else key
-    return hmac.new(key, cid.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_hash_key(), cid.encode(), hashlib.sha256).hexdigest()
+
+
+def cid_hash_many(cids: Iterable[str]) -> list[str]:
+    # An HMAC object keyed once and copied per ID skips re-deriving the padded key each time.
+    base = hmac.new(_hash_key(), digestmod=hashlib.sha256)
+    out = []
+    for cid in cids:
+        mac = base.copy()
+        mac.update(cid.encode())
+        out.append(mac.hexdigest())
+    return out

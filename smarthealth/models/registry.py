@@ -85,7 +85,9 @@ class Person(models.Model):
     # The only identifier that ever appears in a URL, an API answer or an audit row.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The national ID is never stored in plain text (see crypto.py).
-    cid_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique through Meta.constraints, not unique=True: that would add a second, varchar_pattern_ops
+    # index nobody queries (a hash is never searched by prefix), paid on every insert.
+    cid_hash = models.CharField(max_length=64, editable=False)
     cid_encrypted = models.TextField(editable=False)
     cid_last3 = models.CharField(max_length=3, editable=False)
     prefix = models.CharField(_("prefix"), max_length=30, blank=True)
@@ -119,6 +121,7 @@ class Person(models.Model):
             models.Index(fields=["status", "birth_date"], name="sh_person_status_birth"),
             GinIndex(fields=["chronic_conditions"], name="sh_person_conditions_gin"),
         ]
+        constraints = [models.UniqueConstraint(fields=["cid_hash"], name="sh_person_cid_hash_unique")]
         permissions = [
             ("reveal_cid", _("Can reveal a person's full national ID")),
             ("export_personal", _("Can export personal data")),
