@@ -157,6 +157,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Bangkok"
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An import job may run this long (the task's soft limit); then it ends as failed with the reason.
+IMPORT_JOB_TIMEOUT = env_int("IMPORT_JOB_TIMEOUT", 2 * 3600)
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+# How soon the session of a worker that died mid-statement notices and lets its job go.
+IMPORT_CLIENT_CHECK_SECONDS = env_int("IMPORT_CLIENT_CHECK_SECONDS", 10)
+# Redis hands an unacknowledged message (acks_late) to another worker after this long: it must
+# exceed the longest task, or a slow import would be delivered twice while still running.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": IMPORT_JOB_TIMEOUT + 3600}
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired_everywhere",
@@ -166,9 +174,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "infrastructure.tasks.service_request_contacts_purge_everywhere",
         "schedule": timedelta(days=1),
     },
-    "fail-stuck-imports": {
-        "task": "imports.tasks.import_jobs_fail_stuck_everywhere",
-        "schedule": timedelta(minutes=15),
+    "recover-imports": {
+        "task": "imports.tasks.import_jobs_recover_everywhere",
+        "schedule": timedelta(minutes=5),
     },
     "refresh-console-figures": {
         "task": "tenants.tasks.stats_refresh_everywhere",

@@ -200,7 +200,8 @@ def parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
         if len(uniques) * 4 <= len(s):
             values, bad = _parse_column(pd.Series(uniques, dtype=object), column)
             spread = pd.Series(values.to_numpy()[positions], index=s.index)
-            return spread, {r: pd.Series(mask.to_numpy()[positions], index=s.index) for r, mask in bad.items()}
+            return spread, {reason_: pd.Series(mask.to_numpy()[positions], index=s.index)
+                            for reason_, mask in bad.items()}
     return _parse_column(s, column)
 
 
@@ -248,8 +249,8 @@ def _parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
                                           unknown}
     # TEXT
     if column.max_length:
-        too_long = pd.Series(np.fromiter(map(len, s.tolist()), dtype=np.int64, count=len(s)) > column.max_length,
-                             index=s.index)
+        lengths = np.fromiter(map(len, s.tolist()), dtype=np.int64, count=len(s))
+        too_long = pd.Series(lengths > column.max_length, index=s.index)
     else:
         too_long = pd.Series(False, index=s.index)
     return s, {reason(_("Too long (at most %(n)s characters)."), n=column.max_length): too_long}

@@ -6,6 +6,7 @@ means, so leading zeros survive and `t`/`f` are never guessed into booleans.
 
 import codecs
 import csv
+import datetime as dt
 import json
 import zipfile
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from python_calamine import CalamineWorkbook
 
 from .registry import Dataset, spelling
 
@@ -178,12 +180,7 @@ def open_chunks(path: Path, name: str, dataset: Dataset, chunk_rows: int = CHUNK
     elif kind == "xlsx":
         _check_xlsx(path)
         info.encoding = "xlsx"
-        try:
-            whole = pd.read_excel(path, engine="calamine", dtype=str, keep_default_na=False)
-        except Exception as error:  # calamine raises its own types for every kind of damage
-            raise ImportFileError(_("The workbook cannot be read: %(error)s"), {"error": error}) from None
-        info.approx_rows = max(len(whole), 1)
-        frames = iter([whole.iloc[i:i + chunk_rows] for i in range(0, max(len(whole), 1), chunk_rows)])
+        info.approx_rows, frames = _xlsx_frames(path, chunk_rows)
     else:
         info.encoding = "utf-8"
         whole = _geojson_frame(path)
@@ -198,6 +195,49 @@ def open_chunks(path: Path, name: str, dataset: Dataset, chunk_rows: int = CHUNK
         # The header is checked first, so a header-only file names its missing columns if any.
         raise ImportFileError(_("The file has a header but no data rows."))
     return info, _chain(first, chunks)
+
+
+def _cell_text(value) -> str:
+    """A workbook cell as the text pandas' read_excel(dtype=str) would give: whole numbers without
+    ".0" (an ID typed as a number keeps its digits), dates as "yyyy-mm-dd 00:00:00"."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return str(dt.datetime(value.year, value.month, value.day))
+    return str(value)
+
+
+def _xlsx_frames(path: Path, chunk_rows: int) -> tuple[int, Iterator[pd.DataFrame]]:
+    """The first sheet, streamed row by row into chunks: the Python side holds one chunk, not the
+    whole sheet (a pandas frame of a 100 MB workbook would take gigabytes)."""
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+        header = next(rows, None)
+    except Exception as error:  # calamine raises its own types for every kind of damage
+        raise ImportFileError(_("The workbook cannot be read: %(error)s"), {"error": error}) from None
+    if header is None:
+        raise ImportFileError(_("The file has no data rows."))
+    headers = [_cell_text(value) for value in header]
+
+    def frames():
+        batch, sent = [], False
+        try:
+            for row in rows:
+                batch.append([_cell_text(value) for value in row])
+                if len(batch) == chunk_rows:
+                    yield pd.DataFrame(batch, columns=headers, dtype=str)
+                    batch, sent = [], True
+        except Exception as error:
+            raise ImportFileError(_("The workbook cannot be read: %(error)s"), {"error": error}) from None
+        if batch or not sent:  # a header-only sheet still yields its (empty) frame
+            yield pd.DataFrame(batch, columns=headers, dtype=str)
+
+    return max(sheet.height - 1, 1), frames()
 
 
 def _csv_errors_as_file_errors(frames):

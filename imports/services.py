@@ -6,10 +6,11 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ from .registry import CID, DATE
 
 logger = logging.getLogger(__name__)
 PREVIEW_ROWS = 10
+MAX_ATTEMPTS = 3  # runs of one job (the first and the re-runs after a lost worker)
 
 
 class ImportRefused(Exception):
@@ -131,16 +133,49 @@ def _date_format(frame, spec) -> str:
     return str(_("Thai month names or Excel dates"))
 
 
+def _job_timeout() -> timedelta:
+    return timedelta(seconds=getattr(settings, "IMPORT_JOB_TIMEOUT", 2 * 3600))
+
+
+# A job is being run exactly while some database session holds its advisory lock: the lock ends
+# with the session, so a worker that dies (killed, out of memory, machine lost) releases it, and
+# nothing has to guess from timestamps whether a "running" job is alive.
+_LOCK_SQL = "SELECT {}(hashtext('imports:' || current_schema()), (%s %% 2147483647)::int)"
+
+
+def _job_lock(job_id: int, function: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL.format(function), [job_id])
+        return bool(cursor.fetchone()[0])
+
+
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Run a queued job. Idempotent: a finished job is left alone; a job found "running" (the
-    worker died, the task was redelivered) runs again from the kept file, and since the whole load
-    is one transaction and an upsert, the rows end exactly as after one clean run."""
+    """Run a queued job. Idempotent: a finished job is left alone, and so is a job another worker
+    is running right now (a duplicate delivery); a job found "running" with nobody holding it (its
+    worker died) runs again from the kept file, and since the whole load is one transaction and
+    an upsert, the rows end exactly as after one clean run."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
             return job
+        if not _job_lock(job.pk, "pg_try_advisory_lock"):
+            return job
         job.status, job.started_at, job.progress = ImportJob.Status.RUNNING, timezone.now(), 0
-        job.save(update_fields=["status", "started_at", "progress"])
+        job.attempts += 1
+        job.save(update_fields=["status", "started_at", "progress", "attempts"])
+    try:
+        with connection.cursor() as cursor:
+            # A session whose worker vanished mid-statement (waiting on a lock, say) notices it
+            # within seconds and ends, releasing the job's lock, instead of at its next write.
+            cursor.execute("SELECT set_config('client_connection_check_interval', %s, false)",
+                           [f"{getattr(settings, 'IMPORT_CLIENT_CHECK_SECONDS', 10)}s"])
+        _run(job)
+    finally:
+        _job_lock(job.pk, "pg_advisory_unlock")
+    return job
+
+
+def _run(job: ImportJob) -> None:
     spec = registry.get(job.dataset)
     key = _progress_key(job.pk)
     try:
@@ -160,12 +195,18 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 spec.after_import(job)
     except ImportFileError as error:
         _fail(job, bilingual(error.message, error.params or None))
+    except SoftTimeLimitExceeded:
+        _fail(job, _timeout_reason())
     except Exception as error:
         logger.exception("import job %s failed", job.pk)
         _fail(job, bilingual(_("The import stopped on an unexpected error: %(error)s"),
                              {"error": type(error).__name__}))
     cache.delete(key)
-    return job
+
+
+def _timeout_reason() -> str:
+    return bilingual(_("The import did not finish within %(minutes)s minutes and was stopped."),
+                     {"minutes": int(_job_timeout().total_seconds() // 60)})
 
 
 def _fail(job: ImportJob, reason: str) -> None:
@@ -188,13 +229,30 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def import_jobs_fail_stuck() -> int:
-    """Jobs running longer than IMPORT_JOB_TIMEOUT (the worker vanished for good) end as failed,
-    never left "running" forever."""
-    limit = timedelta(seconds=getattr(settings, "IMPORT_JOB_TIMEOUT", 2 * 3600))
-    stuck = ImportJob.objects.filter(status=ImportJob.Status.RUNNING, started_at__lt=timezone.now() - limit)
-    return stuck.update(
-        status=ImportJob.Status.FAILED, finished_at=timezone.now(),
-        failure_reason=bilingual(_("The import did not finish within %(minutes)s minutes and was stopped."),
-                                 {"minutes": int(limit.total_seconds() // 60)}),
-    )
+def import_jobs_recover() -> dict[str, int]:
+    """The safety net (beat): a job marked running that no session holds lost its worker. It
+    runs again from its kept file, up to MAX_ATTEMPTS runs; past that, or past the job time
+    limit, it ends as failed with the reason, never left "running"."""
+    counts = {"rerun": 0, "failed": 0}
+    limit = timezone.now() - _job_timeout()
+    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
+        if not _job_lock(job.pk, "pg_try_advisory_lock"):
+            continue  # a worker is on it
+        try:
+            with transaction.atomic():
+                job = ImportJob.objects.select_for_update().get(pk=job.pk)
+                if job.status != ImportJob.Status.RUNNING:
+                    continue
+                if job.started_at and job.started_at < limit:
+                    _fail(job, _timeout_reason())
+                    counts["failed"] += 1
+                elif job.attempts >= MAX_ATTEMPTS:
+                    _fail(job, bilingual(_("The import was interrupted %(n)s times (the worker running it "
+                                           "stopped) and was given up."), {"n": job.attempts}))
+                    counts["failed"] += 1
+                else:
+                    _enqueue(job)
+                    counts["rerun"] += 1
+        finally:
+            _job_lock(job.pk, "pg_advisory_unlock")
+    return counts

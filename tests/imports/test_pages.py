@@ -89,22 +89,77 @@ def test_the_template_has_thai_headers_and_an_example_row(kantang_client):
     assert frame.iloc[0, 0] == "1101700203451"
 
 
-def test_a_job_stuck_running_is_marked_failed(kantang, households_file):
+def _running(job, *, hours: float = 0, attempts: int = 1):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from imports.services import import_jobs_fail_stuck
+    ImportJob.objects.filter(pk=job.pk).update(status="running", attempts=attempts,
+                                               started_at=timezone.now() - timedelta(hours=hours))
+
+
+@pytest.fixture
+def reruns(monkeypatch):
+    from imports import services
+
+    sent = []
+    monkeypatch.setattr(services, "_enqueue", lambda job: sent.append(job.pk))
+    return sent
+
+
+def test_a_job_stuck_running_past_the_time_limit_is_marked_failed(kantang, households_file, reruns):
+    from imports.services import import_jobs_recover
 
     from .conftest import run
 
     job = run("kantang", "households", households_file)
     with schema_context("kantang"):
-        ImportJob.objects.filter(pk=job.pk).update(status="running",
-                                                   started_at=timezone.now() - timedelta(days=1))
-        assert import_jobs_fail_stuck() == 1
+        _running(job, hours=24)
+        assert import_jobs_recover() == {"rerun": 0, "failed": 1}
         job.refresh_from_db()
-    assert job.status == "failed" and "did not finish" in job.failure_reason
+    assert job.status == "failed" and "did not finish" in job.failure_reason and not reruns
+
+
+def test_a_job_whose_worker_vanished_runs_again_then_is_given_up(kantang, households_file, reruns):
+    from imports.services import MAX_ATTEMPTS, import_jobs_recover
+
+    from .conftest import run
+
+    job = run("kantang", "households", households_file)
+    with schema_context("kantang"):
+        _running(job, attempts=1)
+        assert import_jobs_recover() == {"rerun": 1, "failed": 0}
+        assert reruns == [job.pk]
+        _running(job, attempts=MAX_ATTEMPTS)
+        assert import_jobs_recover() == {"rerun": 0, "failed": 1}
+        job.refresh_from_db()
+    assert job.status == "failed" and "interrupted" in job.failure_reason
+
+
+def test_a_job_another_session_is_running_is_left_alone(kantang, households_file, reruns):
+    import psycopg
+    from django.db import connection
+
+    from imports.services import import_job_run, import_jobs_recover
+
+    from .conftest import run
+
+    job = run("kantang", "households", households_file)
+    with schema_context("kantang"):
+        _running(job, hours=24)
+    # Another worker's session holds the job (the same key the service takes).
+    other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    try:
+        other.execute("SET search_path TO kantang")
+        assert other.execute("SELECT pg_try_advisory_lock(hashtext('imports:kantang'), %s)",
+                             [job.pk]).fetchone()[0]
+        with schema_context("kantang"):
+            assert import_jobs_recover() == {"rerun": 0, "failed": 0}
+            assert import_job_run(job_id=job.pk).status == "running"  # a duplicate delivery: no-op
+            job.refresh_from_db()
+        assert job.status == "running" and job.attempts == 1 and not reruns
+    finally:
+        other.close()
 
 
 def test_a_file_over_the_size_limit_is_refused(kantang, households_file, settings):

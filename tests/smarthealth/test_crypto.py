@@ -66,3 +66,32 @@ def test_str_of_a_person_says_neither_name_nor_id(in_kantang):
     text = str(person)
     assert "สมหญิง" not in text and "ลับมาก" not in text and make_cid(13) not in text
     assert str(person.public_id)[:8] in text
+
+
+def test_tokens_written_by_the_first_version_fernet_still_open_and_rotate_to_the_current_format():
+    key = Fernet.generate_key().decode()
+    legacy = Fernet(key.encode()).encrypt(CID.encode()).decode()
+    with override_settings(PDPA_ENCRYPTION_KEYS=[key]):
+        assert crypto.cid_decrypt(legacy) == CID
+        current = crypto.cid_reencrypt(legacy)
+        assert current != legacy and len(current) == 56 and crypto.cid_decrypt(current) == CID
+
+
+def test_many_ids_are_sealed_at_once_each_with_its_own_nonce():
+    cids = [make_cid(n) for n in range(50)] + [CID, CID]
+    tokens = crypto.cid_encrypt_many(cids)
+    assert [crypto.cid_decrypt(t) for t in tokens] == cids
+    assert len(set(tokens)) == len(tokens)  # equal IDs do not give equal tokens
+    assert crypto.cid_encrypt_many([]) == []
+    assert crypto.cid_hash_many(cids) == [crypto.cid_hash(c) for c in cids]
+
+
+def test_a_tampered_or_foreign_token_is_refused():
+    token = crypto.cid_encrypt(CID)
+    flipped = token[:30] + ("A" if token[30] != "A" else "B") + token[31:]
+    for bad in (flipped, "not a token", ""):
+        with pytest.raises(InvalidToken):
+            crypto.cid_decrypt(bad)
+    with override_settings(PDPA_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]):
+        with pytest.raises(InvalidToken):
+            crypto.cid_decrypt(token)
