@@ -59,6 +59,8 @@ def _worker_waits_on_the_lock(locker) -> list[int]:
 
 def _session_alive(locker, pids: list[int]) -> bool:
     with locker.cursor() as cursor:
+        # Inside a transaction pg_stat_activity answers from a snapshot taken at first use.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [pids])
         return cursor.fetchone()[0] > 0
 
