@@ -193,6 +193,7 @@ def run(*, dataset: Dataset, path: Path, name: str, progress: Callable[[int], No
         chunk_rows: int | None = None) -> Result:
     """Import one file; ImportFileError when the file as a whole cannot be read."""
     info, chunks = open_chunks(path, name, dataset, chunk_rows or reading.CHUNK_ROWS)
+    dataset = dataset.resolved()
     result = Result(info=info)
     with connection.cursor() as cursor:  # sets the municipality's search_path on the session
         raw = cursor.cursor.connection

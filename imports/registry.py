@@ -4,7 +4,7 @@ domain model, so a dataset carries everything the engine needs: columns, key, pe
 dataset-specific vectorised step and the SQL that moves staged rows into the real table."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Column types the engine parses (imports.parsing): each yields a staged text value.
 TEXT, DIGITS, INT, DECIMAL, DATE, CHOICE, CID, CODES = (
@@ -31,6 +31,9 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     example: str = ""
+    # CHOICE / CODES whose accepted values live in the municipality's own table: called once per
+    # import, in its schema, it returns the spellings → values that replace `choices`.
+    choices_from: Callable[[], dict[str, str]] | None = None
 
     def spellings(self) -> set[str]:
         return {spelling(name) for name in (self.key, self.label_th, *self.aliases)}
@@ -75,6 +78,14 @@ class Dataset:
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    def resolved(self) -> "Dataset":
+        """This dataset with every `choices_from` read now (in the current schema)."""
+        if not any(c.choices_from for c in self.columns):
+            return self
+        columns = tuple(replace(c, choices=c.choices_from(), choices_from=None) if c.choices_from else c
+                        for c in self.columns)
+        return replace(self, columns=columns)
 
 
 _datasets: dict[str, Dataset] = {}

@@ -90,6 +90,7 @@ def import_job_preview(*, job: ImportJob) -> dict:
         # The file cannot be imported at all: the job ends here, so the history says why.
         _fail(job, bilingual(error.message, error.params or None))
         return {"error": job.failure_reason}
+    spec = spec.resolved()
     parsed, reject = engine.validate(first, spec)
     # What will be stored (Thai digits converted, dates in ISO, choices as codes); a rejected row
     # keeps what the file says, with the reasons beside it.

@@ -52,6 +52,17 @@ DISABILITY = {**{d.value: d.value for d in Disability}, **{th: v for v, th in DI
               "-": "none", "no": "none", "ไม่พิการ": "none"}
 
 
+def chronic_choices() -> dict[str, str]:
+    """The municipality's active condition codes, by code and by Thai and English name."""
+    from .models import ChronicCondition
+
+    choices = {}
+    for code, name_th, name_en in ChronicCondition.objects.filter(active=True).values_list(
+            "code", "name_th", "name_en"):
+        choices.update({code: code, name_th: code, name_en: code})
+    return choices
+
+
 def audit_import(job) -> None:
     """Every import of personal data leaves one audit row (counts only, no personal data)."""
     audit_log(user=job.user, action="import", object_type=job.dataset, object_ref=str(job.public_id),
@@ -148,7 +159,8 @@ PERSONS = Dataset(
         Column("birth_date", "วันเกิด", DATE, required=True, example="05/01/2510"),
         Column("house_id", "รหัสบ้าน", DIGITS, digits=11, example="92020100001"),
         Column("phone", "โทรศัพท์", max_length=20, example="0812345678"),
-        Column("chronic", "โรคประจำตัว", CODES, choices=CHRONIC, example="DM, ความดันโลหิตสูง"),
+        Column("chronic", "โรคประจำตัว", CODES, choices=CHRONIC, choices_from=chronic_choices,
+               example="DM, ความดันโลหิตสูง"),
         Column("disability", "ความพิการ", CHOICE, choices=DISABILITY, example="ไม่มี"),
     ),
     stage_columns=("cid_hash", "cid_encrypted", "cid_last3", "prefix", "first_name", "last_name", "sex",

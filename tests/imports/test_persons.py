@@ -119,3 +119,21 @@ def test_a_file_missing_a_required_column_fails_as_a_whole(kantang, tmp_path):
     assert "last_name" in job.failure_reason
     with schema_context("kantang"):
         assert not Person.objects.filter(cid_hash=crypto.cid_hash(make_cid(50))).exists()
+
+
+def test_condition_codes_are_the_municipalitys_own(kantang, households_file, tmp_path):
+    from smarthealth.models import ChronicCondition
+
+    run("kantang", "households", households_file)
+    with schema_context("kantang"):
+        ChronicCondition.objects.create(code="GOUT", name_th="เกาต์", name_en="Gout")
+        ChronicCondition.objects.filter(code="COPD").update(active=False)
+    a, b = make_cid(40), make_cid(41)
+    rows = [HEADER, person(a, chronic="เกาต์, DM"), person(b, chronic="COPD")]
+    path = write_csv(tmp_path / "codes.csv", rows)
+    job = run("kantang", "persons", path)
+    assert (job.created, job.rejected) == (1, 1)
+    report = error_report("kantang", job)
+    assert "GOUT" in report and "COPD" not in report.split("accepted", 1)[-1].split("\n")[0]
+    with schema_context("kantang"):
+        assert _get(a).chronic_conditions == ["DM", "GOUT"]
