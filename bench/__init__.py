@@ -13,4 +13,5 @@ BENCHMARKS = {
     "tenancy": "bench.tenancy",
     "map": "bench.map",
     "import": "bench.import",
+    "dashboard": "bench.dashboard",
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("infrastructure/", include("infrastructure.urls")),
     path("health/", include("smarthealth.urls")),
     path("imports/", include("imports.urls")),
+    path("dashboard/", include("dashboards.urls")),
     # Citizens' pages, no login (CONTRACT §3).
     path("report/", include("infrastructure.urls_public")),
     path("settings/", include("tenants.urls_settings")),

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cityplatform.i18n import bilingual
+
+from .disaster import DEFAULT_METRES, MAX_METRES, MIN_METRES
+from .figures import PERIODS, Filters
+
+
+class DashboardFilterForm(forms.Form):
+    community = forms.ChoiceField(label=_("Community"), required=False)
+    months = forms.TypedChoiceField(
+        label=_("Period (service requests)"), required=False, coerce=int, empty_value=PERIODS[-1],
+        choices=[(3, _("Last 3 months")), (6, _("Last 6 months")), (12, _("Last 12 months"))],
+    )
+
+    def __init__(self, data, *, communities: list[str]):
+        super().__init__(data, initial={"months": PERIODS[-1]})
+        self.fields["community"].choices = [("", _("Whole municipality")), *[(c, c) for c in communities]]
+        self.fields["community"].error_messages["invalid_choice"] = bilingual(
+            _("There are no figures for this community. Choose one from the list."))
+        self.fields["months"].error_messages["invalid_choice"] = bilingual(
+            _("Choose a period of 3, 6 or 12 months."))
+
+    def filters(self) -> Filters:
+        """The filters to show: the whole municipality over 12 months when the input is bad (the
+        form then carries the error to show)."""
+        if not self.is_bound or not self.is_valid():
+            return Filters()
+        return Filters(community=self.cleaned_data["community"] or "",
+                       months=self.cleaned_data["months"] or PERIODS[-1])
+
+
+class DisasterForm(forms.Form):
+    metres = forms.IntegerField(
+        label=_("Distance (metres)"), required=False, min_value=MIN_METRES, max_value=MAX_METRES,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 10}),
+    )
+
+    def clean_metres(self):
+        return self.cleaned_data["metres"] or DEFAULT_METRES
+
+    def full_clean(self):
+        super().full_clean()
+        # One clear bilingual message instead of Django's generic range messages.
+        if "metres" in self.errors:
+            self.errors["metres"] = self.error_class([bilingual(
+                _("Choose a distance from %(min)s to %(max)s metres."),
+                {"min": MIN_METRES, "max": MAX_METRES})])
+
+    def distance(self) -> int | None:
+        if not self.is_bound:
+            return DEFAULT_METRES
+        return self.cleaned_data["metres"] if self.is_valid() else None

@@ -1,0 +1,144 @@
+"""The SQL that recomputes the aggregate tables: a few INSERT … SELECT … GROUP BY statements per
+part, run by services.dashboard_refresh inside one transaction after the part's rows are deleted.
+
+Trusted text from code only (no value is ever formatted into it; parameters are bound). Table
+names are the domain apps' own; the search_path of the municipality's schema resolves them.
+
+Figures (part, figure: key1 / key2 — count / amount):
+  infrastructure
+    assets            asset type / condition                — assets not retired
+    road_length       road surface ("" = not recorded)      — roads / metres (geodesic)
+    requests_opened   category, month received              — requests
+    requests_closed   category, month resolved or closed    — requests resolved or closed
+    resolve_time      hours bucket, month resolved          — requests / hours (sum)
+    requests_open     category / "overdue" or "on_time"     — open requests, at refresh time
+    request_cells     grid cell "ix:iy", month received     — requests (the hotspot map)
+  health (living persons; community = their household's)
+    population        sex / 5-year band ("0".."85" = 85+)   — persons
+    elderly_adl       current ADL group or "none"            — persons 60+
+    bedridden         "visited" / "not_visited" (30 days)    — persons whose current ADL is bedbound
+    ncd               "DM" or "HT" / current colour or "none" — persons with the diagnosis
+    screening         "screened" / "not_screened" (12 months) — persons 35+
+    disabled          disability type                        — persons with a disability
+A request has no community of its own: it takes its linked asset's, else the nearest asset's
+within REQUEST_COMMUNITY_METRES, else "".
+"""
+
+REQUEST_COMMUNITY_METRES = 500
+GRID_DEGREES = 0.0025  # ≈ 275 m north–south: a hotspot cell is a few town blocks
+HOURS_BUCKET = """
+    CASE WHEN h < 48 THEN floor(h)
+         WHEN h < 336 THEN floor(h / 6) * 6
+         WHEN h < 2160 THEN floor(h / 24) * 24
+         ELSE floor(h / 168) * 168 END"""
+
+INSERT = "INSERT INTO dashboards_aggregate (part, figure, community, month, key1, key2, count, amount)"
+
+ASSETS = INSERT + """
+SELECT 'infrastructure', 'assets', community, NULL::date, asset_type, condition, count(*), 0
+  FROM infrastructure_asset
+ WHERE status <> 'retired'
+ GROUP BY community, asset_type, condition
+UNION ALL
+SELECT 'infrastructure', 'road_length', community, NULL::date, COALESCE(attributes ->> 'surface', ''), '',
+       count(*), COALESCE(sum(ST_Length(geometry::geography)), 0)
+  FROM infrastructure_asset
+ WHERE status <> 'retired' AND asset_type = 'road'
+ GROUP BY community, COALESCE(attributes ->> 'surface', '')
+"""
+
+REQUESTS = INSERT + """
+WITH req AS MATERIALIZED (
+    SELECT r.category, r.status, r.due_at, r.resolved_at,
+           date_trunc('month', r.received_at AT TIME ZONE %(tz)s)::date AS opened_month,
+           date_trunc('month', COALESCE(r.resolved_at, r.closed_at) AT TIME ZONE %(tz)s)::date
+               AS closed_month,
+           date_trunc('month', r.resolved_at AT TIME ZONE %(tz)s)::date AS resolved_month,
+           GREATEST(extract(epoch FROM r.resolved_at - r.received_at) / 3600.0, 0) AS h,
+           floor(ST_X(r.location) / %(grid)s)::bigint::text || ':'
+               || floor(ST_Y(r.location) / %(grid)s)::bigint::text AS cell,
+           COALESCE(
+               NULLIF((SELECT a.community FROM infrastructure_asset a WHERE a.id = r.asset_id), ''),
+               (SELECT n.community FROM infrastructure_asset n
+                 WHERE n.community <> '' AND ST_DWithin(n.geometry, r.location, %(margin)s)
+                 ORDER BY n.geometry <-> r.location LIMIT 1),
+               '') AS community
+      FROM infrastructure_servicerequest r
+     WHERE r.status = ANY(%(open)s) OR r.received_at >= %(since_at)s
+        OR r.resolved_at >= %(since_at)s OR r.closed_at >= %(since_at)s
+)
+SELECT 'infrastructure', 'requests_opened', community, opened_month, category, '', count(*), 0
+  FROM req WHERE opened_month >= %(since)s
+ GROUP BY community, opened_month, category
+UNION ALL
+SELECT 'infrastructure', 'requests_closed', community, closed_month, category, '', count(*), 0
+  FROM req WHERE status IN ('resolved', 'closed') AND closed_month >= %(since)s
+ GROUP BY community, closed_month, category
+UNION ALL
+SELECT 'infrastructure', 'resolve_time', community, resolved_month, (""" + HOURS_BUCKET + """)::bigint::text,
+       '', count(*), sum(h)
+  FROM req WHERE resolved_at IS NOT NULL AND resolved_month >= %(since)s
+ GROUP BY community, resolved_month, 5
+UNION ALL
+SELECT 'infrastructure', 'requests_open', community, NULL::date, category,
+       CASE WHEN due_at < %(now)s THEN 'overdue' ELSE 'on_time' END, count(*), 0
+  FROM req WHERE status = ANY(%(open)s)
+ GROUP BY community, category, 6
+UNION ALL
+SELECT 'infrastructure', 'request_cells', community, opened_month, cell, '', count(*), 0
+  FROM req WHERE opened_month >= %(since)s
+ GROUP BY community, opened_month, cell
+"""
+
+HEALTH = INSERT + """
+WITH p AS MATERIALIZED (
+    SELECT pe.sex, pe.disability, pe.chronic_conditions,
+           COALESCE(h.community, '') AS community,
+           date_part('year', age(%(today)s::date, pe.birth_date))::int AS age,
+           (SELECT a."group" FROM smarthealth_adlassessment a WHERE a.person_id = pe.id
+             ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) AS adl,
+           (SELECT s.colour FROM smarthealth_ncdscreening s WHERE s.person_id = pe.id
+             ORDER BY s.screened_on DESC, s.id DESC LIMIT 1) AS colour,
+           EXISTS (SELECT 1 FROM smarthealth_ncdscreening s
+                    WHERE s.person_id = pe.id AND s.screened_on > %(screened_since)s) AS screened
+      FROM smarthealth_person pe
+      LEFT JOIN smarthealth_household h ON h.id = pe.household_id
+     WHERE pe.status = 'living'
+)
+SELECT 'health', 'population', community, NULL::date, sex, LEAST(age / 5 * 5, 85)::text, count(*), 0
+  FROM p GROUP BY community, sex, 6
+UNION ALL
+SELECT 'health', 'elderly_adl', community, NULL::date, COALESCE(adl, 'none'), '', count(*), 0
+  FROM p WHERE age >= %(elderly_age)s GROUP BY community, 5
+UNION ALL
+SELECT 'health', 'ncd', p.community, NULL::date, dx, COALESCE(p.colour, 'none'), count(*), 0
+  FROM p CROSS JOIN LATERAL unnest(p.chronic_conditions) AS dx
+ WHERE dx IN ('DM', 'HT') GROUP BY p.community, dx, 6
+UNION ALL
+SELECT 'health', 'screening', community, NULL,
+       CASE WHEN screened THEN 'screened' ELSE 'not_screened' END, '', count(*), 0
+  FROM p WHERE age >= %(screening_age)s GROUP BY community, 5
+UNION ALL
+SELECT 'health', 'disabled', community, NULL::date, disability, '', count(*), 0
+  FROM p WHERE disability <> 'none' GROUP BY community, disability
+"""
+
+# The visit subquery only for the (few) bedbound, not for every person.
+BEDRIDDEN = INSERT + """
+SELECT 'health', 'bedridden', COALESCE(h.community, ''), NULL,
+       CASE WHEN EXISTS (SELECT 1 FROM smarthealth_homevisit v
+                          WHERE v.person_id = pe.id AND v.visited_on >= %(visited_since)s)
+            THEN 'visited' ELSE 'not_visited' END,
+       '', count(*), 0
+  FROM smarthealth_person pe
+  LEFT JOIN smarthealth_household h ON h.id = pe.household_id
+ WHERE pe.status = 'living'
+   AND (SELECT a."group" FROM smarthealth_adlassessment a WHERE a.person_id = pe.id
+         ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) = 'bedbound'
+ GROUP BY 3, 5
+"""
+
+STATEMENTS = {
+    "infrastructure": (ASSETS, REQUESTS),
+    "health": (HEALTH, BEDRIDDEN),
+}

@@ -1,0 +1,114 @@
+"""The dashboard page and the disaster view. Thin: parse the filters, read through figures /
+sections (aggregate tables) or disaster (live, access-checked), render."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+
+from accounts.decorators import permission_or_403
+
+from . import figures
+from .disaster import (
+    disaster_households,
+    disaster_summary,
+    hazard_shapes,
+    households_at_risk,
+    may_see_households,
+)
+from .forms import DashboardFilterForm, DisasterForm
+from .models import Part
+from .sections import (
+    ASSET_PERM,
+    HEALTH_PERM,
+    REQUEST_PERM,
+    assets_section,
+    health_section,
+    requests_section,
+)
+
+
+def _module_on(request, key: str) -> bool:
+    components = getattr(request, "components", None)
+    return components is None or components.module_on(key)
+
+
+_LINKED_APPS = {"infrastructure", "smarthealth", "dashboards"}
+
+
+def _vary(user, filters, updated) -> str:
+    """What a rendered section depends on: the filters, the language, when its figures were last
+    refreshed, and which links the reader may follow. Sections are cached under it (the cache
+    keys carry the schema), so a page view between two refreshes reads no aggregate rows."""
+    perms = sorted(p for p in user.get_all_permissions() if p.split(".")[0] in _LINKED_APPS)
+    stamps = [str(updated.get(part)) for part in (Part.INFRASTRUCTURE, Part.HEALTH)]
+    raw = "|".join([filters.community, str(filters.months), get_language() or "", *stamps, *perms])
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+@permission_or_403("dashboards.view_dashboard")
+def index(request):
+    user = request.user
+    form = DashboardFilterForm(request.GET or None, communities=figures.communities())
+    filters = form.filters()
+    updated = figures.updated_at()
+    vary = _vary(user, filters, updated)
+    context = {"form": form, "filters": filters, "tenant": request.tenant, "vary": vary,
+               "can_disaster": user.has_perm("dashboards.view_disaster")}
+    # Lazy: a section is built only when the template misses its cached fragment.
+    if user.has_perm(ASSET_PERM) and _module_on(request, "infrastructure"):
+        context["show_infra"] = True
+        context["infra"] = SimpleLazyObject(lambda: assets_section(user, filters))
+    if user.has_perm(REQUEST_PERM) and _module_on(request, "service_requests"):
+        context["show_req"] = True
+        context["req"] = SimpleLazyObject(lambda: requests_section(user, filters))
+    if user.has_perm(HEALTH_PERM) and _module_on(request, "smarthealth"):
+        context["show_health"] = True
+        context["health"] = SimpleLazyObject(lambda: health_section(user, filters))
+    shown = []
+    if "infra" in context or "req" in context:
+        shown.append(Part.INFRASTRUCTURE)
+    if "health" in context:
+        shown.append(Part.HEALTH)
+    context["infra_updated"] = updated.get(Part.INFRASTRUCTURE)
+    context["health_updated"] = updated.get(Part.HEALTH)
+    # The page as a whole is as fresh as its oldest part.
+    times = [updated.get(part) for part in shown]
+    context["updated_at"] = None if not times or None in times else min(times)
+    cells = None
+    if "req" in context:
+        cells = cache.get_or_set(f"dashboards:cells:{vary}", lambda: context["req"]["cells"], 3600)
+    context["leaflet"] = bool(cells)
+    if context["leaflet"]:
+        centre = request.tenant.centre
+        context["hotspot_data"] = {"cells": cells, "centre": [centre.y, centre.x] if centre else None}
+    return render(request, "dashboards/index.html", context, status=400 if form.errors else 200)
+
+
+@never_cache  # names of vulnerable people for the health roles: never kept by a browser or proxy
+@permission_or_403("dashboards.view_disaster")
+def disaster(request):
+    user = request.user
+    form = DisasterForm(request.GET or None)
+    metres = form.distance()
+    context = {"form": form, "metres": metres, "now": timezone.now(), "detail": may_see_households(user)}
+    if metres is None:
+        return render(request, "dashboards/disaster.html", context, status=400)
+    rows = households_at_risk(metres=metres)
+    context["summary"] = disaster_summary(user, metres=metres, rows=rows)
+    if context["detail"]:
+        households = disaster_households(user, metres=metres, request=request, rows=rows)
+        centre = request.tenant.centre
+        context["households"] = households
+        context["map_data"] = {
+            "centre": [centre.y, centre.x] if centre else None,
+            "households": [{"at": h["location"], "bedbound": h["risk"].bedbound > 0,
+                            "label": f"{h['household'].house_no} · {h['household'].community}"}
+                           for h in households],
+            "hazards": hazard_shapes(metres=metres),
+        }
+    return render(request, "dashboards/disaster.html", context)

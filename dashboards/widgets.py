@@ -1,0 +1,52 @@
+"""Home-page widgets (tenants.components) from the aggregate tables: a few key figures each, with
+a link to the full dashboard. Imported from DashboardsConfig.ready()."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tenants.components import Widget, register_widget
+
+from .figures import Filters, asset_figures, health_figures, request_figures, road_figures, updated_at
+from .models import Part
+from .sections import duration_text, link
+
+
+def _common(request, part: str) -> dict:
+    can = request.user.has_perm("dashboards.view_dashboard")
+    return {"dashboard_url": reverse("dashboards:index") if can else None,
+            "updated_at": updated_at().get(part)}
+
+
+def infrastructure_context(request) -> dict:
+    filters = Filters()
+    assets = asset_figures(filters)
+    return {**_common(request, Part.INFRASTRUCTURE), "assets": assets, "roads": road_figures(filters),
+            "poor_url": link("infrastructure:asset-list", condition="poor")}
+
+
+def requests_context(request) -> dict:
+    figures = request_figures(Filters())
+    return {**_common(request, Part.INFRASTRUCTURE), "requests": figures,
+            "median": duration_text(figures["median_hours"]),
+            "overdue_url": link("infrastructure:request-list", queue="overdue")}
+
+
+def health_context(request) -> dict:
+    return {**_common(request, Part.HEALTH), "health": health_figures(Filters())}
+
+
+register_widget(Widget(
+    "dashboards.infrastructure", _("Infrastructure in figures"), "infrastructure",
+    "dashboards/widget_infrastructure.html", context=infrastructure_context,
+    permission="infrastructure.view_asset", order=60, default_width="third",
+))
+register_widget(Widget(
+    "dashboards.requests", _("Service requests in figures"), "service_requests",
+    "dashboards/widget_requests.html", context=requests_context,
+    permission="infrastructure.view_servicerequest", order=61, default_width="third",
+))
+register_widget(Widget(
+    "dashboards.health", _("Health in figures"), "smarthealth",
+    "dashboards/widget_health.html", context=health_context,
+    permission="dashboards.view_health_dashboard", order=62, default_width="third",
+))
