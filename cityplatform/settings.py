@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import get_random_string
@@ -56,6 +57,7 @@ SHARED_APPS = [
     "leaflet",
     "django_htmx",
     "axes",
+    "national",  # national indicator snapshots: public schema only
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -66,6 +68,7 @@ TENANT_APPS = [
     "infrastructure",
     "smarthealth",
     "imports",
+    "dashboards",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -181,6 +184,16 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-console-figures": {
         "task": "tenants.tasks.stats_refresh_everywhere",
         "schedule": timedelta(hours=1),
+    },
+    # Safety net behind the refreshes that edits and imports schedule (dashboards.signals).
+    "refresh-dashboards": {
+        "task": "dashboards.tasks.dashboard_refresh_everywhere",
+        "schedule": timedelta(minutes=30),
+    },
+    # Nightly national indicator snapshots (national.tasks); CELERY_TIMEZONE is Asia/Bangkok.
+    "publish-national-indicators": {
+        "task": "national.tasks.national_snapshot_publish_everywhere",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("tenants.urls")),
     path("accounts/", include((auth_urlpatterns, "accounts"))),
     path("theme/", include("tenants.urls_theme_files")),
+    path("national/", include("national.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

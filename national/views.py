@@ -1,0 +1,133 @@
+"""Console pages of national indicators (host localhost, schema public; platform team only):
+the comparison table (+ CSV), the map, the trends, and "publish now"."""
+
+import datetime as dt
+import logging
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError
+
+from accounts.decorators import permission_or_403
+from cityplatform.exports import csv_response
+
+from . import charts, maps
+from .indicators import INDICATORS, indicator_or_default, sort_value
+from .selectors import comparison, municipalities, series
+from .services import NationalSnapshotError, municipalities_to_publish, national_snapshot_publish
+from .tasks import national_snapshot_publish_everywhere
+
+logger = logging.getLogger(__name__)
+CONSOLE = "accounts.use_console"
+PERIODS = (30, 90, 365)  # days the trend page offers
+
+
+def _sorted_rows(request, indicators):
+    rows = comparison(indicators=indicators)
+    sort = request.GET.get("sort", "name")
+    descending = request.GET.get("dir") == "desc"
+    if sort in INDICATORS:
+        numbers = [r for r in rows if r["results"][sort].value is not None]
+        others = [r for r in rows if r["results"][sort].value is None]
+        numbers.sort(key=lambda r: sort_value(r["results"][sort]), reverse=descending)
+        others.sort(key=lambda r: sort_value(r["results"][sort]))
+        rows = numbers + others  # hidden and missing values stay last either way
+    else:
+        sort = "name"
+        rows.sort(key=lambda r: r["m"].name_th, reverse=descending)
+    return rows, sort, descending
+
+
+@permission_or_403(CONSOLE)
+def table(request):
+    indicators = list(INDICATORS.values())
+    rows, sort, descending = _sorted_rows(request, indicators)
+    columns = [{"key": i.key, "label": i.label, "group": i.group,
+                "dir": "asc" if sort == i.key and descending else "desc",
+                "active": sort == i.key} for i in indicators]
+    return render(request, "national/table.html", {
+        "rows": [{**r, "cells": [r["results"][i.key] for i in indicators]} for r in rows],
+        "columns": columns, "sort": sort, "descending": descending, "tab": "table",
+        "name_dir": "desc" if sort == "name" and not descending else "asc",
+    })
+
+
+@permission_or_403(CONSOLE)
+def table_csv(request):
+    indicators = list(INDICATORS.values())
+    rows, _sort, _descending = _sorted_rows(request, indicators)
+    header = [_("Schema"), _("Name (Thai)"), _("Name (English)"), _("Province code"), _("Snapshot date"),
+              *[str(i.label) for i in indicators]]
+
+    def cell(result):
+        return result.text if result.hidden else result.value
+
+    body = ([r["m"].schema_name, r["m"].name_th, r["m"].name_en, r["m"].province_code,
+             r["date"].isoformat() if r["date"] else "", *[cell(r["results"][i.key]) for i in indicators]]
+            for r in rows)
+    return csv_response(filename=f"national-indicators-{timezone.localdate().isoformat()}.csv",
+                        header=header, rows=body)
+
+
+@permission_or_403(CONSOLE)
+def map_view(request):
+    indicator = indicator_or_default(request.GET.get("indicator"))
+    rows = comparison(indicators=[indicator])
+    points, legend = maps.points_and_legend(rows, indicator=indicator)
+    return render(request, "national/map.html", {
+        "indicator": indicator, "indicators": INDICATORS.values(), "points": points, "legend": legend,
+        "rows": [{**r, "cell": r["results"][indicator.key]} for r in rows], "tab": "map",
+        "no_centre": [r["m"] for r in rows if r["m"].centre is None],
+    })
+
+
+@permission_or_403(CONSOLE)
+def trends(request):
+    indicator = indicator_or_default(request.GET.get("indicator"))
+    try:
+        days = int(request.GET.get("days", 90))
+    except ValueError:
+        days = 90
+    days = days if days in PERIODS else 90
+    dates, lines = series(indicator=indicator, since=timezone.localdate() - dt.timedelta(days=days - 1))
+    chart = charts.line_chart(
+        dates=dates, lines=[{"label": line["m"].name_th, "points": line["points"]} for line in lines],
+        value_text=lambda result: result.text,
+    ) if dates else None
+    return render(request, "national/trends.html", {
+        "indicator": indicator, "indicators": INDICATORS.values(), "days": days, "periods": PERIODS,
+        "dates": dates, "chart": chart, "tab": "trends",
+        "table": [{"m": line["m"], "cells": [line["points"].get(day) for day in dates]} for line in lines],
+    })
+
+
+@permission_or_403(CONSOLE)
+@require_POST
+def publish(request):
+    """One municipality now, in this request (a few hundred rows); or all, by the workers."""
+    schema = request.POST.get("schema", "")
+    if schema:
+        municipality = get_object_or_404(municipalities(), schema_name=schema)
+        try:
+            rows = national_snapshot_publish(municipality=municipality)
+        except NationalSnapshotError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Published %(count)d figures of %(name)s.") % {
+                "count": rows, "name": municipality.name_th})
+        return redirect("national:table")
+    try:
+        national_snapshot_publish_everywhere.delay()
+    except OperationalError:
+        logger.exception("could not enqueue the national snapshots")
+        messages.error(request, _(
+            "The task queue cannot be reached, so nothing was published. Try again in a few minutes, "
+            "or publish one municipality at a time."))
+    else:
+        messages.success(request, _(
+            "Publishing the figures of %(count)d municipalities. Reload this page in a minute."
+        ) % {"count": municipalities_to_publish().count()})
+    return redirect("national:table")
