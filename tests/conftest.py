@@ -35,7 +35,25 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            _end_stray_sessions()
             teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def _end_stray_sessions() -> None:
+    """A session some subprocess left open (a killed worker, a server) would keep the test
+    database from being dropped: name it (a warning in the summary), then end it."""
+    import warnings
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        stray = cursor.fetchall()
+        for pid, application, state, query in stray:
+            warnings.warn(f"stray session {pid} ({application or '-'}, {state}): {query}", stacklevel=1)
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 @pytest.fixture(autouse=True)

@@ -3,13 +3,12 @@ municipality under the content security policy, with no script error."""
 
 import pytest
 
-from ..browser.conftest import browser, live_url, page  # noqa: F401  (the browser tests' fixtures)
 from ..helpers import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_map_draws_each_municipality_without_errors(live_url, page):  # noqa: F811
+def test_the_map_draws_each_municipality_without_errors(live_url, page):
     base = live_url.format(host="localhost")
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
