@@ -42,18 +42,29 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 def _end_stray_sessions() -> None:
     """A session some subprocess left open (a killed worker, a server) would keep the test
     database from being dropped: name it (a warning in the summary), then end it."""
+    import shutil
+    import subprocess
     import warnings
 
-    from django.db import connection
+    import psycopg
+    from django.db import connection, connections
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        stray = cursor.fetchall()
-        for pid, application, state, query in stray:
-            warnings.warn(f"stray session {pid} ({application or '-'}, {state}): {query}", stacklevel=1)
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    # Pooled connections of this process (other threads' included) are not strays: close them.
+    for conn in connections.all(initialized_only=True):
+        conn.close()
+        if hasattr(conn, "close_pool"):
+            conn.close_pool()
+    # Looked at from outside any pool, so no new pooled connection shows up as a stray.
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as own:
+        stray = own.execute(
+            "SELECT pid, application_name, state, left(query, 120), client_port FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
+        for pid, application, state, query, port in stray:
+            holder = subprocess.run(["ss", "-tnpH", f"sport = :{port}"], capture_output=True, text=True,
+                                    check=False).stdout.strip() if port and shutil.which("ss") else ""
+            warnings.warn(f"stray session {pid} ({application or '-'}, {state}): {query}; client {holder}",
+                          stacklevel=1)
+            own.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 @pytest.fixture(autouse=True)
