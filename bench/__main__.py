@@ -25,7 +25,10 @@ def main(argv: list[str] | None = None) -> int:
         print(flush=True)
         print("setting up: public schema migrations", file=sys.stderr, flush=True)
         django_setup(url)
+        from django.db import connection
+
         for name in names:
+            connection.set_schema_to_public()  # whatever schema the previous benchmark left
             module = importlib.import_module(BENCHMARKS[name])
             print(f"== {name}", file=sys.stderr, flush=True)
             report = Report(name)
