@@ -29,7 +29,7 @@ from bench.harness import BASE_DIR, Report, Row, fmt_ratio, fmt_time
 
 SCHEMA, HOST = "kantang", "kantang.localhost"
 CLIENTS = 20
-ROUNDS = 3  # each round: every client asks for the trivial page 5 times, then the dashboard 5 times
+ROUNDS = 5  # each round: every client asks for the trivial page 5 times, then the dashboard 5 times
 PER_ROUND = 5
 WORKERS = 2 * (os.cpu_count() or 1)
 TARGET = 2.0
