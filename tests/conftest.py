@@ -57,12 +57,14 @@ def _end_stray_sessions() -> None:
     # Looked at from outside any pool, so no new pooled connection shows up as a stray.
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as own:
         stray = own.execute(
-            "SELECT pid, application_name, state, left(query, 120), client_port FROM pg_stat_activity "
+            "SELECT pid, application_name, state, left(query, 120), client_port, "
+            "to_char(backend_start, 'HH24:MI:SS') FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
-        for pid, application, state, query, port in stray:
+        for pid, application, state, query, port, started in stray:
             holder = subprocess.run(["ss", "-tnpH", f"sport = :{port}"], capture_output=True, text=True,
                                     check=False).stdout.strip() if port and shutil.which("ss") else ""
-            warnings.warn(f"stray session {pid} ({application or '-'}, {state}): {query}; client {holder}",
+            warnings.warn(f"stray session {pid} ({application or '-'}, {state}, since {started}): {query};"
+                          f" client {holder}",
                           stacklevel=1)
             own.execute("SELECT pg_terminate_backend(%s)", [pid])
 
