@@ -220,7 +220,8 @@ def _stored_count(schema: str) -> int:
 
 def _raw_copy() -> float:
     columns = ", ".join(PERSON_COLUMNS)
-    raw = connection.cursor().connection if connection.connection is None else connection.connection
+    connection.ensure_connection()
+    raw = connection.connection  # Django's connection is in autocommit: each TRUNCATE commits
     buffer = io.BytesIO()
     source = f"SELECT {columns} FROM {SCHEMAS['engine']}.smarthealth_person"
     with raw.cursor() as cursor:
@@ -232,7 +233,6 @@ def _raw_copy() -> float:
     for _round in range(COPY_ROUNDS):
         with raw.cursor() as cursor:
             cursor.execute(f"TRUNCATE {SCHEMAS['copy']}.smarthealth_person CASCADE")
-        raw.commit() if not raw.autocommit else None
         started = time.perf_counter()
         with raw.transaction(), raw.cursor() as cursor:
             with cursor.copy(f"COPY {SCHEMAS['copy']}.smarthealth_person ({columns}) FROM STDIN") as copy:

@@ -40,13 +40,18 @@ def _module_on(request, key: str) -> bool:
 _LINKED_APPS = {"infrastructure", "smarthealth", "dashboards"}
 
 
+def _stamp(updated) -> str:
+    """When each part was last refreshed, as one key fragment: cached pieces live until then."""
+    raw = "|".join(str(updated.get(part)) for part in (Part.INFRASTRUCTURE, Part.HEALTH))
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
 def _vary(user, filters, updated) -> str:
     """What a rendered section depends on: the filters, the language, when its figures were last
     refreshed, and which links the reader may follow. Sections are cached under it (the cache
     keys carry the schema), so a page view between two refreshes reads no aggregate rows."""
     perms = sorted(p for p in user.get_all_permissions() if p.split(".")[0] in _LINKED_APPS)
-    stamps = [str(updated.get(part)) for part in (Part.INFRASTRUCTURE, Part.HEALTH)]
-    raw = "|".join([filters.community, str(filters.months), get_language() or "", *stamps, *perms])
+    raw = "|".join([filters.community, str(filters.months), get_language() or "", _stamp(updated), *perms])
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -55,8 +60,7 @@ def index(request):
     user = request.user
     updated = figures.updated_at()
     # The communities change only with a refresh too.
-    stamp = hashlib.sha256(repr(sorted(updated.items())).encode()).hexdigest()[:16]
-    communities = cache.get_or_set(f"dashboards:communities:{stamp}", figures.communities, 3600)
+    communities = cache.get_or_set(f"dashboards:communities:{_stamp(updated)}", figures.communities, 3600)
     form = DashboardFilterForm(request.GET or None, communities=communities)
     filters = form.filters()
     vary = _vary(user, filters, updated)
