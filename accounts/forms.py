@@ -67,3 +67,15 @@ class PasswordResetByAdminForm(forms.Form):
         password = self.cleaned_data["password"]
         password_validation.validate_password(password, self.user)
         return password
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("token name"), max_length=100,
+        help_text=_("What will use it, e.g. “GIS office QGIS” or “LINE bot”."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("expires"), coerce=int, empty_value=None, required=False,
+        choices=[("", _("never")), (30, _("after 30 days")), (90, _("after 90 days")),
+                 (365, _("after 1 year"))],
+    )

@@ -37,3 +37,35 @@ class User(AbstractUser):
             names = {g.name for g in self.groups.all()}
             self._role_cache = next((r for r in Role if r.value in names), None)
         return self._role_cache
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API (CONTRACT §6). Only a SHA-256 of the secret is stored: the
+    secret is shown once, when it is made. The table lives in every schema (accounts is both a
+    shared and a tenant app) and a token is looked up only in the schema of the host it is sent
+    to, so a token can never act on another municipality."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("token starts with"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active(self, now=None) -> bool:
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

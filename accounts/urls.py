@@ -27,6 +27,8 @@ auth_urlpatterns = [
         name="password-change-done",
     ),
     path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.api_token_create_view, name="token-create"),
+    path("profile/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="token-revoke"),
 ]
 
 # Municipality hosts only: the municipal administrator manages the municipality's users.

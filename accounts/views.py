@@ -1,19 +1,35 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .decorators import permission_or_403
-from .forms import PasswordResetByAdminForm, ProfileForm, UserCreateForm, UserUpdateForm
-from .models import User
+from .forms import ApiTokenForm, PasswordResetByAdminForm, ProfileForm, UserCreateForm, UserUpdateForm
+from .models import ApiToken, User
 from .roles import MUNICIPAL_ROLES, Role
 from .selectors import users_for_admin
 from .services import AccountError, user_create, user_update
+from .tokens import TokenError, api_token_create, api_token_revoke
 
 
+def _profile_page(request, *, form=None, token_form=None, new_secret=None, status=200):
+    return render(request, "accounts/profile.html", {
+        "form": form or ProfileForm(instance=request.user),
+        "token_form": token_form or ApiTokenForm(),
+        "tokens": request.user.api_tokens.all(),
+        "new_secret": new_secret,
+        "now": timezone.now(),
+    }, status=status)
+
+
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
@@ -22,7 +38,38 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return _profile_page(request, form=form, status=400 if form.errors else 200)
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def api_token_create_view(request):
+    """The secret is shown once, in this response, and never stored: no redirect, no message
+    (messages may sit in a cookie)."""
+    token_form = ApiTokenForm(request.POST)
+    if token_form.is_valid():
+        days = token_form.cleaned_data["days"]
+        try:
+            _token, secret = api_token_create(
+                user=request.user, name=token_form.cleaned_data["name"],
+                expires_at=timezone.now() + timedelta(days=days) if days else None,
+            )
+        except TokenError as error:
+            token_form.add_error(None, str(error))
+        else:
+            return _profile_page(request, new_secret=secret, status=201)
+    return _profile_page(request, token_form=token_form, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def api_token_revoke_view(request, pk):
+    # Only the owner's own tokens: another user's id is simply not found.
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:profile")
 
 
 @permission_or_403("accounts.manage_users")

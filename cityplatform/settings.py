@@ -58,6 +58,8 @@ SHARED_APPS = [
     "django_htmx",
     "axes",
     "national",  # national indicator snapshots: public schema only
+    "ninja",  # serves the API docs' Swagger UI from static files, not a CDN
+    "api",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from accounts.urls import auth_urlpatterns
+from api.urls import platform_api
 
 urlpatterns = [
     path("", include("tenants.urls")),
@@ -10,4 +11,5 @@ urlpatterns = [
     path("theme/", include("tenants.urls_theme_files")),
     path("national/", include("national.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", platform_api.urls),
 ]

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from api.urls import tenant_api
 from tenants.views import home
 
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("change-requests/", include("tenants.urls_change_requests")),
     path("theme/", include("tenants.urls_theme_files")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", tenant_api.urls),
 ]

@@ -1,0 +1,67 @@
+"""Bearer-token authentication and the per-token rate limit.
+
+The token is looked up in the schema of the host it was sent to (accounts.tokens), so a kantang
+token sent to nueaklong is simply unknown there: 401, and nothing of nueaklong is read. The token's
+user becomes `request.user`, so selectors, permissions and the audit log see the same person as
+in the web UI.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+from ninja.security import HttpBearer
+
+from accounts.tokens import api_token_authenticate
+from cityplatform.http import client_ip
+
+from .errors import ApiError
+
+DEFAULT_RATE_LIMIT = (600, 60)  # requests per window (seconds) per token
+
+
+def rate_limit() -> tuple[int, int]:
+    hits, window = getattr(settings, "API_RATE_LIMIT", None) or DEFAULT_RATE_LIMIT
+    return int(hits), max(1, int(window))
+
+
+def _count(token_id: int) -> tuple[int, int, int]:
+    """(hits so far in this window, limit, seconds to the window's end) after counting one."""
+    limit, window = rate_limit()
+    now = int(time.time())
+    key = f"api:rate:{token_id}:{now // window}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    return count, limit, window - now % window
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; `permission` (optional) is checked on the user."""
+
+    def __init__(self, permission: str | None = None):
+        super().__init__()
+        self.permission = permission
+
+    def authenticate(self, request, token):
+        found = api_token_authenticate(token, ip=client_ip(request))
+        if found is None:
+            raise ApiError(401, _("The API token is unknown, revoked or expired here. A token works only "
+                                  "on the municipality (host) that issued it."), code="invalid_token")
+        count, limit, reset = _count(found.pk)
+        request.rate_limit_headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - count)),
+            "X-RateLimit-Reset": str(reset),
+        }
+        if count > limit:
+            raise ApiError(429, headers={"Retry-After": str(reset)})
+        request.user = found.user
+        request.api_token = found
+        if self.permission and not found.user.has_perm(self.permission):
+            raise ApiError(403)
+        return found

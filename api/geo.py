@@ -1,0 +1,38 @@
+"""GeoJSON pieces shared by the asset and service-request lists."""
+
+from typing import Any, Literal
+
+from django.contrib.gis.geos import Polygon
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from .errors import ApiError, field_error
+
+BBOX_PATTERN = r"^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$"
+
+
+class Geometry(Schema):
+    """A GeoJSON geometry in WGS 84 (lon, lat)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+                  "GeometryCollection"]
+    coordinates: list[Any] | None = Field(default=None)
+
+
+def parse_bbox(text: str | None) -> Polygon | None:
+    """`minlon,minlat,maxlon,maxlat` (WGS 84) as a polygon, or None when not given."""
+    if not text:
+        return None
+    bad = ApiError(422, fields=[field_error("bbox", _(
+        "Give bbox as minlon,minlat,maxlon,maxlat in degrees (WGS 84), e.g. 99.50,7.40,99.53,7.42."))])
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        raise bad from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise bad
+    polygon = Polygon.from_bbox((west, south, east, north))
+    polygon.srid = 4326
+    return polygon

@@ -1,0 +1,204 @@
+"""`GET, POST /api/v1/service-requests/` and `GET /api/v1/service-requests/{tracking_code}`.
+
+Lists are GeoJSON like the assets. The reporter's name, phone and e-mail are personal data: they
+appear only on one request's detail, and only for roles that handle requests (as on the web page).
+"""
+
+import datetime as dt
+from enum import Enum
+from typing import Literal
+
+from django.contrib.gis.geos import Point
+from django.db.models import Count, Max, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from infrastructure.models import Channel, Priority, RequestCategory, RequestStatus, ServiceRequest
+from infrastructure.models.requests import tracking_code_normalise
+from infrastructure.selectors import QUEUES, service_requests_for
+from infrastructure.services.requests import service_request_create
+
+from ..errors import with_errors
+from ..gates import require_module, require_perm
+from ..geo import BBOX_PATTERN, parse_bbox
+from ..paging import MAX_PAGE_SIZE, Link, list_etag, not_modified, page_links, page_slice
+
+router = Router(tags=["service requests"])
+
+CategoryCode = Enum("CategoryCode", {c.value: c.value for c in RequestCategory}, type=str)
+PriorityCode = Enum("PriorityCode", {c.value: c.value for c in Priority}, type=str)
+StatusCode = Enum("RequestStatusCode", {c.value: c.value for c in RequestStatus}, type=str)
+QueueCode = Enum("QueueCode", {q: q for q in QUEUES}, type=str)
+StaffChannel = Enum("StaffChannel", {c: c for c in (Channel.STAFF, Channel.PHONE, Channel.LINE)}, type=str)
+
+
+class PointGeometry(Schema):
+    type: Literal["Point"] = "Point"
+    coordinates: list[float] = Field(min_length=2, max_length=2)
+
+
+class RequestProperties(Schema):
+    tracking_code: str
+    category: str
+    category_label: str
+    description: str
+    address_text: str
+    priority: str
+    priority_label: str
+    status: str
+    status_label: str
+    channel: str
+    asset_code: str | None
+    assignee: str | None
+    received_at: dt.datetime
+    due_at: dt.datetime
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    updated_at: dt.datetime
+    is_open: bool
+    is_overdue: bool
+    resolved_late: bool
+
+
+class Reporter(Schema):
+    name: str
+    phone: str
+    email: str
+
+
+class RequestDetailProperties(RequestProperties):
+    reporter: Reporter | None = Field(default=None, description="only for roles that handle requests")
+
+
+class RequestFeature(Schema):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: PointGeometry
+    properties: RequestProperties
+
+
+class RequestDetail(Schema):
+    type: Literal["Feature"] = "Feature"
+    id: str
+    geometry: PointGeometry
+    properties: RequestDetailProperties
+
+
+class RequestCollection(Schema):
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[RequestFeature]
+    numberMatched: int  # noqa: N815
+    numberReturned: int  # noqa: N815
+    page: int
+    page_size: int
+    links: list[Link]
+
+
+class RequestFilters(Schema):
+    queue: QueueCode | None = Field(default=None, description="mine, overdue, open or all")
+    status: StatusCode | None = None
+    category: CategoryCode | None = None
+    q: str | None = Field(default=None, max_length=100, description="tracking code, description or address")
+    bbox: str | None = Field(default=None, pattern=BBOX_PATTERN)
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
+
+
+class RequestIn(Schema):
+    category: CategoryCode
+    description: str = Field(min_length=1, max_length=5000)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    address_text: str = Field(default="", max_length=300)
+    priority: PriorityCode = PriorityCode("normal")
+    channel: StaffChannel = Field(default=StaffChannel("staff"), description="how the request reached staff")
+    reporter_name: str = Field(default="", max_length=150)
+    reporter_phone: str = Field(default="", max_length=20)
+    reporter_email: str = Field(default="", max_length=254)
+
+
+def feature(request_obj: ServiceRequest, now: dt.datetime, *, reporter: bool | None = None) -> dict:
+    r = request_obj
+    properties = {
+        "tracking_code": r.tracking_code, "category": r.category,
+        "category_label": str(r.get_category_display()),
+        "description": r.description, "address_text": r.address_text, "priority": r.priority,
+        "priority_label": str(r.get_priority_display()), "status": r.status,
+        "status_label": str(r.get_status_display()), "channel": r.channel,
+        "asset_code": r.asset.code if r.asset_id else None,
+        "assignee": r.assignee.get_username() if r.assignee_id else None,
+        "received_at": r.received_at, "due_at": r.due_at, "resolved_at": r.resolved_at,
+        "closed_at": r.closed_at, "updated_at": r.updated_at, "is_open": r.is_open,
+        "is_overdue": r.is_overdue(now), "resolved_late": r.resolved_late,
+    }
+    if reporter is not None:
+        contact = {"name": r.reporter_name, "phone": r.reporter_phone, "email": r.reporter_email}
+        properties["reporter"] = contact if reporter else None
+    return {"type": "Feature", "id": r.tracking_code,
+            "geometry": {"type": "Point", "coordinates": [round(r.location.x, 7), round(r.location.y, 7)]},
+            "properties": properties}
+
+
+@router.get("/", response=with_errors({200: RequestCollection}), summary="Service requests as GeoJSON",
+            openapi_extra={"responses": {304: {"description": "Not modified (If-None-Match)"}}})
+def request_list(request, filters: Query[RequestFilters]):
+    """Requests, newest first (the open queues: soonest due first). Filters as on the staff queue."""
+    require_module(request, "service_requests")
+    qs = service_requests_for(
+        request.user, queue=filters.queue.value if filters.queue else None,
+        category=filters.category.value if filters.category else None,
+        status=filters.status.value if filters.status else None, q=filters.q,
+    )
+    if box := parse_bbox(filters.bbox):
+        qs = qs.filter(location__intersects=box)
+    if filters.received_from:
+        qs = qs.filter(received_at__date__gte=filters.received_from)
+    if filters.received_to:
+        qs = qs.filter(received_at__date__lte=filters.received_to)
+    version = qs.aggregate(n=Count("id"), changed=Max("updated_at"), ids=Sum("id"))
+    # "mine" and "overdue" also change with the clock and the reader: part of the version.
+    version["who"] = request.user.pk if filters.queue and filters.queue.value == "mine" else None
+    version["minute"] = timezone.now().strftime("%Y%m%d%H%M") if filters.queue else None
+    etag = list_etag(request, version)
+    if (cached := not_modified(request, etag)) is not None:
+        return cached
+    count = version["n"]
+    start, end = page_slice(filters.page, filters.page_size, count)
+    now = timezone.now()
+    features = [feature(r, now) for r in qs[start:end]]
+    request.response_etag = etag
+    return {
+        "type": "FeatureCollection", "features": features, "numberMatched": count,
+        "numberReturned": len(features), "page": filters.page, "page_size": filters.page_size,
+        "links": page_links(request, page=filters.page, page_size=filters.page_size, count=count,
+                            media_type="application/geo+json"),
+    }
+
+
+@router.post("/", response=with_errors({201: RequestDetail}), summary="File a service request")
+def request_create(request, payload: RequestIn):
+    """Staff file a request received by phone, LINE or in person. The due time comes from the
+    SLA table; the nearest matching asset within 50 m is linked."""
+    require_module(request, "service_requests")
+    require_perm(request, "infrastructure.add_servicerequest")
+    data = payload.dict()
+    channel = data.pop("channel").value
+    data["category"] = data["category"].value
+    data["priority"] = data["priority"].value
+    data["location"] = Point(data.pop("lon"), data.pop("lat"), srid=4326)
+    created = service_request_create(data=data, user=request.user, channel=channel)
+    return 201, feature(created, timezone.now(),
+                        reporter=request.user.has_perm("infrastructure.change_servicerequest"))
+
+
+@router.get("/{tracking_code}", response=with_errors({200: RequestDetail}), summary="One service request")
+def request_detail(request, tracking_code: str):
+    require_module(request, "service_requests")
+    code = tracking_code_normalise(tracking_code) or tracking_code
+    found = get_object_or_404(service_requests_for(request.user), tracking_code=code)
+    handles = request.user.has_perm("infrastructure.change_servicerequest")
+    return feature(found, timezone.now(), reporter=handles)
