@@ -10,7 +10,7 @@ from typing import Literal
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -73,7 +73,7 @@ def import_start(request, dataset: Form[str], file: File[UploadedFile]):
             dataset=form.cleaned_data["dataset"], upload=form.cleaned_data["file"], user=request.user)
     except services.ImportRefused as error:
         raise ApiError(403, error.message) from None
-    return 202, job_out(request, job)
+    return Status(202, job_out(request, job))
 
 
 def _job(request, job_id: uuid.UUID) -> ImportJob:

@@ -12,7 +12,7 @@ from django.contrib.gis.geos import Point
 from django.db.models import Count, Max, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from infrastructure.models import Channel, Priority, RequestCategory, RequestStatus, ServiceRequest
@@ -191,8 +191,8 @@ def request_create(request, payload: RequestIn):
     data["priority"] = data["priority"].value
     data["location"] = Point(data.pop("lon"), data.pop("lat"), srid=4326)
     created = service_request_create(data=data, user=request.user, channel=channel)
-    return 201, feature(created, timezone.now(),
-                        reporter=request.user.has_perm("infrastructure.change_servicerequest"))
+    handles = request.user.has_perm("infrastructure.change_servicerequest")
+    return Status(201, feature(created, timezone.now(), reporter=handles))
 
 
 @router.get("/{tracking_code}", response=with_errors({200: RequestDetail}), summary="One service request")
