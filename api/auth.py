@@ -26,11 +26,11 @@ def rate_limit() -> tuple[int, int]:
     return int(hits), max(1, int(window))
 
 
-def _count(token_id: int) -> tuple[int, int, int]:
+def _count(token_key: str) -> tuple[int, int, int]:
     """(hits so far in this window, limit, seconds to the window's end) after counting one."""
     limit, window = rate_limit()
     now = int(time.time())
-    key = f"api:rate:{token_id}:{now // window}"
+    key = f"api:rate:{token_key}:{now // window}"
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)
@@ -52,7 +52,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             raise ApiError(401, _("The API token is unknown, revoked or expired here. A token works only "
                                   "on the municipality (host) that issued it."), code="invalid_token")
-        count, limit, reset = _count(found.pk)
+        count, limit, reset = _count(found.key_hash[:24])
         request.rate_limit_headers = {
             "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": str(max(0, limit - count)),

@@ -154,6 +154,6 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-def with_errors(ok: dict, codes=(401, 403, 404, 422, 429)) -> dict:
+def with_errors(ok: dict, codes=(400, 401, 403, 404, 422, 429)) -> dict:
     """An operation's `response=` mapping: its own answers plus the error body on each error code."""
     return {**ok, **{code: ErrorOut for code in codes}}

@@ -1,11 +1,12 @@
-"""GeoJSON pieces shared by the asset and service-request lists."""
+"""GeoJSON pieces and query types shared by the lists."""
 
-from typing import Any, Literal
+import datetime as dt
+from typing import Annotated, Any, Literal
 
 from django.contrib.gis.geos import Polygon
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from .errors import ApiError, field_error
 
@@ -31,8 +32,25 @@ def parse_bbox(text: str | None) -> Polygon | None:
         west, south, east, north = (float(part) for part in text.split(","))
     except ValueError:
         raise bad from None
-    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
         raise bad
+    # A box with no width or height (a point someone clicked) still finds what lies on it.
+    if west == east:
+        west, east = west - 1e-7, east + 1e-7
+    if south == north:
+        south, north = south - 1e-7, north + 1e-7
     polygon = Polygon.from_bbox((west, south, east, north))
     polygon.srid = 4326
     return polygon
+
+
+def _iso_date(value):
+    # pydantic would also take 0 or 1700000000 as a Unix time; a query date is yyyy-mm-dd.
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError("use yyyy-mm-dd (ค.ศ.), e.g. 2026-11-24")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]

@@ -87,7 +87,8 @@ def import_status(request, job_id: uuid.UUID):
     return job_out(request, _job(request, job_id))
 
 
-@router.get("/{job_id}/errors.csv", summary="The rejected rows as CSV", url_name="import_errors",
+@router.get("/{job_id}/errors.csv", response=with_errors({200: None}), summary="The rejected rows as CSV",
+            url_name="import_errors",
             openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {}}}}})
 def import_errors(request, job_id: uuid.UUID):
     job = _job(request, job_id)

@@ -13,6 +13,7 @@ from national.figures import FIGURES
 from national.models import IndicatorValue
 
 from ..errors import with_errors
+from ..geo import IsoDate
 from ..paging import MAX_PAGE_SIZE, next_prev, page_slice
 
 router = Router(tags=["national"])
@@ -52,7 +53,7 @@ class IndicatorFilters(Schema):
     municipality: str | None = Field(default=None, max_length=63, description="schema name, e.g. kantang")
     province_code: str | None = Field(default=None, pattern=r"^\d{2}$")
     figure: str | None = Field(default=None, max_length=30, description=", ".join(sorted(FIGURES)))
-    snapshot_date: dt.date | None = Field(default=None, description="default: each municipality's latest")
+    snapshot_date: IsoDate | None = Field(default=None, description="default: each municipality's latest")
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=500, ge=1, le=MAX_PAGE_SIZE)
 

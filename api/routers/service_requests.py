@@ -22,7 +22,7 @@ from infrastructure.services.requests import service_request_create
 
 from ..errors import with_errors
 from ..gates import require_module, require_perm
-from ..geo import BBOX_PATTERN, parse_bbox
+from ..geo import BBOX_PATTERN, IsoDate, parse_bbox
 from ..paging import MAX_PAGE_SIZE, Link, list_etag, not_modified, page_links, page_slice
 
 router = Router(tags=["service requests"])
@@ -102,8 +102,8 @@ class RequestFilters(Schema):
     category: CategoryCode | None = None
     q: str | None = Field(default=None, max_length=100, description="tracking code, description or address")
     bbox: str | None = Field(default=None, pattern=BBOX_PATTERN)
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
+    received_from: IsoDate | None = None
+    received_to: IsoDate | None = None
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
 
