@@ -66,12 +66,49 @@ def error_body(status: int, message, *, code: str, fields: list | None = None) -
                       "fields": fields or []}}
 
 
+# pydantic's messages are English only; the usual ones get a Thai (and plainer English) text.
+PYDANTIC_MESSAGES = {
+    "missing": _("This value is required."),
+    "string_too_short": _("This value is too short."),
+    "string_too_long": _("This value is too long (at most %(max_length)s characters)."),
+    "string_pattern_mismatch": _("This value is not in the expected format."),
+    "enum": _("Choose one of: %(expected)s."),
+    "literal_error": _("Choose one of: %(expected)s."),
+    "int_parsing": _("Enter a whole number."),
+    "int_from_float": _("Enter a whole number."),
+    "float_parsing": _("Enter a number."),
+    "bool_parsing": _("Enter true or false."),
+    "greater_than_equal": _("The value must be at least %(ge)s."),
+    "less_than_equal": _("The value must be at most %(le)s."),
+    "greater_than": _("The value must be more than %(gt)s."),
+    "less_than": _("The value must be less than %(lt)s."),
+    "date_parsing": _("Enter a date as yyyy-mm-dd (Common Era), e.g. 2026-11-24."),
+    "date_from_datetime_parsing": _("Enter a date as yyyy-mm-dd (Common Era), e.g. 2026-11-24."),
+    "value_error": _("Enter a date as yyyy-mm-dd (Common Era), e.g. 2026-11-24."),
+    "uuid_parsing": _("This is not a valid id."),
+    "json_invalid": _("The body is not valid JSON."),
+    "model_attributes_type": _("The body must be a JSON object."),
+    "dict_type": _("The body must be a JSON object."),
+    "string_type": _("Enter text."),
+    "list_type": _("Enter a list."),
+}
+
+
 def _pydantic_field(error: dict) -> dict:
     # loc is ("query" | "body" | "path" | "form" | "file", "payload"?, name, …)
     location = [str(part) for part in error.get("loc", ()) if part not in ("payload",)]
     field = ".".join(location[1:]) or (location[0] if location else "")
-    message = error.get("msg", "")
-    return {"field": field, "message": message, "message_en": message}
+    template = PYDANTIC_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        text = error.get("msg", "")
+        return {"field": field, "message": text, "message_en": text}
+    params = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    thai, english = both(template)
+    try:
+        thai, english = thai % params, english % params
+    except (KeyError, ValueError, TypeError):
+        pass
+    return {"field": field, "message": thai, "message_en": english}
 
 
 def django_validation_fields(error: DjangoValidationError) -> list[dict]:
