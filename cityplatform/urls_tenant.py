@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     # Citizens' pages, no login (CONTRACT §3).
     path("report/", include("infrastructure.urls_public")),
+    path("open311/v2/", include("infrastructure.urls_open311")),
     path("settings/", include("tenants.urls_settings")),
     path("change-requests/", include("tenants.urls_change_requests")),
     path("theme/", include("tenants.urls_theme_files")),

@@ -30,6 +30,12 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "report-attempt": (30, 10 * 60),
     # Status look-ups, including unknown codes.
     "report-status": (60, 10 * 60),
+    # Open311 (infrastructure.open311): public reads per address; writes per address (any POST,
+    # before the token is checked) and per API token (requests created). An integration files
+    # for many citizens from one server, hence the larger numbers.
+    "open311-read": (600, 10 * 60),
+    "open311-post": (600, 10 * 60),
+    "open311-submit": (300, 10 * 60),
 }
 
 
@@ -51,8 +57,8 @@ def client_ip(request) -> str:
     return _client_ip(request) or "unknown"
 
 
-def _key(scope: str, ip: str, window_no: int) -> str:
-    return f"ratelimit:{scope}:{ip}:{window_no}"
+def _key(scope: str, who: str, window_no: int) -> str:
+    return f"ratelimit:{scope}:{who}:{window_no}"
 
 
 def _window(scope: str) -> tuple[int, int, int, int]:
@@ -61,17 +67,19 @@ def _window(scope: str) -> tuple[int, int, int, int]:
     return max_hits, window, now // window, window - now % window
 
 
-def rate_peek(request, scope: str) -> Verdict:
-    """Whether one more hit would still be allowed, without counting it."""
+def rate_peek(request, scope: str, *, who: str | None = None) -> Verdict:
+    """Whether one more hit would still be allowed, without counting it. `who`: count for this
+    key (e.g. an API token) instead of the client's address."""
     max_hits, _window_s, window_no, retry_after = _window(scope)
-    count = cache.get(_key(scope, client_ip(request), window_no)) or 0
+    count = cache.get(_key(scope, who or client_ip(request), window_no)) or 0
     return Verdict(count < max_hits, count, max_hits, retry_after)
 
 
-def rate_hit(request, scope: str) -> Verdict:
-    """Count one hit for the client in the current window; `allowed` is False over the limit."""
+def rate_hit(request, scope: str, *, who: str | None = None) -> Verdict:
+    """Count one hit for the client (or `who`) in the current window; `allowed` is False over
+    the limit."""
     max_hits, window, window_no, retry_after = _window(scope)
-    key = _key(scope, client_ip(request), window_no)
+    key = _key(scope, who or client_ip(request), window_no)
     cache.add(key, 0, timeout=window + 5)
     try:
         count = cache.incr(key)

@@ -1,0 +1,198 @@
+"""POST requests.json: the parameters checked by a form, then one atomic create."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from cityplatform.thaidate import thai_datetime
+
+from ..forms.public import DEFAULT_MAX_DISTANCE_KM, _distance_km
+from ..models import Channel, RequestCategory, ServiceRequest
+from ..services import service_request_comment, service_request_create
+from ..validators import validate_photo, validate_point
+from .common import Open311Error, bilingual
+
+# service_request_create's field names → the Open311 parameter a client sent.
+PARAM_FOR_FIELD = {
+    "category": "service_code", "due_at": "service_code", "priority": "service_code",
+    "location": "lat", "photo": "media", "address_text": "address_string",
+    "reporter_name": "first_name", "reporter_phone": "phone", "reporter_email": "email",
+    "description": "description",
+}
+
+LAT_LONG_NUMBERS = _("Latitude and longitude must be numbers, e.g. 7.41 and 99.52.")
+
+
+def validate_near_municipality(location: Point, municipality) -> None:
+    """The citizens' page rule: a point inside the boundary, or at most REPORT_MAX_DISTANCE_KM
+    from the centre. A national app may send a report to the wrong municipality."""
+    centre = getattr(municipality, "centre", None)
+    if centre is None:
+        return
+    boundary = getattr(municipality, "boundary", None)
+    if boundary is not None and boundary.contains(location):
+        return
+    max_km = getattr(settings, "REPORT_MAX_DISTANCE_KM", DEFAULT_MAX_DISTANCE_KM)
+    distance = _distance_km(location, centre)
+    if distance > max_km:
+        raise ValidationError(
+            _("This place is %(km)s km from %(name)s. Report problems in other areas to the "
+              "municipality responsible there."),
+            params={"km": f"{distance:,.0f}", "name": municipality.name_th},
+            code="too_far",
+        )
+
+
+class Open311RequestForm(forms.Form):
+    """The parameters of POST requests.json (GeoReport v2 names), all checked before a write."""
+
+    service_code = forms.ChoiceField(choices=RequestCategory.choices, error_messages={
+        "required": _("Required: the service_code of one of the services (GET services.json)."),
+        "invalid_choice": _("“%(value)s” is not a service_code (GET services.json lists them)."),
+    })
+    lat = forms.FloatField(required=False, error_messages={"invalid": LAT_LONG_NUMBERS})
+    long = forms.FloatField(required=False, error_messages={"invalid": LAT_LONG_NUMBERS})
+    address_string = forms.CharField(required=False, max_length=300)
+    address_id = forms.CharField(required=False, max_length=100)
+    description = forms.CharField(max_length=2000, error_messages={
+        "required": _("Describe the problem in a few words."),
+    })
+    email = forms.EmailField(required=False, error_messages={
+        "invalid": _("Enter a valid e-mail address, e.g. name@example.com."),
+    })
+    first_name = forms.CharField(required=False, max_length=75)
+    last_name = forms.CharField(required=False, max_length=74)
+    phone = forms.RegexField(required=False, max_length=20, regex=r"^\+?[0-9 ()-]{6,20}$", error_messages={
+        "invalid": _("Enter a phone number of digits only, e.g. 081 234 5678."),
+    })
+    device_id = forms.CharField(required=False, max_length=100)
+    account_id = forms.CharField(required=False, max_length=100)
+    media_url = forms.URLField(required=False, max_length=500, assume_scheme="https", error_messages={
+        "invalid": _("media_url must be an http or https address."),
+    })
+    media = forms.FileField(required=False)
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        self.municipality = municipality
+        super().__init__(*args, **kwargs)
+
+    def clean_media_url(self):
+        url = self.cleaned_data.get("media_url", "")
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(_("media_url must be an http or https address."), code="invalid")
+        return url
+
+    def clean_media(self):
+        media = self.cleaned_data.get("media")
+        if media:
+            validate_photo(media)
+        return media
+
+    def clean(self):
+        cleaned = super().clean()
+        if "lat" in self.errors or "long" in self.errors:
+            return cleaned
+        lat, lon = cleaned.get("lat"), cleaned.get("long")
+        if lat is None and lon is None:
+            if cleaned.get("address_string") or cleaned.get("address_id"):
+                message = _("Required: lat and long. Requests are placed on the map, so an "
+                            "address_string or address_id alone is not enough.")
+            else:
+                message = _("Required: lat and long of the problem (WGS 84 decimal degrees).")
+            self.add_error("lat", ValidationError(message, code="required"))
+            return cleaned
+        for name, value in (("lat", lat), ("long", lon)):
+            if value is None:
+                self.add_error(name, ValidationError(
+                    _("Required: lat and long of the problem (WGS 84 decimal degrees)."), code="required",
+                ))
+        if lat is None or lon is None:
+            return cleaned
+        location = Point(lon, lat, srid=4326)
+        try:
+            validate_point(location)
+            validate_near_municipality(location, self.municipality)
+        except ValidationError as error:
+            self.add_error("lat", error)
+            return cleaned
+        cleaned["location"] = location
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The `data` for services.service_request_create."""
+        cleaned = self.cleaned_data
+        name = " ".join(part for part in (cleaned.get("first_name"), cleaned.get("last_name")) if part)
+        return {
+            "category": cleaned["service_code"],
+            "description": cleaned["description"],
+            "location": cleaned["location"],
+            "address_text": cleaned.get("address_string", ""),
+            "reporter_name": name,
+            "reporter_phone": cleaned.get("phone", ""),
+            "reporter_email": cleaned.get("email", ""),
+        }
+
+    def client_note(self, *, token_name: str) -> str:
+        """What the client sent that has no column: kept on the internal timeline for staff.
+        A media_url is recorded, never fetched (we store nothing from outside)."""
+        cleaned = self.cleaned_data
+        lines = [bilingual(_("Filed through Open311 with the API token “%(name)s”."), {"name": token_name})]
+        for param in ("account_id", "device_id", "address_id", "media_url"):
+            if cleaned.get(param):
+                lines.append(f"{param}: {cleaned[param]}")
+        return "\n".join(lines)
+
+
+def _describe(param: str, error: ValidationError) -> list[str]:
+    return [f"{param}: {bilingual(e.message, e.params)}" for e in error.error_list]
+
+
+def form_errors(form: forms.Form) -> Open311Error:
+    descriptions = []
+    for name, errors in form.errors.as_data().items():
+        for error in errors:
+            descriptions.extend(_describe(name if name != "__all__" else "request", error))
+    return Open311Error(400, descriptions)
+
+
+def service_errors(error: ValidationError) -> Open311Error:
+    """A ValidationError of service_request_create, named by the Open311 parameters."""
+    if not hasattr(error, "error_dict"):
+        return Open311Error(400, _describe("request", error))
+    descriptions = []
+    for name, errors in error.error_dict.items():
+        for item in errors:
+            descriptions.extend(_describe(PARAM_FOR_FIELD.get(name, name), item))
+    return Open311Error(400, descriptions)
+
+
+@transaction.atomic
+def open311_request_create(*, form: Open311RequestForm, user, token_name: str) -> ServiceRequest:
+    """A request from a valid form, with the client's extra parameters on its timeline; all or
+    nothing."""
+    service_request = service_request_create(
+        data=form.service_data(), user=user, channel=Channel.OPEN311,
+        photo=form.cleaned_data.get("media") or None,
+    )
+    note = form.client_note(token_name=token_name)
+    service_request_comment(request=service_request, user=user, comment=note)
+    return service_request
+
+
+def created_serialise(service_request: ServiceRequest, *, status_url: str | None) -> dict:
+    parts = [
+        _("Received with tracking code %(code)s") % {"code": service_request.tracking_code},
+        _("target: %(due)s") % {"due": thai_datetime(service_request.due_at)},
+    ]
+    if status_url:
+        parts.append(_("follow it at %(url)s") % {"url": status_url})
+    notice = "; ".join(str(part) for part in parts)
+    return {
+        "service_request_id": service_request.tracking_code,
+        "service_notice": notice,
+        # The spec's account_id is this server's id for the person; we keep no citizen accounts.
+        "account_id": None,
+    }

@@ -1,0 +1,198 @@
+"""Open311 GeoReport v2 endpoints (namespace `open311`, mounted at /open311/v2/ on every
+municipality host). The mapping onto service requests lives in infrastructure/open311.py.
+
+Reads are public (what the citizens' status page shows), limited per address and open to web
+apps on other sites (CORS). Filing needs an API token of this municipality whose user may add
+service requests, sent as `api_key` in the body (the spec) or `Authorization: Bearer`; it is
+limited per token. Every error is the spec's `[{"code": …, "description": …}]`.
+"""
+
+import functools
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.tokens import api_token_authenticate
+from cityplatform.http import client_ip
+
+from ..models import tracking_code_normalise
+from ..open311 import (
+    Open311Error,
+    Open311RequestForm,
+    RequestQuery,
+    created_serialise,
+    form_errors,
+    jurisdiction_check,
+    open311_request_create,
+    param_error,
+    public_requests,
+    request_query_parse,
+    request_serialise,
+    service_definition,
+    service_errors,
+    services_list,
+)
+from ..ratelimit import Verdict, rate_hit, rate_peek
+
+CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def _json(data, *, status: int = 200, headers: dict | None = None) -> JsonResponse:
+    response = JsonResponse(data, safe=False, status=status, content_type=CONTENT_TYPE,
+                            json_dumps_params={"ensure_ascii": False})
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _language(request) -> str:
+    """`?locale=` first, then the client's own choice (cookie, Accept-Language: API clients
+    set it on purpose), else Thai."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    locale = (request.GET.get("locale") or "").strip().lower().replace("_", "-").split("-")[0]
+    if locale in supported:
+        return locale
+    return translation.get_language_from_request(request)
+
+
+def _too_many(verdict: Verdict) -> Open311Error:
+    error = param_error(429, "request", _("Too many requests; try again in %(seconds)s seconds."),
+                        {"seconds": verdict.retry_after})
+    error.headers["Retry-After"] = str(verdict.retry_after)
+    return error
+
+
+def open311_endpoint(*methods: str):
+    """JSON in the request's language, errors in the spec's shape, GETs limited per address
+    and readable from any origin; POST without CSRF (API clients have no cookie)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            language = _language(request)
+            with translation.override(language):
+                try:
+                    if request.method not in methods:
+                        error = param_error(
+                            405, "method", _("%(method)s is not allowed here; use %(allowed)s."),
+                            {"method": request.method[:10], "allowed": ", ".join(methods)},
+                        )
+                        error.headers["Allow"] = ", ".join(methods)
+                        raise error
+                    if request.method == "GET":
+                        verdict = rate_hit(request, "open311-read")
+                        if not verdict.allowed:
+                            raise _too_many(verdict)
+                        _jurisdiction(request, request.GET)
+                    response = view(request, *args, **kwargs)
+                except Open311Error as error:
+                    response = _json(error.body(), status=error.status, headers=error.headers)
+            response["Content-Language"] = language
+            if request.method == "GET":
+                response["Access-Control-Allow-Origin"] = "*"  # public data, for citizens' web apps
+            return response
+
+        return csrf_exempt(never_cache(wrapper))
+
+    return decorate
+
+
+@open311_endpoint("GET")
+def services(request):
+    return _json(services_list())
+
+
+@open311_endpoint("GET")
+def service(request, code: str):
+    return _json(service_definition(code))
+
+
+@open311_endpoint("GET", "POST")
+def requests_collection(request):
+    if request.method == "POST":
+        return _create(request)
+    rows = public_requests(request_query_parse(request.GET))
+    return _json([request_serialise(row, municipality=request.tenant) for row in rows])
+
+
+@open311_endpoint("GET")
+def request_detail(request, code: str):
+    normalised = tracking_code_normalise(code)
+    rows = list(public_requests(RequestQuery(codes=[normalised]))) if normalised else []
+    if not rows:
+        raise param_error(404, "service_request_id", _("There is no request “%(value)s” here."),
+                          {"value": code[:50]})
+    return _json([request_serialise(rows[0], municipality=request.tenant)])
+
+
+def _jurisdiction(request, params) -> None:
+    jurisdiction_check(params.get("jurisdiction_id"), municipality=request.tenant, host=request.get_host())
+
+
+def _unauthorised(message) -> Open311Error:
+    error = param_error(401, "api_key", message)
+    error.headers["WWW-Authenticate"] = 'Bearer realm="open311"'
+    return error
+
+
+def _authenticate(request):
+    """The token of the request (body `api_key` or a Bearer header), or 401."""
+    if "api_key" in request.GET:
+        raise _unauthorised(_("Send the api_key in the request body or as “Authorization: Bearer”, "
+                              "never in the URL: URLs are written to logs."))
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header:
+        scheme, _sep, raw = header.partition(" ")
+        raw = raw.strip() if scheme.lower() == "bearer" else ""
+    else:
+        raw = request.POST.get("api_key", "")
+    if not raw.strip():
+        raise _unauthorised(_("Required: an API token of this municipality."))
+    token = api_token_authenticate(raw, ip=client_ip(request))
+    if token is None:
+        raise _unauthorised(_("This API token is not valid here (unknown, revoked, expired, or of "
+                              "another municipality)."))
+    return token
+
+
+def _status_url(request, code: str) -> str | None:
+    """The citizens' status page of the request, when this municipality has that page on."""
+    components = getattr(request, "components", None)
+    if components is not None and not components.module_on("public_report"):
+        return None
+    return request.build_absolute_uri(reverse("report:status", kwargs={"code": code}))
+
+
+def _create(request):
+    # Per address before anything is read: each POST may carry an 8 MB photo.
+    verdict = rate_hit(request, "open311-post")
+    if not verdict.allowed:
+        raise _too_many(verdict)
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise param_error(415, "request", _("Send the parameters form-encoded "
+                                            "(application/x-www-form-urlencoded or multipart/form-data), "
+                                            "as GeoReport v2 says."))
+    token = _authenticate(request)
+    if not token.user.has_perm("infrastructure.add_servicerequest"):
+        raise param_error(403, "api_key", _("The account of this API token may not file service requests."))
+    who = f"token:{token.pk}"
+    verdict = rate_peek(request, "open311-submit", who=who)
+    if not verdict.allowed:
+        raise _too_many(verdict)
+    _jurisdiction(request, request.POST)
+    form = Open311RequestForm(request.POST, request.FILES, municipality=request.tenant)
+    if not form.is_valid():
+        raise form_errors(form)
+    try:
+        service_request = open311_request_create(form=form, user=token.user, token_name=token.name)
+    except ValidationError as error:
+        raise service_errors(error) from None
+    rate_hit(request, "open311-submit", who=who)
+    status_url = _status_url(request, service_request.tracking_code)
+    return _json([created_serialise(service_request, status_url=status_url)], status=201)
