@@ -71,6 +71,7 @@ TENANT_APPS = [
     "smarthealth",
     "imports",
     "dashboards",
+    "opendata",  # open-data publishing (after dashboards: it reads their aggregates)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

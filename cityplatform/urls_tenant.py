@@ -15,6 +15,8 @@ urlpatterns = [
     # Citizens' pages, no login (CONTRACT §3).
     path("report/", include("infrastructure.urls_public")),
     path("open311/v2/", include("infrastructure.urls_open311")),
+    path("opendata/", include("opendata.urls_public")),  # open data, no login
+    path("settings/open-data/", include("opendata.urls")),
     path("settings/", include("tenants.urls_settings")),
     path("change-requests/", include("tenants.urls_change_requests")),
     path("theme/", include("tenants.urls_theme_files")),

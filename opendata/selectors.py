@@ -1,0 +1,77 @@
+"""Reads of the open-data app: what is published, the municipality's places, freshness."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from dashboards.models import RefreshState
+
+from .models import Kind, PublishedDataset
+from .tables import PARTS
+
+KIND_ORDER = list(Kind.values)
+LEVEL_LABELS = {"province": _("Province"), "district": _("District"), "subdistrict": _("Subdistrict")}
+
+
+@dataclass(frozen=True)
+class Place:
+    level: str  # "province" / "district" / "subdistrict"
+    code: str
+    name_th: str
+    name_en: str
+
+    @property
+    def level_label(self) -> str:
+        return str(LEVEL_LABELS[self.level])
+
+
+def places_of(municipality) -> list[Place]:
+    """The municipality's province, district and subdistrict, named from the gazetteer when it is
+    loaded (public reference tables), else by their codes only."""
+    from tenants.models import District, Province, Subdistrict
+
+    places = []
+    for level, code, model in (("province", municipality.province_code, Province),
+                               ("district", municipality.district_code, District),
+                               ("subdistrict", municipality.subdistrict_code, Subdistrict)):
+        if not code:
+            continue
+        row = model.objects.filter(code=code).values_list("name_th", "name_en").first()
+        name_th, name_en = row if row else ("", "")
+        places.append(Place(level, code, name_th, name_en))
+    return places
+
+
+def _sorted(datasets) -> list[PublishedDataset]:
+    return sorted(datasets, key=lambda d: KIND_ORDER.index(d.kind))
+
+
+def published_datasets() -> list[PublishedDataset]:
+    return _sorted(PublishedDataset.objects.filter(is_published=True))
+
+
+def published_dataset(kind: str) -> PublishedDataset:
+    """The published dataset of `kind`, else 404 (unpublished and unknown look the same)."""
+    dataset = None
+    if kind in KIND_ORDER:
+        dataset = PublishedDataset.objects.filter(kind=kind, is_published=True).first()
+    if dataset is None:
+        raise Http404("This dataset is not published.")
+    return dataset
+
+
+def refresh_times() -> dict[str, dt.datetime | None]:
+    return dict(RefreshState.objects.values_list("part", "refreshed_at"))
+
+
+def data_modified(dataset: PublishedDataset, times: dict[str, dt.datetime | None]) -> dt.datetime | None:
+    """When the dataset's figures were last recomputed (the dashboards' refresh of its part)."""
+    return times.get(PARTS[dataset.kind])
+
+
+def last_modified(dataset: PublishedDataset, times: dict[str, dt.datetime | None]) -> dt.datetime:
+    """What changed last: its figures or its metadata."""
+    data = data_modified(dataset, times)
+    return max(dataset.updated_at, data) if data else dataset.updated_at
