@@ -1,12 +1,12 @@
 """The NinjaAPI both hosts use: our error body, rate-limit headers and no caching of personal data."""
 
-from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from . import errors
 
-DESCRIPTION = _(
+# English: the OpenAPI document is read by developers and tools, and is built once at start-up.
+DESCRIPTION = (
     "The city data platform's HTTP API. Every request carries `Authorization: Bearer <token>`; "
     "a token is made on your profile page or with `manage.py create_api_token`, acts with its "
     "user's role, and works only on the host (municipality) that issued it. Errors have one body: "
@@ -36,7 +36,7 @@ def finish(request, response):
 
 def build(*, title: str, namespace: str, auth) -> CityApi:
     api = CityApi(
-        title=title, version="1", description=str(DESCRIPTION), urls_namespace=namespace, auth=auth,
+        title=title, version="1", description=DESCRIPTION, urls_namespace=namespace, auth=auth,
         docs=Swagger(settings={"persistAuthorization": False}), docs_url="/docs", openapi_url="/openapi.json",
     )
     errors.install(api)
