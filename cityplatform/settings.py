@@ -170,6 +170,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An import job may run this long (the task's soft limit); then it ends as failed with the reason.
 IMPORT_JOB_TIMEOUT = env_int("IMPORT_JOB_TIMEOUT", 2 * 3600)
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+# API requests per token per window (api/auth.py); over it, 429 with Retry-After.
+API_RATE_LIMIT = (env_int("API_RATE_LIMIT", 600), env_int("API_RATE_WINDOW", 60))
 # How soon the session of a worker that died mid-statement notices and lets its job go.
 IMPORT_CLIENT_CHECK_SECONDS = env_int("IMPORT_CLIENT_CHECK_SECONDS", 10)
 # Redis hands an unacknowledged message (acks_late) to another worker after this long: it must
