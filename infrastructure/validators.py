@@ -5,6 +5,7 @@ This module imports no model, so models, forms, services and importers can all u
 types are named by their plain values ("road"), which equal the AssetType members.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -133,6 +134,42 @@ def validate_point(point: GEOSGeometry) -> None:
     if point.geom_type != "Point":
         raise ValidationError(_("The location must be a single point."), code="geometry_kind")
     validate_in_thailand(point)
+
+
+# A citizen reports problems in their own town: a pin much farther than this from the
+# municipality's centre (and outside its boundary, when known) is a slip of the finger or a
+# report for another municipality. Settings-overridable (REPORT_MAX_DISTANCE_KM).
+DEFAULT_MAX_DISTANCE_KM = 30
+
+
+def distance_km(a, b) -> float:
+    """Great-circle distance (haversine); plenty for a 'is this in our town' check."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def validate_near_municipality(location, municipality) -> None:
+    """A reported point inside the municipality's boundary, or at most REPORT_MAX_DISTANCE_KM from
+    its centre (the citizens' page and Open311: a national app may send a report to the wrong
+    municipality)."""
+    from django.conf import settings
+
+    centre = getattr(municipality, "centre", None)
+    if centre is None:
+        return
+    boundary = getattr(municipality, "boundary", None)
+    if boundary is not None and boundary.contains(location):
+        return
+    max_km = getattr(settings, "REPORT_MAX_DISTANCE_KM", DEFAULT_MAX_DISTANCE_KM)
+    distance = distance_km(location, centre)
+    if distance > max_km:
+        raise ValidationError(
+            _("This place is %(km)s km from %(name)s. Report problems in other areas to the "
+              "municipality responsible there."),
+            params={"km": f"{distance:,.0f}", "name": municipality.name_th},
+            code="too_far",
+        )
 
 
 # --- Type-specific attributes -----------------------------------------------------------------

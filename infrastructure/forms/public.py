@@ -3,19 +3,13 @@
 import math
 
 from django import forms
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..models import RequestCategory, tracking_code_normalise
-from ..validators import validate_photo, validate_point
-
-# A citizen reports problems in their own town: a pin much farther than this from the
-# municipality's centre (and outside its boundary, when known) is a slip of the finger or a
-# report for another municipality. Settings-overridable.
-DEFAULT_MAX_DISTANCE_KM = 30
+from ..validators import validate_near_municipality, validate_photo, validate_point
 
 # One line under each category tile, so people pick the right one without knowing our words.
 CATEGORY_HINTS = {
@@ -30,13 +24,6 @@ CATEGORY_HINTS = {
     RequestCategory.WATER_SUPPLY: _("Leaking pipe, no water, hydrant"),
     RequestCategory.OTHER: _("Anything else"),
 }
-
-
-def _distance_km(a: Point, b: Point) -> float:
-    """Great-circle distance (haversine); plenty for a 'is this in our town' check."""
-    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 class PublicReportForm(forms.Form):
@@ -132,30 +119,12 @@ class PublicReportForm(forms.Form):
         location = Point(lon, lat, srid=4326)
         try:
             validate_point(location)
-            self._validate_near_municipality(location)
+            validate_near_municipality(location, self.municipality)
         except ValidationError as error:
             self.add_error("lat", error)
             return cleaned
         cleaned["location"] = location
         return cleaned
-
-    def _validate_near_municipality(self, location: Point) -> None:
-        municipality = self.municipality
-        centre = getattr(municipality, "centre", None)
-        if centre is None:
-            return
-        boundary = getattr(municipality, "boundary", None)
-        if boundary is not None and boundary.contains(location):
-            return
-        max_km = getattr(settings, "REPORT_MAX_DISTANCE_KM", DEFAULT_MAX_DISTANCE_KM)
-        distance = _distance_km(location, centre)
-        if distance > max_km:
-            raise ValidationError(
-                _("This place is %(km)s km from %(name)s. Report problems in other areas to the "
-                  "municipality responsible there."),
-                params={"km": f"{distance:,.0f}", "name": municipality.name_th},
-                code="too_far",
-            )
 
     def service_data(self) -> dict:
         """The `data` for services.service_request_create (its strict keys)."""

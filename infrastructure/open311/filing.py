@@ -1,7 +1,6 @@
 """POST requests.json: the parameters checked by a form, then one atomic create."""
 
 from django import forms
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cityplatform.thaidate import thai_datetime
 
-from ..forms.public import DEFAULT_MAX_DISTANCE_KM, _distance_km
 from ..models import Channel, RequestCategory, ServiceRequest
 from ..services import service_request_comment, service_request_create
-from ..validators import validate_photo, validate_point
+from ..validators import validate_near_municipality, validate_photo, validate_point
 from .common import Open311Error, bilingual
 
 # service_request_create's field names → the Open311 parameter a client sent.
@@ -24,26 +22,6 @@ PARAM_FOR_FIELD = {
 }
 
 LAT_LONG_NUMBERS = _("Latitude and longitude must be numbers, e.g. 7.41 and 99.52.")
-
-
-def validate_near_municipality(location: Point, municipality) -> None:
-    """The citizens' page rule: a point inside the boundary, or at most REPORT_MAX_DISTANCE_KM
-    from the centre. A national app may send a report to the wrong municipality."""
-    centre = getattr(municipality, "centre", None)
-    if centre is None:
-        return
-    boundary = getattr(municipality, "boundary", None)
-    if boundary is not None and boundary.contains(location):
-        return
-    max_km = getattr(settings, "REPORT_MAX_DISTANCE_KM", DEFAULT_MAX_DISTANCE_KM)
-    distance = _distance_km(location, centre)
-    if distance > max_km:
-        raise ValidationError(
-            _("This place is %(km)s km from %(name)s. Report problems in other areas to the "
-              "municipality responsible there."),
-            params={"km": f"{distance:,.0f}", "name": municipality.name_th},
-            code="too_far",
-        )
 
 
 class Open311RequestForm(forms.Form):
