@@ -172,6 +172,16 @@ def validate_near_municipality(location, municipality) -> None:
         )
 
 
+def reported_location(lat: float, lon: float, municipality):
+    """The Point of a reported problem, checked: in Thailand and near the municipality."""
+    from django.contrib.gis.geos import Point
+
+    location = Point(lon, lat, srid=4326)
+    validate_point(location)
+    validate_near_municipality(location, municipality)
+    return location
+
+
 # --- Type-specific attributes -----------------------------------------------------------------
 
 

@@ -3,13 +3,12 @@
 import math
 
 from django import forms
-from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..models import RequestCategory, tracking_code_normalise
-from ..validators import validate_near_municipality, validate_photo, validate_point
+from ..validators import reported_location, validate_photo
 
 # One line under each category tile, so people pick the right one without knowing our words.
 CATEGORY_HINTS = {
@@ -116,14 +115,10 @@ class PublicReportForm(forms.Form):
         if not (math.isfinite(lat) and math.isfinite(lon)):
             self.add_error("lat", _("Latitude and longitude must be numbers, e.g. 7.41 and 99.52."))
             return cleaned
-        location = Point(lon, lat, srid=4326)
         try:
-            validate_point(location)
-            validate_near_municipality(location, self.municipality)
+            cleaned["location"] = reported_location(lat, lon, self.municipality)
         except ValidationError as error:
             self.add_error("lat", error)
-            return cleaned
-        cleaned["location"] = location
         return cleaned
 
     def service_data(self) -> dict:

@@ -1,7 +1,6 @@
 """POST requests.json: the parameters checked by a form, then one atomic create."""
 
 from django import forms
-from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from cityplatform.thaidate import thai_datetime
 
 from ..models import Channel, RequestCategory, ServiceRequest
 from ..services import service_request_comment, service_request_create
-from ..validators import validate_near_municipality, validate_photo, validate_point
+from ..validators import reported_location, validate_photo
 from .common import Open311Error, bilingual
 
 # service_request_create's field names → the Open311 parameter a client sent.
@@ -89,14 +88,10 @@ class Open311RequestForm(forms.Form):
                 ))
         if lat is None or lon is None:
             return cleaned
-        location = Point(lon, lat, srid=4326)
         try:
-            validate_point(location)
-            validate_near_municipality(location, self.municipality)
+            cleaned["location"] = reported_location(lat, lon, self.municipality)
         except ValidationError as error:
             self.add_error("lat", error)
-            return cleaned
-        cleaned["location"] = location
         return cleaned
 
     def service_data(self) -> dict:
