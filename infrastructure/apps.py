@@ -53,8 +53,8 @@ class InfrastructureConfig(AppConfig):
         ))
         register_module(Module(
             "service_requests", _("Service requests"), nav_keys=("requests",),
-            # Open311 (/open311/v2/) reads and files service requests: off with them.
-            url_prefixes=("/infrastructure/requests/", "/open311/"),
+            # Open311 (/open311/v2/) is off with them too; its views say so in the spec's shape.
+            url_prefixes=("/infrastructure/requests/",),
         ))
         register_module(Module(
             "public_report", _("Citizens' report page (/report/)"), url_namespaces=("report",),

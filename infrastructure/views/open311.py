@@ -78,6 +78,11 @@ def open311_endpoint(*methods: str):
             language = _language(request)
             with translation.override(language):
                 try:
+                    components = getattr(request, "components", None)
+                    if components is not None and not components.module_on("service_requests"):
+                        # Switched off with service requests; said in the spec's error shape.
+                        raise param_error(404, "jurisdiction_id", _(
+                            "This municipality does not take service requests through this platform."))
                     if request.method not in methods:
                         error = param_error(
                             405, "method", _("%(method)s is not allowed here; use %(allowed)s."),
