@@ -48,14 +48,26 @@ def _sorted(datasets) -> list[PublishedDataset]:
     return sorted(datasets, key=lambda d: KIND_ORDER.index(d.kind))
 
 
-def published_datasets() -> list[PublishedDataset]:
-    return _sorted(PublishedDataset.objects.filter(is_published=True))
+# The module each dataset comes from: a municipality that switched a module off publishes
+# nothing of it (an empty file would look like "none", not "not collected here").
+MODULE_OF = {Kind.ASSETS: "infrastructure", Kind.SERVICE_REQUESTS: "service_requests",
+             Kind.HEALTH: "smarthealth"}
 
 
-def published_dataset(kind: str) -> PublishedDataset:
-    """The published dataset of `kind`, else 404 (unpublished and unknown look the same)."""
+def _offered(kind: str, components) -> bool:
+    return components is None or components.module_on(MODULE_OF.get(kind))
+
+
+def published_datasets(components=None) -> list[PublishedDataset]:
+    """Published datasets whose module is on (`components`: the request's, when there is one)."""
+    published = PublishedDataset.objects.filter(is_published=True)
+    return _sorted(d for d in published if _offered(d.kind, components))
+
+
+def published_dataset(kind: str, components=None) -> PublishedDataset:
+    """The published dataset of `kind`, else 404 (unpublished, switched off and unknown look the same)."""
     dataset = None
-    if kind in KIND_ORDER:
+    if kind in KIND_ORDER and _offered(kind, components):
         dataset = PublishedDataset.objects.filter(kind=kind, is_published=True).first()
     if dataset is None:
         raise Http404("This dataset is not published.")

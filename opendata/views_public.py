@@ -94,7 +94,7 @@ def _in_language(dataset: PublishedDataset) -> PublishedDataset:
 @require_safe
 def catalog(request):
     ctx = dcat.Context(request)
-    datasets = [_in_language(d) for d in published_datasets()]
+    datasets = [_in_language(d) for d in published_datasets(getattr(request, "components", None))]
     for dataset in datasets:
         dataset.modified = last_modified(dataset, ctx.times)
     return render(request, "opendata/catalog.html", {"datasets": datasets, "links": ctx.links})
@@ -102,7 +102,7 @@ def catalog(request):
 
 @require_safe
 def dataset_page(request, kind: str):
-    dataset = _in_language(published_dataset(kind))
+    dataset = _in_language(published_dataset(kind, getattr(request, "components", None)))
     ctx = dcat.Context(request)
     table = dataset_table(kind)
     return render(request, "opendata/dataset.html", {
@@ -129,7 +129,7 @@ def dataset_page(request, kind: str):
 # --- files -------------------------------------------------------------------------------------
 @require_safe
 def dataset_csv(request, kind: str):
-    dataset = published_dataset(kind)
+    dataset = published_dataset(kind, getattr(request, "components", None))
     ctx = dcat.Context(request)
     return _public_file(request, what=f"csv:{kind}", datasets=[dataset], times=ctx.times,
                         build=lambda: csv_text(kind).encode("utf-8"), content_type="text/csv; charset=utf-8",
@@ -138,7 +138,7 @@ def dataset_csv(request, kind: str):
 
 @require_safe
 def dataset_jsonld(request, kind: str):
-    dataset = published_dataset(kind)
+    dataset = published_dataset(kind, getattr(request, "components", None))
     ctx = dcat.Context(request)
     return _public_file(request, what=f"jsonld:{kind}", datasets=[dataset], times=ctx.times,
                         build=lambda: _json(dcat.dataset_jsonld(dataset, ctx)), content_type=JSONLD)
@@ -146,7 +146,7 @@ def dataset_jsonld(request, kind: str):
 
 @require_safe
 def catalog_jsonld(request):
-    datasets = published_datasets()
+    datasets = published_datasets(getattr(request, "components", None))
     ctx = dcat.Context(request)
     return _public_file(request, what="catalog", datasets=datasets, times=ctx.times,
                         build=lambda: _json(dcat.catalog_jsonld(datasets, ctx)), content_type=JSONLD,
@@ -155,7 +155,7 @@ def catalog_jsonld(request):
 
 @require_safe
 def data_json(request):
-    datasets = published_datasets()
+    datasets = published_datasets(getattr(request, "components", None))
     ctx = dcat.Context(request)
     return _public_file(request, what="data.json", datasets=datasets, times=ctx.times,
                         build=lambda: _json(dcat.data_json(datasets, ctx)), content_type=JSON, catalogue=True)

@@ -88,3 +88,28 @@ def test_the_default_coverage_names_the_places_of_the_gazetteer(admin_client, vi
     assert node["thgdc:geo_coverage_other"] == "ต.กันตัง อ.กันตัง จ.ตรัง (920201)"
     province_node = next(p for p in node["dct:spatial"] if p.get("dct:identifier") == "92")
     assert {"@value": "Trang", "@language": "en"} in province_node["skos:prefLabel"]
+
+
+def test_a_switched_off_module_publishes_nothing(admin_client, visitor, kantang):
+    from django_tenants.utils import schema_context
+
+    from accounts.models import User
+    from tenants.components import components_for, components_update, get_widget, nav_module
+
+    publish(admin_client, "health")
+    publish(admin_client, "assets")
+    assert visitor.get("/opendata/health.csv").status_code == 200
+    data = components_for(kantang).as_data()
+    data["modules"]["smarthealth"] = False
+    data["navigation"] = [dict(e, hidden=True) if nav_module(e["key"]) == "smarthealth" else e
+                          for e in data["navigation"]]
+    data["dashboard"] = [dict(e, enabled=False) if get_widget(e["widget"]).module == "smarthealth" else e
+                         for e in data["dashboard"]]
+    with schema_context("kantang"):
+        admin = User.objects.get(username="admin")
+    components_update(municipality=kantang, data=data, editor=admin)
+    for path in ("/opendata/health.csv", "/opendata/health.jsonld", "/opendata/health/"):
+        assert visitor.get(path).status_code == 404
+    catalogue = visitor.get("/opendata/catalog.jsonld").content.decode()
+    assert "/opendata/assets.csv" in catalogue and "/opendata/health.csv" not in catalogue
+    assert visitor.get("/opendata/assets.csv").status_code == 200
