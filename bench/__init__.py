@@ -14,4 +14,5 @@ BENCHMARKS = {
     "map": "bench.map",
     "import": "bench.import",
     "dashboard": "bench.dashboard",
+    "api": "bench.api",
 }

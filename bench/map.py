@@ -65,7 +65,7 @@ def run(report: Report) -> None:
 
 # --- Data -------------------------------------------------------------------------------------
 
-def _load_assets() -> None:
+def _load_assets(schema: str = SCHEMA) -> None:
     spec = sql.SQL(", ").join(
         sql.SQL("({}, {}, {}, {})").format(sql.Literal(t), sql.Literal(p), sql.Literal(n), sql.Literal(s))
         for t, p, n, s in MIX
@@ -97,7 +97,7 @@ def _load_assets() -> None:
         ) AS rows;
         ANALYZE infrastructure_asset;
     """).format(spec=spec, lon=sql.Literal(lon), lat=sql.Literal(lat), spread=sql.Literal(SPREAD))
-    with schema_context(SCHEMA), connection.cursor() as cursor:
+    with schema_context(schema), connection.cursor() as cursor:
         cursor.execute(statement.as_string(cursor.connection))
 
 

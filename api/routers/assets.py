@@ -6,7 +6,9 @@ from enum import Enum
 from typing import Literal
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.db import connection
 from django.db.models import Count, Max, Sum
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -14,6 +16,7 @@ from pydantic import Field
 from infrastructure.models import AssetStatus, AssetType, Condition
 from infrastructure.selectors import assets_for
 
+from ..base import finish
 from ..errors import with_errors
 from ..gates import require_module
 from ..geo import BBOX_PATTERN, Geometry, parse_bbox
@@ -108,14 +111,48 @@ def asset_list(request, filters: Query[AssetFilters]):
         return cached
     count = version["n"]
     start, end = page_slice(filters.page, filters.page_size, count)
-    features = [feature(row) for row in _rows(qs.order_by("code"))[start:end]]
+    returned, features = _features_json(qs.order_by("code").values("id")[start:end])
     request.response_etag = etag
-    return {
-        "type": "FeatureCollection", "features": features, "numberMatched": count,
-        "numberReturned": len(features), "page": filters.page, "page_size": filters.page_size,
+    head = json.dumps({
+        "type": "FeatureCollection", "numberMatched": count, "numberReturned": returned,
+        "page": filters.page, "page_size": filters.page_size,
         "links": page_links(request, page=filters.page, page_size=filters.page_size, count=count,
                             media_type=GEOJSON),
-    }
+    }, ensure_ascii=False)
+    # The page's features are built as JSON by PostgreSQL and spliced in: building and checking
+    # 1,000 dicts in Python cost ~8× the SQL (bench/api). The shape is AssetFeature's, which
+    # schemathesis checks on every run of make test.
+    return finish(request, HttpResponse(head[:-1] + ', "features": ' + features + "}",
+                                        content_type="application/json; charset=utf-8"))
+
+
+_FEATURES_SQL = """
+    SELECT count(*), coalesce(json_agg(json_build_object(
+        'type', 'Feature', 'id', a.code, 'geometry', ST_AsGeoJSON(a.geometry, 7)::json,
+        'properties', json_build_object(
+            'code', a.code, 'asset_type', a.asset_type,
+            'asset_type_label', %s::jsonb -> 'asset_type' ->> a.asset_type,
+            'name', a.name, 'condition', a.condition,
+            'condition_label', %s::jsonb -> 'condition' ->> a.condition,
+            'status', a.status, 'status_label', %s::jsonb -> 'status' ->> a.status,
+            'installed_on', a.installed_on, 'community', a.community, 'attributes', a.attributes,
+            'updated_at', a.updated_at)
+    ) ORDER BY a.code), '[]')::text
+    FROM infrastructure_asset a WHERE a.id IN ({ids})
+"""
+
+
+def _features_json(page_ids) -> tuple[int, str]:
+    """(how many, the JSON array of the Features) for a sliced queryset of asset ids."""
+    labels = json.dumps({
+        "asset_type": {c.value: str(c.label) for c in AssetType},
+        "condition": {c.value: str(c.label) for c in Condition},
+        "status": {c.value: str(c.label) for c in AssetStatus},
+    }, ensure_ascii=False)
+    ids_sql, ids_params = page_ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_FEATURES_SQL.format(ids=ids_sql), [labels, labels, labels, *ids_params])
+        return cursor.fetchone()
 
 
 @router.get("/{code}", response=with_errors({200: AssetFeature}), summary="One asset as a GeoJSON Feature")
