@@ -6,15 +6,13 @@ user becomes `request.user`, so selectors, permissions and the audit log see the
 in the web UI.
 """
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 
 from accounts.tokens import api_token_authenticate
 from cityplatform.http import client_ip
+from infrastructure.ratelimit import rate_hit
 
 from .errors import ApiError
 
@@ -24,20 +22,6 @@ DEFAULT_RATE_LIMIT = (600, 60)  # requests per window (seconds) per token
 def rate_limit() -> tuple[int, int]:
     hits, window = getattr(settings, "API_RATE_LIMIT", None) or DEFAULT_RATE_LIMIT
     return int(hits), max(1, int(window))
-
-
-def _count(token_key: str) -> tuple[int, int, int]:
-    """(hits so far in this window, limit, seconds to the window's end) after counting one."""
-    limit, window = rate_limit()
-    now = int(time.time())
-    key = f"api:rate:{token_key}:{now // window}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: a new window
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return count, limit, window - now % window
 
 
 class TokenAuth(HttpBearer):
@@ -52,14 +36,14 @@ class TokenAuth(HttpBearer):
         if found is None:
             raise ApiError(401, _("The API token is unknown, revoked or expired here. A token works only "
                                   "on the municipality (host) that issued it."), code="invalid_token")
-        count, limit, reset = _count(found.key_hash[:24])
+        verdict = rate_hit(request, "api", who=found.key_hash[:24], limit=rate_limit())
         request.rate_limit_headers = {
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(max(0, limit - count)),
-            "X-RateLimit-Reset": str(reset),
+            "X-RateLimit-Limit": str(verdict.limit),
+            "X-RateLimit-Remaining": str(max(0, verdict.limit - verdict.count)),
+            "X-RateLimit-Reset": str(verdict.retry_after),
         }
-        if count > limit:
-            raise ApiError(429, headers={"Retry-After": str(reset)})
+        if not verdict.allowed:
+            raise ApiError(429, headers={"Retry-After": str(verdict.retry_after)})
         request.user = found.user
         request.api_token = found
         if self.permission and not found.user.has_perm(self.permission):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 logger = logging.getLogger(__name__)
@@ -170,7 +171,6 @@ def install(api) -> None:
 
 
 # --- the body in the OpenAPI document -----------------------------------------------------------
-from ninja import Schema  # noqa: E402
 
 
 class FieldErrorOut(Schema):

@@ -1,6 +1,7 @@
 """GeoJSON pieces and query types shared by the lists."""
 
 import datetime as dt
+from enum import Enum
 from typing import Annotated, Any, Literal
 
 from django.contrib.gis.geos import Polygon
@@ -54,3 +55,8 @@ def _iso_date(value):
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def choice_enum(name: str, values) -> type[Enum]:
+    """A str Enum of a model's choice values: the OpenAPI document lists them, ninja checks them."""
+    return Enum(name, {str(value): str(value) for value in values}, type=str)

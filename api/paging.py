@@ -6,6 +6,7 @@ built from the request's own URL so the filters carry over."""
 import hashlib
 import json
 
+from django.db.models import Count, Max, Sum
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.http import urlencode
@@ -49,6 +50,29 @@ def next_prev(request, *, page: int, page_size: int, count: int) -> tuple[str | 
     following = page_url(request, page + 1) if page * page_size < count else None
     previous = page_url(request, page - 1) if page > 1 else None
     return following, previous
+
+
+def list_version(request, queryset, **extra) -> tuple[int, HttpResponse | None]:
+    """(count, a 304 or None) of a filtered list; the answer will carry the list's ETag.
+
+    The version is the rows' count, last change and the sum of their ids (an added, removed or
+    edited row changes it), plus `extra` (what else the answer depends on)."""
+    version = queryset.aggregate(n=Count("id"), changed=Max("updated_at"), ids=Sum("id"))
+    etag = list_etag(request, {**version, **extra})
+    cached = not_modified(request, etag)
+    if cached is None:
+        request.response_etag = etag
+    return version["n"], cached
+
+
+def feature_collection(request, *, count: int, returned: int, page: int, page_size: int) -> dict:
+    """Everything of a GeoJSON page but its features."""
+    return {
+        "type": "FeatureCollection", "numberMatched": count, "numberReturned": returned,
+        "page": page, "page_size": page_size,
+        "links": page_links(request, page=page, page_size=page_size, count=count,
+                            media_type="application/geo+json"),
+    }
 
 
 def list_etag(request, version) -> str:

@@ -6,6 +6,7 @@ def bilingual(message, params: dict | None = None) -> str:
     rendered = []
     for language in ("th", "en"):
         with translation.override(language):
-            text = str(message)
-            rendered.append(text % params if params else text)
+            # Interpolate the message itself: a lazy plural (Django's max_length…) picks its form
+            # from the params, and would render empty if turned into text first.
+            rendered.append(str(message % params if params else message))
     return rendered[0] if rendered[0] == rendered[1] else f"{rendered[0]} / {rendered[1]}"

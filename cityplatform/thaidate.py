@@ -17,7 +17,8 @@ THAI_MONTHS_ABBR = (
 )
 
 
-def _is_thai() -> bool:
+def is_thai() -> bool:
+    """Whether the active language is Thai (the default when none is active)."""
     return (translation.get_language() or "th").split("-")[0] == "th"
 
 
@@ -28,7 +29,7 @@ def thai_date(value: dt.date | dt.datetime | None, *, short: bool = False) -> st
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
-    if not _is_thai():
+    if not is_thai():
         return date_format(value, "SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
     months = THAI_MONTHS_ABBR if short else THAI_MONTHS
     return f"{value.day} {months[value.month - 1]} {value.year + BE_OFFSET}"
@@ -40,6 +41,6 @@ def thai_datetime(value: dt.datetime | None, *, short: bool = False) -> str:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     clock = local.strftime("%H:%M")
-    if not _is_thai():
+    if not is_thai():
         return f"{date_format(local, 'SHORT_DATE_FORMAT' if short else 'DATE_FORMAT')} {clock}"
     return f"{thai_date(local, short=short)} {clock} น."

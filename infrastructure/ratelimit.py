@@ -1,4 +1,5 @@
-"""Fixed-window rate limits per client address, counted in the shared cache (Redis).
+"""Fixed-window rate limits per client address (or per key such as an API token), counted in the
+shared cache (Redis).
 
 Used by the citizens' pages (no login, so the address is all we have). A fixed window is crude at
 its edges (up to twice the limit across a boundary) but costs one Redis INCR and needs no
@@ -61,8 +62,8 @@ def _key(scope: str, who: str, window_no: int) -> str:
     return f"ratelimit:{scope}:{who}:{window_no}"
 
 
-def _window(scope: str) -> tuple[int, int, int, int]:
-    max_hits, window = limit_for(scope)
+def _window(scope: str, limit: tuple[int, int] | None = None) -> tuple[int, int, int, int]:
+    max_hits, window = limit or limit_for(scope)
     now = int(time.time())
     return max_hits, window, now // window, window - now % window
 
@@ -75,10 +76,10 @@ def rate_peek(request, scope: str, *, who: str | None = None) -> Verdict:
     return Verdict(count < max_hits, count, max_hits, retry_after)
 
 
-def rate_hit(request, scope: str, *, who: str | None = None) -> Verdict:
+def rate_hit(request, scope: str, *, who: str | None = None, limit: tuple[int, int] | None = None) -> Verdict:
     """Count one hit for the client (or `who`) in the current window; `allowed` is False over
-    the limit."""
-    max_hits, window, window_no, retry_after = _window(scope)
+    the limit (`limit`: (hits, seconds) instead of the scope's setting)."""
+    max_hits, window, window_no, retry_after = _window(scope, limit)
     key = _key(scope, who or client_ip(request), window_no)
     cache.add(key, 0, timeout=window + 5)
     try:

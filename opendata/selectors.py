@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +76,16 @@ def published_dataset(kind: str, components=None) -> PublishedDataset:
 
 
 def refresh_times() -> dict[str, dt.datetime | None]:
-    return dict(RefreshState.objects.values_list("part", "refreshed_at"))
+    """When each source last changed: the dashboards' parts, and "national" (this municipality's
+    last stored national snapshot, the source of the health dataset)."""
+    from django.db import connection
+
+    from national.models import IndicatorValue
+
+    times = dict(RefreshState.objects.values_list("part", "refreshed_at"))
+    times["national"] = (IndicatorValue.objects.filter(municipality=connection.tenant)
+                         .aggregate(at=Max("published_at"))["at"])
+    return times
 
 
 def data_modified(dataset: PublishedDataset, times: dict[str, dt.datetime | None]) -> dt.datetime | None:

@@ -18,7 +18,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Max, Sum
 from django.utils import timezone, translation
 
 from dashboards.figures import histogram_median
@@ -26,7 +28,7 @@ from dashboards.models import Aggregate
 from dashboards.services import MONTHS, month_start
 from infrastructure.models import AssetType, Condition, RequestCategory
 from national.figures import ALL, OTHER, clean_key
-from national.suppression import SMALL, SMALL_MAX, SMALL_MIN
+from national.suppression import SMALL_MAX, SMALL_MIN, Cell
 from smarthealth.models import Person
 from smarthealth.rules import AdlGroup, Disability, NcdColour
 
@@ -169,14 +171,32 @@ HEALTH_HEADER = ["figure", "figure_th", "figure_en", "key1", "key1_th", "key1_en
                  "key2", "key2_th", "key2_en", "count", "suppressed"]
 
 
-def health_table(cells: dict | None = None) -> Table:
-    """`cells`: snapshot_cells() of the current schema (computed here when not given). A hidden
-    cell is written with an empty count and why: "small" (1–4 people) or "complementary" (hidden so
-    that a small count cannot be worked out from a total)."""
-    from national.services import snapshot_cells
+def published_health_cells() -> dict:
+    """The health cells of the municipality's latest stored national snapshot (nightly; the first
+    is published on demand). Not the live figures: counts that change within minutes of an edit
+    could be subtracted between two downloads to follow one person, which suppression does not
+    protect against (national/suppression.py)."""
+    from national.models import IndicatorValue
+    from national.services import national_snapshot_publish
 
+    municipality = connection.tenant
+    stored = IndicatorValue.objects.filter(municipality=municipality)
+    day = stored.aggregate(day=Max("snapshot_date"))["day"]
+    if day is None:
+        national_snapshot_publish(municipality=municipality)
+        day = stored.aggregate(day=Max("snapshot_date"))["day"]
+    return {
+        (row.figure, row.key1, row.key2, row.month): Cell(row.value or 0, suppression=row.suppression)
+        for row in stored.filter(snapshot_date=day, figure__in=HEALTH_FIGURES)
+    }
+
+
+def health_table(cells: dict | None = None) -> Table:
+    """`cells`: national snapshot cells (published_health_cells() when not given). A hidden cell is
+    written with an empty count and why: "small" (1–4 people) or "complementary" (hidden so that
+    a small count cannot be worked out from a total)."""
     labels = _key_labels()
-    cells = snapshot_cells() if cells is None else cells
+    cells = published_health_cells() if cells is None else cells
     figure_order = list(HEALTH_FIGURES)
     rows = []
     for (figure, key1, key2, _month), cell in cells.items():
@@ -185,9 +205,11 @@ def health_table(cells: dict | None = None) -> Table:
         figure_th, figure_en, domain1, domain2 = HEALTH_FIGURES[figure]
         key1 = TOTAL if key1 == ALL else key1
         key2 = TOTAL if key2 == ALL else key2
+        if not cell.suppression and SMALL_MIN <= cell.value <= SMALL_MAX:
+            # Never reached after suppress(). Hiding this one cell alone would let it be worked
+            # out from its total, so refuse to publish rather than publish it half-hidden.
+            raise RuntimeError(f"unsuppressed small count in the health snapshot: {figure}")
         suppression = cell.suppression
-        if not suppression and SMALL_MIN <= cell.value <= SMALL_MAX:
-            suppression = SMALL  # never reached after suppress(); a second lock on the door
         rows.append([figure, figure_th, figure_en, key1, *_label(labels, domain1, key1),
                      key2, *_label(labels, domain2, key2),
                      None if suppression else cell.value, suppression])
@@ -201,9 +223,21 @@ TABLES: dict[str, Callable[[], Table]] = {
     Kind.SERVICE_REQUESTS: service_requests_table,
     Kind.HEALTH: health_table,
 }
-# The dashboards part whose refresh makes each dataset new (freshness, cache validators).
-PARTS = {Kind.ASSETS: "infrastructure", Kind.SERVICE_REQUESTS: "infrastructure", Kind.HEALTH: "health"}
+# What makes each dataset new (freshness, cache validators): a dashboards part's refresh, or for
+# health the nightly national snapshot (selectors.refresh_times).
+PARTS = {Kind.ASSETS: "infrastructure", Kind.SERVICE_REQUESTS: "infrastructure", Kind.HEALTH: "national"}
+
+
+TABLE_CACHE_SECONDS = 24 * 3600
 
 
 def dataset_table(kind: str) -> Table:
-    return TABLES[kind]()
+    """The dataset's table, built once per change of its source (the settings page previews all
+    three and every download asks again; the key carries the schema)."""
+    from .selectors import refresh_times
+
+    changed = refresh_times().get(PARTS[kind])
+    if changed is None:
+        return TABLES[kind]()
+    key = f"opendata:table:{kind}:{changed.isoformat()}"
+    return cache.get_or_set(key, TABLES[kind], TABLE_CACHE_SECONDS)

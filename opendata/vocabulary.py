@@ -133,3 +133,11 @@ def eu_themes(kind: str) -> list[str]:
 
 EU_LANGUAGES = [f"{EU}language/THA", f"{EU}language/ENG"]
 EU_PUBLIC_ACCESS = f"{EU}access-right/PUBLIC"
+
+
+# Every choice must have its catalogue value: a choice added to the models without one would
+# otherwise be a KeyError (a 500) on the public catalogue, found by a harvester, not by us.
+for _choices, _mapping in ((Objective, GD_OBJECTIVE), (FrequencyUnit, GD_FREQUENCY_UNIT),
+                           (CoverageLevel, GD_COVERAGE), (Licence, LICENCES), (Kind, THEMES)):
+    _missing = set(_choices.values) - set(_mapping)
+    assert not _missing, f"opendata.vocabulary lacks {_choices.__name__} {sorted(_missing)}"

@@ -2,12 +2,10 @@
 
 import datetime as dt
 import json
-from enum import Enum
 from typing import Literal
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
-from django.db.models import Count, Max, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -19,15 +17,14 @@ from infrastructure.selectors import assets_for
 from ..base import finish
 from ..errors import with_errors
 from ..gates import require_module
-from ..geo import BBOX_PATTERN, Geometry, parse_bbox
-from ..paging import MAX_PAGE_SIZE, Link, list_etag, not_modified, page_links, page_slice
+from ..geo import BBOX_PATTERN, Geometry, choice_enum, parse_bbox
+from ..paging import MAX_PAGE_SIZE, Link, feature_collection, list_version, page_slice
 
 router = Router(tags=["assets"])
-GEOJSON = "application/geo+json"
 
-AssetTypeCode = Enum("AssetTypeCode", {c.value: c.value for c in AssetType}, type=str)
-ConditionCode = Enum("ConditionCode", {c.value: c.value for c in Condition}, type=str)
-StatusCode = Enum("AssetStatusCode", {c.value: c.value for c in AssetStatus}, type=str)
+AssetTypeCode = choice_enum("AssetTypeCode", AssetType.values)
+ConditionCode = choice_enum("ConditionCode", Condition.values)
+StatusCode = choice_enum("AssetStatusCode", AssetStatus.values)
 
 
 class AssetProperties(Schema):
@@ -105,20 +102,13 @@ def asset_list(request, filters: Query[AssetFilters]):
     })
     if box := parse_bbox(filters.bbox):
         qs = qs.filter(geometry__intersects=box)
-    version = qs.aggregate(n=Count("id"), changed=Max("updated_at"), ids=Sum("id"))
-    etag = list_etag(request, version)
-    if (cached := not_modified(request, etag)) is not None:
+    count, cached = list_version(request, qs)
+    if cached is not None:
         return cached
-    count = version["n"]
     start, end = page_slice(filters.page, filters.page_size, count)
     returned, features = _features_json(qs.order_by("code").values("id")[start:end])
-    request.response_etag = etag
-    head = json.dumps({
-        "type": "FeatureCollection", "numberMatched": count, "numberReturned": returned,
-        "page": filters.page, "page_size": filters.page_size,
-        "links": page_links(request, page=filters.page, page_size=filters.page_size, count=count,
-                            media_type=GEOJSON),
-    }, ensure_ascii=False)
+    head = json.dumps(feature_collection(request, count=count, returned=returned, page=filters.page,
+                                         page_size=filters.page_size), ensure_ascii=False)
     # The page's features are built as JSON by PostgreSQL and spliced in: building and checking
     # 1,000 dicts in Python cost ~8× the SQL (bench/api). The shape is AssetFeature's, which
     # schemathesis checks on every run of make test.

@@ -5,11 +5,9 @@ appear only on one request's detail, and only for roles that handle requests (as
 """
 
 import datetime as dt
-from enum import Enum
 from typing import Literal
 
 from django.contrib.gis.geos import Point
-from django.db.models import Count, Max, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -22,16 +20,16 @@ from infrastructure.services.requests import service_request_create
 
 from ..errors import with_errors
 from ..gates import require_module, require_perm
-from ..geo import BBOX_PATTERN, IsoDate, parse_bbox
-from ..paging import MAX_PAGE_SIZE, Link, list_etag, not_modified, page_links, page_slice
+from ..geo import BBOX_PATTERN, IsoDate, choice_enum, parse_bbox
+from ..paging import MAX_PAGE_SIZE, Link, feature_collection, list_version, page_slice
 
 router = Router(tags=["service requests"])
 
-CategoryCode = Enum("CategoryCode", {c.value: c.value for c in RequestCategory}, type=str)
-PriorityCode = Enum("PriorityCode", {c.value: c.value for c in Priority}, type=str)
-StatusCode = Enum("RequestStatusCode", {c.value: c.value for c in RequestStatus}, type=str)
-QueueCode = Enum("QueueCode", {q: q for q in QUEUES}, type=str)
-StaffChannel = Enum("StaffChannel", {c: c for c in (Channel.STAFF, Channel.PHONE, Channel.LINE)}, type=str)
+CategoryCode = choice_enum("CategoryCode", RequestCategory.values)
+PriorityCode = choice_enum("PriorityCode", Priority.values)
+StatusCode = choice_enum("RequestStatusCode", RequestStatus.values)
+QueueCode = choice_enum("QueueCode", QUEUES)
+StaffChannel = choice_enum("StaffChannel", (Channel.STAFF, Channel.PHONE, Channel.LINE))
 
 
 class PointGeometry(Schema):
@@ -159,24 +157,17 @@ def request_list(request, filters: Query[RequestFilters]):
         qs = qs.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:
         qs = qs.filter(received_at__date__lte=filters.received_to)
-    version = qs.aggregate(n=Count("id"), changed=Max("updated_at"), ids=Sum("id"))
     # "mine" and "overdue" also change with the clock and the reader: part of the version.
-    version["who"] = request.user.pk if filters.queue and filters.queue.value == "mine" else None
-    version["minute"] = timezone.now().strftime("%Y%m%d%H%M") if filters.queue else None
-    etag = list_etag(request, version)
-    if (cached := not_modified(request, etag)) is not None:
+    count, cached = list_version(
+        request, qs, who=request.user.pk if filters.queue and filters.queue.value == "mine" else None,
+        minute=timezone.now().strftime("%Y%m%d%H%M") if filters.queue else None)
+    if cached is not None:
         return cached
-    count = version["n"]
     start, end = page_slice(filters.page, filters.page_size, count)
     now = timezone.now()
     features = [feature(r, now) for r in qs[start:end]]
-    request.response_etag = etag
-    return {
-        "type": "FeatureCollection", "features": features, "numberMatched": count,
-        "numberReturned": len(features), "page": filters.page, "page_size": filters.page_size,
-        "links": page_links(request, page=filters.page, page_size=filters.page_size, count=count,
-                            media_type="application/geo+json"),
-    }
+    return {**feature_collection(request, count=count, returned=len(features), page=filters.page,
+                                 page_size=filters.page_size), "features": features}
 
 
 @router.post("/", response=with_errors({201: RequestDetail}), summary="File a service request")

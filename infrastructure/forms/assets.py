@@ -6,12 +6,12 @@ validators.py and the model, and services.asset_create / asset_update apply them
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 
 from cityplatform.forms import ThaiDateField
+from cityplatform.thaidate import is_thai
 
 from ..models import Asset, AssetStatus, AssetType, Condition
 from ..selectors import asset_communities
@@ -26,10 +26,6 @@ _DRAW_HINTS = {
     ("Polygon", "MultiPolygon", "Point"): _("Draw the area (polygon), or place a point."),
     ("Point",): _("Place a point where the asset stands."),
 }
-
-
-def _is_thai() -> bool:
-    return (translation.get_language() or "th").split("-")[0] == "th"
 
 
 def _blank(label):
@@ -73,7 +69,7 @@ def _attr_form_field(spec: Attr) -> forms.Field:
     if spec.kind == "bool":
         return forms.BooleanField(label=label, required=False)
     if spec.kind == "choice":
-        thai = _is_thai()
+        thai = is_thai()
         choices = [(value, th if thai else en) for value, en, th in spec.choices]
         return forms.ChoiceField(label=label, required=False, choices=_blank("—") + choices)
     if spec.kind == "text":

@@ -22,6 +22,19 @@ class ThaiLabelChoices(models.TextChoices):
         return _THAI_LABELS.get(cls.__qualname__, {})
 
     @classmethod
+    def display(cls, value: str) -> str:
+        """The official Thai term (kept in code with the choices) when the language is Thai, else
+        the translated label: citizens must read the same words as the municipality's paper forms.
+        An unknown value is shown as it is."""
+        from cityplatform.thaidate import is_thai
+
+        if value not in cls.values:
+            return value
+        if is_thai():
+            return cls.thai_labels().get(value) or str(cls(value).label)
+        return str(cls(value).label)
+
+    @classmethod
     def from_label(cls, text):
         """The member named by `text` (value, English or Thai label; case and spaces ignored),
         or None."""

@@ -66,6 +66,17 @@ set_thai_labels(Channel, {
     "open311": "Open311",
 })
 
+# What each status means for the person who reported it.
+STATUS_EXPLANATIONS = {
+    RequestStatus.RECEIVED: _("We have received your report and will pass it to the team in charge."),
+    RequestStatus.ASSIGNED: _("A team has been given your report and will go and look."),
+    RequestStatus.IN_PROGRESS: _("The team is working on it."),
+    RequestStatus.RESOLVED: _("The team reports that the problem has been fixed."),
+    RequestStatus.CLOSED: _("The work is finished and the report is closed. Thank you."),
+    RequestStatus.REJECTED: _("The municipality cannot act on this report. The reason is below."),
+    RequestStatus.DUPLICATE: _("Someone reported the same problem before you; follow that report instead."),
+}
+
 # Which asset types to look for near a reported problem (nearest one within 50 m is linked).
 CATEGORY_ASSET_TYPES: dict[str, tuple[str, ...]] = {
     RequestCategory.ROAD: (AssetType.ROAD, AssetType.BRIDGE),

@@ -16,9 +16,6 @@ Those keys are present with null, as the spec's own example does for missing val
 """
 
 from .common import (
-    CREATED_FIELDS,
-    REQUEST_FIELDS,
-    SERVICE_FIELDS,
     Open311Error,
     jurisdiction_check,
     param_error,
@@ -31,10 +28,7 @@ from .filing import (
     service_errors,
 )
 from .reading import (
-    DEFAULT_WINDOW,
-    MAX_RESULTS,
     RequestQuery,
-    parse_w3c,
     public_requests,
     request_query_parse,
     request_serialise,
@@ -43,11 +37,6 @@ from .reading import (
 )
 
 __all__ = [
-    "CREATED_FIELDS",
-    "DEFAULT_WINDOW",
-    "MAX_RESULTS",
-    "REQUEST_FIELDS",
-    "SERVICE_FIELDS",
     "Open311Error",
     "Open311RequestForm",
     "RequestQuery",
@@ -56,7 +45,6 @@ __all__ = [
     "jurisdiction_check",
     "open311_request_create",
     "param_error",
-    "parse_w3c",
     "public_requests",
     "request_query_parse",
     "request_serialise",

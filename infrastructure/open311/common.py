@@ -1,19 +1,13 @@
-"""What the Open311 modules share: the spec's field lists, its error shape, labels and times."""
+"""What the Open311 modules share: the spec's error shape, names and times."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# The spec's field lists, in its order (the tests compare key sets against these).
-SERVICE_FIELDS = ("service_code", "service_name", "description", "metadata", "type", "keywords", "group")
-REQUEST_FIELDS = (
-    "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-    "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
-    "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url",
-)
-CREATED_FIELDS = ("service_request_id", "service_notice", "account_id")
+from cityplatform.i18n import bilingual
+from cityplatform.thaidate import is_thai
 
 
 @dataclass(eq=False)
@@ -28,32 +22,10 @@ class Open311Error(Exception):
         return [{"code": self.status, "description": text} for text in self.descriptions]
 
 
-def bilingual(message, params: dict | None = None) -> str:
-    """`Thai / English`, like cityplatform.i18n.bilingual, but interpolating the lazy message
-    itself: Django's plural messages (max_length…) only pick their form that way."""
-    rendered = []
-    for language in ("th", "en"):
-        with translation.override(language):
-            rendered.append(str(message % params if params else message))
-    return rendered[0] if rendered[0] == rendered[1] else f"{rendered[0]} / {rendered[1]}"
-
-
-def param_error(status: int, param: str, message, params: dict | None = None) -> Open311Error:
+def param_error(status: int, param: str, message, params: dict | None = None, *,
+                headers: dict[str, str] | None = None) -> Open311Error:
     """One error naming the parameter, the message in Thai and English."""
-    return Open311Error(status, [f"{param}: {bilingual(message, params)}"])
-
-
-def is_thai() -> bool:
-    return (translation.get_language() or "th").split("-")[0] == "th"
-
-
-def choice_label(choices, value: str) -> str:
-    """The official Thai term in Thai (as on the status page), else the translated label."""
-    if value not in choices.values:
-        return value
-    if is_thai():
-        return choices.thai_labels().get(value) or str(choices(value).label)
-    return str(choices(value).label)
+    return Open311Error(status, [f"{param}: {bilingual(message, params)}"], headers=dict(headers or {}))
 
 
 def iso(value: datetime | None) -> str | None:

@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from cityplatform.i18n import bilingual
 from cityplatform.thaidate import thai_datetime
 
 from ..models import Channel, RequestCategory, ServiceRequest
 from ..services import service_request_comment, service_request_create
 from ..validators import reported_location, validate_photo
-from .common import Open311Error, bilingual
+from .common import Open311Error
 
 # service_request_create's field names → the Open311 parameter a client sent.
 PARAM_FOR_FIELD = {

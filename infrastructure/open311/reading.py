@@ -13,14 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from ..forms.public import CATEGORY_HINTS
 from ..models import (
     OPEN_STATUSES,
+    STATUS_EXPLANATIONS,
     RequestCategory,
     RequestStatus,
     ServiceRequest,
     ServiceRequestEvent,
     tracking_code_normalise,
 )
-from ..views.public import STATUS_EXPLANATIONS
-from .common import agency_name, choice_label, iso, param_error
+from .common import agency_name, iso, param_error
 
 # GET requests.json without dates: the last 90 days; a date range may not span more (spec).
 DEFAULT_WINDOW = timedelta(days=90)
@@ -48,7 +48,7 @@ def service_serialise(category: RequestCategory) -> dict:
     keywords = list(dict.fromkeys(k for k in (category.value, thai, english.lower()) if k))
     return {
         "service_code": category.value,
-        "service_name": choice_label(RequestCategory, category.value),
+        "service_name": RequestCategory.display(category.value),
         "description": str(CATEGORY_HINTS.get(category, "")),
         "metadata": False,  # no extra attributes: services/<code>.json lists none
         "type": "realtime",  # a request is created (and has its id) at once
@@ -194,7 +194,7 @@ def public_requests(query: RequestQuery) -> QuerySet:
 
 
 def _status_notes(row: dict) -> str:
-    status, label = row["status"], choice_label(RequestStatus, row["status"])
+    status, label = row["status"], RequestStatus.display(row["status"])
     if status == RequestStatus.REJECTED and row["rejection_reason"]:
         return f"{label}: {row['rejection_reason']}"
     if status == RequestStatus.DUPLICATE and row["duplicate_of__tracking_code"]:
@@ -209,7 +209,7 @@ def request_serialise(row: dict, *, municipality) -> dict:
         "service_request_id": row["tracking_code"],
         "status": "open" if row["status"] in OPEN_STATUSES else "closed",
         "status_notes": _status_notes(row),
-        "service_name": choice_label(RequestCategory, row["category"]),
+        "service_name": RequestCategory.display(row["category"]),
         "service_code": row["category"],
         "description": None,  # the reporter's own words: not public (module docstring)
         "agency_responsible": agency_name(municipality),

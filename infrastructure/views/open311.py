@@ -1,5 +1,5 @@
 """Open311 GeoReport v2 endpoints (namespace `open311`, mounted at /open311/v2/ on every
-municipality host). The mapping onto service requests lives in infrastructure/open311.py.
+municipality host). The mapping onto service requests lives in the infrastructure.open311 package.
 
 Reads are public (what the citizens' status page shows), limited per address and open to web
 apps on other sites (CORS). Filing needs an API token of this municipality whose user may add
@@ -62,10 +62,8 @@ def _language(request) -> str:
 
 
 def _too_many(verdict: Verdict) -> Open311Error:
-    error = param_error(429, "request", _("Too many requests; try again in %(seconds)s seconds."),
-                        {"seconds": verdict.retry_after})
-    error.headers["Retry-After"] = str(verdict.retry_after)
-    return error
+    return param_error(429, "request", _("Too many requests; try again in %(seconds)s seconds."),
+                       {"seconds": verdict.retry_after}, headers={"Retry-After": str(verdict.retry_after)})
 
 
 def open311_endpoint(*methods: str):
@@ -84,12 +82,11 @@ def open311_endpoint(*methods: str):
                         raise param_error(404, "jurisdiction_id", _(
                             "This municipality does not take service requests through this platform."))
                     if request.method not in methods:
-                        error = param_error(
+                        raise param_error(
                             405, "method", _("%(method)s is not allowed here; use %(allowed)s."),
                             {"method": request.method[:10], "allowed": ", ".join(methods)},
+                            headers={"Allow": ", ".join(methods)},
                         )
-                        error.headers["Allow"] = ", ".join(methods)
-                        raise error
                     if request.method == "GET":
                         verdict = rate_hit(request, "open311-read")
                         if not verdict.allowed:
@@ -141,9 +138,7 @@ def _jurisdiction(request, params) -> None:
 
 
 def _unauthorised(message) -> Open311Error:
-    error = param_error(401, "api_key", message)
-    error.headers["WWW-Authenticate"] = 'Bearer realm="open311"'
-    return error
+    return param_error(401, "api_key", message, headers={"WWW-Authenticate": 'Bearer realm="open311"'})
 
 
 def _authenticate(request):
@@ -151,12 +146,9 @@ def _authenticate(request):
     if "api_key" in request.GET:
         raise _unauthorised(_("Send the api_key in the request body or as “Authorization: Bearer”, "
                               "never in the URL: URLs are written to logs."))
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if header:
-        scheme, _sep, raw = header.partition(" ")
-        raw = raw.strip() if scheme.lower() == "bearer" else ""
-    else:
-        raw = request.POST.get("api_key", "")
+    # A Bearer header, else the body's api_key (a proxy may add other Authorization schemes).
+    scheme, _sep, raw = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    raw = raw.strip() if scheme.lower() == "bearer" else request.POST.get("api_key", "")
     if not raw.strip():
         raise _unauthorised(_("Required: an API token of this municipality."))
     token = api_token_authenticate(raw, ip=client_ip(request))

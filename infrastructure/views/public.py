@@ -9,13 +9,12 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..forms.public import PublicReportForm, TrackingCodeForm
 from ..models import (
+    STATUS_EXPLANATIONS,
     Channel,
     RequestCategory,
     RequestStatus,
@@ -26,16 +25,6 @@ from ..models import (
 from ..ratelimit import Verdict, rate_hit, rate_peek
 from ..services import service_request_create
 
-# What each status means for the person who reported it.
-STATUS_EXPLANATIONS = {
-    RequestStatus.RECEIVED: _("We have received your report and will pass it to the team in charge."),
-    RequestStatus.ASSIGNED: _("A team has been given your report and will go and look."),
-    RequestStatus.IN_PROGRESS: _("The team is working on it."),
-    RequestStatus.RESOLVED: _("The team reports that the problem has been fixed."),
-    RequestStatus.CLOSED: _("The work is finished and the report is closed. Thank you."),
-    RequestStatus.REJECTED: _("The municipality cannot act on this report. The reason is below."),
-    RequestStatus.DUPLICATE: _("Someone reported the same problem before you; follow that report instead."),
-}
 # The steps of the usual path, for the progress bar.
 PROGRESS_STEPS = (
     RequestStatus.RECEIVED, RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS, RequestStatus.RESOLVED,
@@ -103,18 +92,8 @@ def _find(code: str) -> ServiceRequest | None:
     return ServiceRequest.objects.select_related("duplicate_of").filter(tracking_code=code).first()
 
 
-def _thai_first_label(choices, value: str) -> str:
-    """The official Thai term (kept in code with the choices) on the Thai page, else the
-    translated label: citizens must read the same words as the municipality's paper forms."""
-    if value not in choices.values:
-        return value
-    if (translation.get_language() or "th").split("-")[0] == "th":
-        return choices.thai_labels().get(value) or choices(value).label
-    return choices(value).label
-
-
 def _status_label(value: str) -> str:
-    return _thai_first_label(RequestStatus, value)
+    return RequestStatus.display(value)
 
 
 def _public_view(service_request: ServiceRequest) -> dict:
@@ -136,7 +115,7 @@ def _public_view(service_request: ServiceRequest) -> dict:
         "status": status,
         "status_label": _status_label(status),
         "explanation": STATUS_EXPLANATIONS.get(status, ""),
-        "category_label": _thai_first_label(RequestCategory, service_request.category),
+        "category_label": RequestCategory.display(service_request.category),
         "received_at": service_request.received_at,
         "updated_at": timeline[-1]["at"] if timeline else service_request.received_at,
         "timeline": list(reversed(timeline)),  # newest first

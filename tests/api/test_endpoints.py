@@ -106,8 +106,6 @@ def test_a_service_request_filed_through_the_api_follows_the_sla_and_links_an_as
     # The list never carries the reporter's contact; an executive's detail neither.
     listed = call("kantang", "GET", "/api/v1/service-requests/?q=" + properties["tracking_code"], engineer)
     assert "0812345678" not in listed.content.decode()
-    from .conftest import call as _call  # noqa: F401
-
     executive = call("kantang", "GET", f"/api/v1/service-requests/{properties['tracking_code']}",
                      _executive_token())
     assert executive.json()["properties"]["reporter"] is None

@@ -96,13 +96,13 @@ def test_csrf_does_not_apply_to_api_clients(kantang, engineer_token):
 
 def test_a_photo_is_checked_and_kept_and_a_media_url_only_recorded(client, engineer_token):
     response = client.post(URL, {
-        **post_data(engineer_token, media_url="https://cdn.example.org/p/1.jpg"), "media": png_upload(),
+        **post_data(engineer_token, media_url="https://photos.example.org/p/1.jpg"), "media": png_upload(),
     })
 
     request = created(response)
     assert request.photo.name.startswith("requests/")
     with schema_context("kantang"):
-        assert "media_url: https://cdn.example.org/p/1.jpg" in request.events.get(kind="comment").comment
+        assert "media_url: https://photos.example.org/p/1.jpg" in request.events.get(kind="comment").comment
     # Even with a photo, the public list does not show it.
     assert body(client.get(f"/open311/v2/requests/{request.tracking_code}.json"))[0]["media_url"] is None
 
