@@ -11,16 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer
 
 from accounts.tokens import api_token_authenticate
-from cityplatform.http import client_ip
-from infrastructure.ratelimit import rate_hit
+from kernel.http import client_ip
+from kernel.ratelimit import rate_hit
 
 from .errors import ApiError
 
-DEFAULT_RATE_LIMIT = (600, 60)  # requests per window (seconds) per token
-
 
 def rate_limit() -> tuple[int, int]:
-    hits, window = getattr(settings, "API_RATE_LIMIT", None) or DEFAULT_RATE_LIMIT
+    """Requests per window (seconds) per token: settings.API_RATE_LIMIT."""
+    hits, window = settings.API_RATE_LIMIT
     return int(hits), max(1, int(window))
 
 

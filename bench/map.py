@@ -19,9 +19,9 @@ from django_tenants.utils import schema_context
 from psycopg import sql
 
 from bench.harness import Report, Row, fmt_ratio, fmt_time, timed
-from cityplatform.tiles import BUFFER, EXTENT, tile_bounds
 from infrastructure.models import AssetType
 from infrastructure.views.maps import _SEVERITY, ASSET_FIELDS, CLUSTER_CELLS, detail_zoom
+from kernel.tiles import BUFFER, EXTENT, tile_bounds
 from tenants.services import municipality_create
 
 SCHEMA = "benchmap"

@@ -295,6 +295,24 @@ CONTENT_SECURITY_POLICY = {
 # How many reverse proxies in front of the app append to X-Forwarded-For; the citizens' report
 # page rate-limits by client address, which behind a proxy is only in that header.
 RATE_LIMIT_TRUSTED_PROXIES = env_int("RATE_LIMIT_TRUSTED_PROXIES", 0)
+# Fixed-window limits (kernel/ratelimit.py): scope → (hits, window in seconds), per client address
+# unless said otherwise. Every scope the code counts must be listed here.
+RATE_LIMITS: dict[str, tuple[int, int]] = {
+    # Citizens' reports actually created: the municipality's queue is what we protect.
+    "report-submit": (env_int("RATE_LIMIT_REPORT_SUBMIT", 5), 10 * 60),
+    # Every POST of the report form, valid or not (each may carry an 8 MB photo to check).
+    "report-attempt": (env_int("RATE_LIMIT_REPORT_ATTEMPT", 30), 10 * 60),
+    # Status look-ups, including unknown codes (slows down guessing tracking codes).
+    "report-status": (env_int("RATE_LIMIT_REPORT_STATUS", 60), 10 * 60),
+    # Open311: public reads and any POST per address; requests created per API token. An
+    # integration files for many citizens from one server, hence the larger numbers.
+    "open311-read": (env_int("RATE_LIMIT_OPEN311_READ", 600), 10 * 60),
+    "open311-post": (env_int("RATE_LIMIT_OPEN311_POST", 600), 10 * 60),
+    "open311-submit": (env_int("RATE_LIMIT_OPEN311_SUBMIT", 300), 10 * 60),
+}
+# A citizen's pin may lie this far outside the municipality's boundary (GPS drift at the edge,
+# a road that is the border); farther is most likely a report for another municipality.
+REPORT_MAX_DISTANCE_KM = env_int("REPORT_MAX_DISTANCE_KM", 30)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
 
 from .disaster import DEFAULT_METRES, MAX_METRES, MIN_METRES
 from .figures import PERIODS, Filters

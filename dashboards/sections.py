@@ -9,7 +9,7 @@ from django.utils import dateformat, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cityplatform.thaidate import BE_OFFSET, THAI_MONTHS_ABBR
+from kernel.thaidate import BE_OFFSET, THAI_MONTHS_ABBR
 
 from . import charts
 from .figures import Filters, asset_figures, health_figures, hotspot_cells, request_figures, road_figures

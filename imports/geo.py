@@ -3,13 +3,7 @@
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
-# Thailand's bounding box with a small margin (WGS 84).
-LAT_RANGE = (5.5, 20.6)
-LON_RANGE = (97.3, 105.7)
-
-
-def inside_thailand(lat: pd.Series, lon: pd.Series) -> pd.Series:
-    return lat.between(*LAT_RANGE) & lon.between(*LON_RANGE)
+from kernel.geo import MESSAGES, OUTSIDE, SWAPPED, THAILAND, inside_thailand
 
 
 def check_lat_lon(parsed: pd.DataFrame, reject, lat: str = "lat", lon: str = "lon") -> pd.Series:
@@ -22,6 +16,6 @@ def check_lat_lon(parsed: pd.DataFrame, reject, lat: str = "lat", lon: str = "lo
     x = pd.to_numeric(parsed[lon].where(both), errors="coerce")
     inside = inside_thailand(y, x)
     swapped = both & ~inside & inside_thailand(x, y)
-    reject(swapped, lat, _("Latitude and longitude look swapped (latitude is about 5–21 in Thailand)."))
-    reject(both & ~inside & ~swapped, lat, _("The location is outside Thailand."))
+    reject(swapped, lat, MESSAGES[SWAPPED])
+    reject(both & ~inside & ~swapped, lat, MESSAGES[OUTSIDE], **THAILAND.params())
     return both & inside

@@ -6,33 +6,26 @@ Each parser takes a Series of normalised text and returns (values, bad) where `b
 """
 
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
+from kernel import text as kernel_text
+from kernel.thaidate import MONTH_NUMBERS
+
 from .registry import CHOICE, CID, CODES, DATE, DECIMAL, DIGITS, INT, Column
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff]"
-_ZERO_WIDTH_RE = re.compile(_ZERO_WIDTH)
 # Joins a column's cells for the batch normalisation: NUL is not whitespace (so strip() and \s
 # leave it alone), NFC keeps it, and a text file holding one is refused before parsing.
 _SEPARATOR = "\x00"
 _AROUND_SEPARATOR = re.compile(r"\s*\x00\s*")
 _EDGE_SPACE_RE = re.compile(r"\s\x00|\x00\s")
 _SPACE_RE = re.compile(r"\s")
-_THAI_DIGIT_RE = re.compile("[๐-๙]")
 _SCIENTIFIC = r"^[0-9.,]+[eE][+-]?\d+$"
 
-THAI_MONTHS = {
-    1: ("มกราคม", "ม.ค."), 2: ("กุมภาพันธ์", "ก.พ."), 3: ("มีนาคม", "มี.ค."), 4: ("เมษายน", "เม.ย."),
-    5: ("พฤษภาคม", "พ.ค."), 6: ("มิถุนายน", "มิ.ย."), 7: ("กรกฎาคม", "ก.ค."), 8: ("สิงหาคม", "ส.ค."),
-    9: ("กันยายน", "ก.ย."), 10: ("ตุลาคม", "ต.ค."), 11: ("พฤศจิกายน", "พ.ย."), 12: ("ธันวาคม", "ธ.ค."),
-}
 # Month token without dots or spaces → month number (full names and abbreviations).
-_MONTH_TOKENS = {name.replace(".", ""): month for month, names in THAI_MONTHS.items() for name in names}
+_MONTH_TOKENS = {spelling: month for spelling, month in MONTH_NUMBERS.items() if "." not in spelling}
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -42,8 +35,7 @@ def reason(message, **params) -> tuple:
 
 
 def normalise_text(series: pd.Series) -> pd.Series:
-    """NFC, the decomposed สระอำ (nikhahit + sara aa) recomposed, zero-width characters removed,
-    Thai digits made ASCII, outer spaces trimmed.
+    """kernel.text.normalise_text for every cell of a column, and outer spaces trimmed.
 
     The column is joined into one string and each step runs once over it in C (unicodedata, re,
     str.translate), then split again: pandas' per-element .str methods for these are Python
@@ -55,13 +47,7 @@ def normalise_text(series: pd.Series) -> pd.Series:
     if text.count(_SEPARATOR) != len(values) - 1:  # a workbook cell held a NUL: drop it first
         values = [value.replace(_SEPARATOR, "") for value in values]
         text = _SEPARATOR.join(values)
-    # Each step first looks (a C scan) and rewrites only when it must: most columns need none.
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
-        if _ZERO_WIDTH_RE.search(text):
-            text = _ZERO_WIDTH_RE.sub("", text)
-        if _THAI_DIGIT_RE.search(text):
-            text = text.translate(THAI_DIGITS)
+    text = kernel_text.normalise_text(text)
     if _SPACE_RE.search(text) and _EDGE_SPACE_RE.search(text):
         text = _AROUND_SEPARATOR.sub(_SEPARATOR, text)
     text = text.strip()
@@ -188,8 +174,8 @@ def _fmt(value):
 
 
 def _spelling(s: pd.Series) -> pd.Series:
-    """registry.spelling() for a whole column."""
-    return s.str.replace(r"[\s\ufeff]+", "", regex=True).str.lower()
+    """registry.spelling() for a whole column (its cells are already normalise_text-ed)."""
+    return s.str.replace(r"\s+", "", regex=True).str.lower()
 
 
 def parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:

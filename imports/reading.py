@@ -45,7 +45,7 @@ class FileInfo:
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+    return settings.IMPORT_MAX_UPLOAD_BYTES
 
 
 def file_kind(name: str) -> str:

@@ -6,15 +6,17 @@ dataset-specific vectorised step and the SQL that moves staged rows into the rea
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from kernel.text import spelling_key
+
 # Column types the engine parses (imports.parsing): each yields a staged text value.
 TEXT, DIGITS, INT, DECIMAL, DATE, CHOICE, CID, CODES = (
     "text", "digits", "int", "decimal", "date", "choice", "cid", "codes",
 )
 
 
-def spelling(text) -> str:
-    """How headers and choice labels are compared: BOM, case and spaces ignored."""
-    return "".join(str(text).replace("\ufeff", "").split()).lower()
+# How headers and choice labels are compared: case, spaces, zero-width characters and Thai digits
+# ignored (one rule for the whole platform, in the kernel).
+spelling = spelling_key
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
+from kernel.national_id import mask_national_id
 
 from . import engine, registry
 from .models import ImportJob
@@ -104,17 +105,13 @@ def import_job_preview(*, job: ImportJob) -> dict:
     shown.loc[reject.bad, keys] = first.loc[reject.bad, keys].astype(object)
     for column in spec.columns:
         if column.type == CID:  # never a full national ID on a screen
-            shown[column.key] = parsed[column.key].map(lambda v: format_masked(v[-3:]) if v else "")
+            shown[column.key] = parsed[column.key].map(lambda v: mask_national_id(v[-3:]) if v else "")
     keys = [key for key in keys if key in info.mapping.values()]
     return {
         "encoding": info.encoding, "delimiter": info.delimiter, "mapping": info.mapping,
         "ignored": info.ignored, "columns": keys, "date_format": _date_format(first, spec),
         "rows": [(int(i), [shown.at[i, k] for k in keys], problems.get(int(i), [])) for i in shown.index],
     }
-
-
-def format_masked(last3: str) -> str:
-    return f"x-xxxx-xxxxx-{last3[:2]}-{last3[2:]}"
 
 
 def _date_format(frame, spec) -> str:
@@ -135,7 +132,7 @@ def _date_format(frame, spec) -> str:
 
 
 def _job_timeout() -> timedelta:
-    return timedelta(seconds=getattr(settings, "IMPORT_JOB_TIMEOUT", 2 * 3600))
+    return timedelta(seconds=settings.IMPORT_JOB_TIMEOUT)
 
 
 # A job is being run exactly while some database session holds its advisory lock: the lock ends
@@ -169,7 +166,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             # A session whose worker vanished mid-statement (waiting on a lock, say) notices it
             # within seconds and ends, releasing the job's lock, instead of at its next write.
             cursor.execute("SELECT set_config('client_connection_check_interval', %s, false)",
-                           [f"{getattr(settings, 'IMPORT_CLIENT_CHECK_SECONDS', 10)}s"])
+                           [f"{settings.IMPORT_CLIENT_CHECK_SECONDS}s"])
         _run(job)
     finally:
         _job_lock(job.pk, "pg_advisory_unlock")

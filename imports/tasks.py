@@ -4,7 +4,7 @@ from django_tenants.utils import get_public_schema_name, get_tenant_model, tenan
 
 from .services import import_job_run, import_jobs_recover
 
-_LIMIT = getattr(settings, "IMPORT_JOB_TIMEOUT", 2 * 3600)
+_LIMIT = settings.IMPORT_JOB_TIMEOUT
 
 
 # acks_late + reject_on_worker_lost: a worker killed mid-job leaves the message unacknowledged, so

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import permission_or_403
-from cityplatform.exports import XLSX_CONTENT_TYPE, content_disposition
+from kernel.exports import XLSX_CONTENT_TYPE, content_disposition
 
 from . import registry, services
 from .forms import UploadForm

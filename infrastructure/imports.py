@@ -5,8 +5,9 @@ import pandas as pd
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.utils.translation import gettext_lazy as _
 
-from imports.geo import LAT_RANGE, LON_RANGE, check_lat_lon
+from imports.geo import check_lat_lon
 from imports.registry import CHOICE, DATE, DECIMAL, TEXT, Column, Dataset, register
+from kernel.geo import THAILAND
 
 from .models import AssetType, Condition
 from .validators import GEOMETRY_KINDS
@@ -18,11 +19,6 @@ def _geometry_from_text(text: str) -> GEOSGeometry | None:
     except (GEOSException, ValueError, TypeError):
         return None
     return geometry if geometry.valid else None
-
-
-def _inside(xmin, ymin, xmax, ymax) -> bool:
-    return (LON_RANGE[0] <= xmin and xmax <= LON_RANGE[1]
-            and LAT_RANGE[0] <= ymin and ymax <= LAT_RANGE[1])
 
 
 def _prepare_assets(parsed: pd.DataFrame, reject) -> pd.DataFrame:
@@ -41,10 +37,10 @@ def _prepare_assets(parsed: pd.DataFrame, reject) -> pd.DataFrame:
                    _("The geometry cannot be read (not valid WKT or GeoJSON)."))
             continue
         xmin, ymin, xmax, ymax = geometry.extent
-        if not _inside(xmin, ymin, xmax, ymax):
+        if not THAILAND.contains_extent(xmin, ymin, xmax, ymax):
             # GeoJSON and WKT put longitude first: a file written "lat lon" lands in the sea.
             message = (_("The geometry's coordinates look swapped: GeoJSON and WKT give longitude first, "
-                         "then latitude.") if _inside(ymin, xmin, ymax, xmax)
+                         "then latitude.") if THAILAND.contains_extent(ymin, xmin, ymax, xmax)
                        else _("The geometry is outside Thailand (WGS 84 longitude, latitude expected)."))
             reject(pd.Series(parsed.index == index, index=parsed.index), "wkt", message)
             continue

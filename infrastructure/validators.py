@@ -13,8 +13,7 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Thailand with a few km to spare for border towns and islands (same box as tenants.models).
-THAILAND_BBOX = (97.3, 5.6, 105.7, 20.5)  # min lon, min lat, max lon, max lat
+from kernel.geo import extent_problem, location_error
 
 LINE = ("LineString", "MultiLineString")
 POLYGON = ("Polygon", "MultiPolygon")
@@ -55,11 +54,6 @@ PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 # --- Geometry ---------------------------------------------------------------------------------
 
 
-def _inside_thailand(min_x, min_y, max_x, max_y) -> bool:
-    lo_x, lo_y, hi_x, hi_y = THAILAND_BBOX
-    return lo_x <= min_x and max_x <= hi_x and lo_y <= min_y and max_y <= hi_y
-
-
 def parse_geometry(value) -> GEOSGeometry:
     """A GEOS geometry from a geometry, WKT, EWKT or GeoJSON text; WGS 84 unless it says."""
     if isinstance(value, GEOSGeometry):
@@ -80,19 +74,10 @@ def parse_geometry(value) -> GEOSGeometry:
 
 
 def validate_in_thailand(geom: GEOSGeometry) -> None:
-    """Coordinates must be in Thailand; say so plainly when latitude and longitude are swapped."""
-    min_x, min_y, max_x, max_y = geom.extent
-    if _inside_thailand(min_x, min_y, max_x, max_y):
-        return
-    if _inside_thailand(min_y, min_x, max_y, max_x):
-        raise ValidationError(
-            _("The location is outside Thailand: latitude and longitude look swapped."),
-            code="geometry_swapped",
-        )
-    raise ValidationError(
-        _("The location is outside Thailand (longitude 97.3–105.7, latitude 5.6–20.5)."),
-        code="geometry_outside",
-    )
+    """Coordinates must be in Thailand (kernel.geo); say so plainly when latitude and longitude
+    are swapped."""
+    if problem := extent_problem(*geom.extent):
+        raise location_error(problem)
 
 
 def validate_geometry(geom: GEOSGeometry) -> None:
@@ -136,12 +121,6 @@ def validate_point(point: GEOSGeometry) -> None:
     validate_in_thailand(point)
 
 
-# A citizen reports problems in their own town: a pin much farther than this from the
-# municipality's centre (and outside its boundary, when known) is a slip of the finger or a
-# report for another municipality. Settings-overridable (REPORT_MAX_DISTANCE_KM).
-DEFAULT_MAX_DISTANCE_KM = 30
-
-
 def distance_km(a, b) -> float:
     """Great-circle distance (haversine); plenty for a 'is this in our town' check."""
     lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
@@ -161,7 +140,7 @@ def validate_near_municipality(location, municipality) -> None:
     boundary = getattr(municipality, "boundary", None)
     if boundary is not None and boundary.contains(location):
         return
-    max_km = getattr(settings, "REPORT_MAX_DISTANCE_KM", DEFAULT_MAX_DISTANCE_KM)
+    max_km = settings.REPORT_MAX_DISTANCE_KM
     distance = distance_km(location, centre)
     if distance > max_km:
         raise ValidationError(

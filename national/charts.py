@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import formats
 
-from cityplatform.thaidate import thai_date
+from kernel.thaidate import thai_date
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 226

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
 from accounts.decorators import permission_or_403
-from cityplatform.exports import csv_response
+from kernel.exports import csv_response
 
 from . import charts, maps
 from .indicators import INDICATORS, indicator_or_default, sort_value

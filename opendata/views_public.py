@@ -19,7 +19,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from cityplatform.exports import content_disposition, safe_cell
+from kernel.exports import content_disposition, safe_cell
 
 from . import dcat, vocabulary
 from .models import PublishedDataset

@@ -1,6 +1,6 @@
 """Writing the personal-data access log (models.AccessLog)."""
 
-from cityplatform.http import client_ip
+from kernel.http import client_ip
 
 from .models import AccessLog
 
@@ -10,7 +10,7 @@ def audit_log(*, request=None, user, action: str, object_type: str, object_ref: 
     """Append one access-log row. `object_ref` must be opaque (a public_id, a list name) and
     `detail` free of personal data (filters, row counts).
 
-    The address comes from `cityplatform.http.client_ip`: REMOTE_ADDR, or behind the configured
+    The address comes from `kernel.http.client_ip`: REMOTE_ADDR, or behind the configured
     number of trusted proxies the entry they appended, never a value the client can forge.
     """
     authenticated = user is not None and getattr(user, "is_authenticated", False)

@@ -107,7 +107,7 @@ def _hash_key() -> bytes:
 
 
 def cid_hash(cid: str) -> str:
-    """Hex HMAC-SHA256 of an already normalised CID (see rules.normalise_cid)."""
+    """Hex HMAC-SHA256 of an already normalised CID (see rules.normalise_national_id)."""
     return hmac.new(_hash_key(), cid.encode(), hashlib.sha256).hexdigest()
 
 

@@ -1,78 +1,19 @@
 """Clinical and registry rules as pure functions and tables: no database, no request.
 
-Everything here is a published Thai standard (national ID checksum, Barthel ADL, the Ministry of
+Everything here is a published Thai standard (Barthel ADL, the Ministry of
 Public Health's 7-colour NCD scheme, the official disability types), kept in one place so that
-forms, services, imports and tests all read the same table.
+forms, services, imports and tests all read the same table. The national ID's rules are shared by
+every module and live in the kernel (kernel.national_id).
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cityplatform.i18n import bilingual
-
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-# --- Thai national ID (เลขประจำตัวประชาชน) -------------------------------------------------------
-_SCIENTIFIC = re.compile(r"^\s*[0-9.,]+\s*[eE]\s*[+-]?\s*\d+\s*$")
-_CID_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.]")
-
-
-def _cid_check_digit(first12: str) -> int:
-    total = sum(int(digit) * (13 - i) for i, digit in enumerate(first12))
-    return (11 - total % 11) % 10
-
-
-def thai_id_is_valid(cid: str) -> bool:
-    """13 digits whose last digit is the checksum of the first 12."""
-    return (
-        isinstance(cid, str) and len(cid) == 13 and cid.isascii() and cid.isdigit()
-        and _cid_check_digit(cid[:12]) == int(cid[12])
-    )
-
-
-def normalise_cid(value) -> str:
-    """The 13 plain digits of a national ID typed or imported in any usual form.
-
-    Dashes, spaces and Thai digits are accepted; leading zeros are kept. Raises ValidationError
-    (code "scientific", "format" or "checksum") with a Thai / English message.
-    """
-    if isinstance(value, float) or (isinstance(value, str) and _SCIENTIFIC.match(value)):
-        # Excel shows long numbers as 1.23457E+12 and keeps only 6 significant digits: the real
-        # ID cannot be recovered, so say exactly that rather than "wrong checksum".
-        raise ValidationError(
-            bilingual(_("The national ID was turned into a number by Excel (%(value)s) and its "
-                        "digits are lost; format the column as text and enter it again."),
-                      {"value": str(value).strip()}),
-            code="scientific",
-        )
-    text = "" if value is None else str(value)
-    digits = _CID_SEPARATORS.sub("", text.translate(THAI_DIGITS))
-    if not (len(digits) == 13 and digits.isascii() and digits.isdigit()):
-        raise ValidationError(
-            bilingual(_("A national ID has exactly 13 digits.")), code="format"
-        )
-    if not thai_id_is_valid(digits):
-        raise ValidationError(
-            bilingual(_("This national ID is not valid (its check digit does not match).")),
-            code="checksum",
-        )
-    return digits
-
-
-def format_cid(cid: str) -> str:
-    """`1234567890123` → `1-2345-67890-12-3` (the way it is printed on the card)."""
-    return f"{cid[0]}-{cid[1:5]}-{cid[5:10]}-{cid[10:12]}-{cid[12]}"
-
-
-def format_cid_masked(last3: str) -> str:
-    """Only the last three digits, for lists and screens: `x-xxxx-xxxxx-12-3`."""
-    last3 = (last3 or "").rjust(3, "x")
-    return f"x-xxxx-xxxxx-{last3[:2]}-{last3[2]}"
+from kernel.i18n import bilingual
 
 
 # --- Activities of daily living (Barthel ADL index, Thai MoPH version, 0–20) ------------------

@@ -29,6 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Role
+from kernel.national_id import normalise_national_id
 
 from . import crypto
 from .audit import audit_log
@@ -44,7 +45,6 @@ from .rules import (
     Disability,
     NcdColour,
     Need,
-    normalise_cid,
     years_before,
 )
 
@@ -138,7 +138,7 @@ def persons_for(user, *, filters: dict | None = None) -> QuerySet[Person]:
 
     if q := str(filters.get("q", "")).strip():
         try:
-            persons = persons.filter(cid_hash=crypto.cid_hash(normalise_cid(q)))
+            persons = persons.filter(cid_hash=crypto.cid_hash(normalise_national_id(q)))
         except ValidationError:
             for word in q.split():
                 persons = persons.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
@@ -193,7 +193,7 @@ def person_lookup_by_cid(user, cid, *, request=None) -> Person:
     """One person by national ID (ValidationError when the ID is malformed, Http404 when unknown
     or out of scope); writes one 'view' audit row with detail {"via": "cid"}."""
     scope = persons_for(user)
-    digits = normalise_cid(cid)
+    digits = normalise_national_id(cid)
     try:
         person = scope.get(cid_hash=crypto.cid_hash(digits))
     except Person.DoesNotExist as exc:

@@ -7,7 +7,7 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Municipalities")
 
     def ready(self):
-        from cityplatform.db import register_fork_hook
+        from kernel.db import register_fork_hook
 
         register_fork_hook()
 

@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
 
 from .models import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment, Municipality
 
@@ -319,7 +319,7 @@ def change_request_transition(*, request: ChangeRequest, to_status: str, author_
 
 def platform_team_emails() -> list[str]:
     """settings.PLATFORM_TEAM_EMAILS, or else every active console user with an address."""
-    configured = list(getattr(settings, "PLATFORM_TEAM_EMAILS", None) or [])
+    configured = list(settings.PLATFORM_TEAM_EMAILS)
     if configured:
         return configured
     from accounts.models import User

@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import navigation
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
 
 from .models import ComponentSettings, CustomizationVersion, Municipality
 

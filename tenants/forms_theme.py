@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
 
 from .models import Theme
 from .models.customization import FONT_SIZE_RANGE

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, schema_exists
 
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
 
 from .gazetteer import gazetteer_loaded
 from .models import District, Domain, Municipality, Province, Subdistrict

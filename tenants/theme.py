@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
 
 from .models import CustomizationVersion, Municipality, Theme
 from .models.customization import DEFAULT_COLOURS, FONT_SIZE_RANGE

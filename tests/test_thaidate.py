@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.utils import translation
 
-from cityplatform.thaidate import thai_date, thai_datetime
+from kernel.thaidate import thai_date, thai_datetime
 
 
 def test_it_shows_the_buddhist_era_with_thai_months_in_thai():

@@ -2,7 +2,7 @@
 
 from django import template
 
-from cityplatform.thaidate import thai_date, thai_datetime
+from kernel.thaidate import thai_date, thai_datetime
 
 register = template.Library()
 

@@ -10,8 +10,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 
-from cityplatform.forms import ThaiDateField
-from cityplatform.thaidate import is_thai
+from kernel.forms import ThaiDateField, form_add_service_errors
+from kernel.thaidate import is_thai
 
 from ..models import Asset, AssetStatus, AssetType, Condition
 from ..selectors import asset_communities
@@ -207,14 +207,7 @@ class AssetForm(forms.Form):
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a service's ValidationError next to the fields it names (attribute errors next to
         the attribute section, anything else at the top)."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            target = field if field in self.fields else None
-            if field == "attributes":
-                target = None
-            self.add_error(target, errors)
+        form_add_service_errors(self, error, non_field={"attributes"})
 
 
 class AssetPhotoForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from kernel.text import parse_decimal_text
 
 from ..models import (
     TRANSITIONS,
@@ -25,7 +26,6 @@ from ..models import (
 )
 from ..selectors import QUEUES
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 SLA_MIN_HOURS, SLA_MAX_HOURS = 1, 8760  # one hour .. one year
 # Requests typed in by staff come by phone, by LINE or over the counter; the public page and
 # Open311 have their own ways in.
@@ -264,7 +264,7 @@ class HoursField(forms.Field):
         )
 
     def to_python(self, value):
-        text = str(value if value is not None else "").translate(THAI_DIGITS).replace(",", "").strip()
+        text = parse_decimal_text(value)
         if not text:
             return None
         if not (text.isascii() and text.isdigit()) or len(text) > 6:

@@ -5,8 +5,9 @@ from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kernel.choices import ThaiLabelChoices, set_thai_labels
+
 from ..validators import GEOMETRY_KINDS, clean_attributes, validate_asset_geometry
-from .choices import ThaiLabelChoices, set_thai_labels
 
 
 class AssetType(ThaiLabelChoices):

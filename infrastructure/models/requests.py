@@ -9,8 +9,9 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.choices import ThaiLabelChoices, set_thai_labels
+
 from .assets import Asset, AssetType
-from .choices import ThaiLabelChoices, set_thai_labels
 
 
 class RequestCategory(ThaiLabelChoices):

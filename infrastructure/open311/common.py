@@ -6,8 +6,8 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cityplatform.i18n import bilingual
-from cityplatform.thaidate import is_thai
+from kernel.i18n import bilingual
+from kernel.thaidate import is_thai
 
 
 @dataclass(eq=False)

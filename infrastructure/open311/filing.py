@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from cityplatform.i18n import bilingual
-from cityplatform.thaidate import thai_datetime
+from kernel.i18n import bilingual
+from kernel.thaidate import thai_datetime
 
 from ..models import Channel, RequestCategory, ServiceRequest
 from ..services import service_request_comment, service_request_create

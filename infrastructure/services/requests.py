@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
 
 from ..models import (
     Asset,

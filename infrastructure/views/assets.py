@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_or_403
-from cityplatform.exports import content_disposition, csv_response, xlsx_response
+from kernel.exports import content_disposition, csv_response, xlsx_response
+from kernel.forms import form_add_service_errors
 
 from ..forms.assets import AssetFilterForm, AssetForm, AssetPhotoForm
 from ..models import ATTRIBUTE_SPECS, Asset, AssetPhoto, Condition
@@ -223,7 +224,7 @@ def asset_photo_add_view(request, pk: int):
             asset_photo_add(asset=asset, user=request.user, image=form.cleaned_data["image"],
                             caption=form.cleaned_data["caption"])
         except ValidationError as error:
-            form.add_error("image" if not hasattr(error, "error_dict") else None, error)
+            form_add_service_errors(form, error, unnamed="image")
         else:
             messages.success(request, _("The photo was added."))
             return redirect("infrastructure:asset-detail", pk=asset.pk)

@@ -1,6 +1,6 @@
 """The asset map, the map of open service requests, and the vector tiles and popups behind them.
 
-Both maps are Leaflet pages fed with Mapbox vector tiles cut by PostGIS (`cityplatform.tiles`)
+Both maps are Leaflet pages fed with Mapbox vector tiles cut by PostGIS (`kernel.tiles`)
 from the same access-checked selectors as the list pages, so a map can never show an asset or a
 request its user could not open in a list, nor another municipality's (one schema each).
 """
@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET
 from psycopg import sql
 
 from accounts.decorators import permission_or_403
-from cityplatform.i18n import bilingual
-from cityplatform.thaidate import thai_datetime
-from cityplatform.tiles import (
+from kernel.i18n import bilingual
+from kernel.thaidate import thai_datetime
+from kernel.tiles import (
     BUFFER,
     EXTENT,
     mvt_layers,

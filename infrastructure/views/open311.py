@@ -19,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.tokens import api_token_authenticate
-from cityplatform.http import client_ip
+from kernel.http import client_ip
+from kernel.ratelimit import Verdict, rate_hit, rate_peek
 
 from ..models import tracking_code_normalise
 from ..open311 import (
@@ -38,7 +39,6 @@ from ..open311 import (
     service_errors,
     services_list,
 )
-from ..ratelimit import Verdict, rate_hit, rate_peek
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 

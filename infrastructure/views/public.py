@@ -12,6 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from kernel.forms import form_add_service_errors
+from kernel.ratelimit import Verdict, rate_hit, rate_peek
+
 from ..forms.public import PublicReportForm, TrackingCodeForm
 from ..models import (
     STATUS_EXPLANATIONS,
@@ -22,7 +25,6 @@ from ..models import (
     ServiceRequestEvent,
     tracking_code_normalise,
 )
-from ..ratelimit import Verdict, rate_hit, rate_peek
 from ..services import service_request_create
 
 # The steps of the usual path, for the progress bar.
@@ -44,15 +46,6 @@ def _too_many(request, verdict: Verdict):
     return response
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        field = _FIELD_FOR_SERVICE_ERROR.get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report_start(request):
@@ -72,7 +65,7 @@ def report_start(request):
                     photo=form.cleaned_data.get("photo") or None,
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                form_add_service_errors(form, error, aliases=_FIELD_FOR_SERVICE_ERROR)
             else:
                 rate_hit(request, "report-submit")
                 return redirect("report:done", code=service_request.tracking_code)

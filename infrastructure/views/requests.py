@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import permission_or_403
 from accounts.models import User
+from kernel.forms import form_add_service_errors
 
 from ..forms.requests import (
     AssignForm,
@@ -113,17 +114,6 @@ def sla_state(obj: ServiceRequest, now) -> dict:
 def _fetch(request, pk: int) -> ServiceRequest:
     """The request, if this user may see it (404 otherwise)."""
     return get_object_or_404(service_requests_for(request.user), pk=pk)
-
-
-def _put_errors(form, error: ValidationError, aliases: dict | None = None) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        field = aliases.get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _people(usernames) -> dict[str, str]:
@@ -236,7 +226,7 @@ def request_create(request):
                 photo=form.cleaned_data["photo"], link_nearest=not form.cleaned_data["no_asset"],
             )
         except ValidationError as error:
-            _put_errors(form, error, aliases={"location": "latitude"})
+            form_add_service_errors(form, error, aliases={"location": "latitude"})
         else:
             messages.success(
                 request, _("Request %(code)s was saved. Give this tracking code to the reporter.")
@@ -360,7 +350,7 @@ def _act(request, pk, *, key: str, form, action, done: str):
         try:
             action(obj, form.cleaned_data)
         except ValidationError as error:
-            _put_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("infrastructure:request-detail", pk=pk)
@@ -461,7 +451,7 @@ def sla_settings(request):
                 for category, priority, hours in changes:
                     sla_rule_set(user=request.user, category=category, priority=priority, hours=hours)
         except ValidationError as error:
-            _put_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             if changes:
                 messages.success(request, _(

@@ -11,7 +11,9 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from ..rules import Disability, _cid_check_digit
+from kernel.national_id import check_digit
+
+from ..rules import Disability
 from .names import (
     BOY_NAMES,
     FEMALE_NAMES,
@@ -204,7 +206,7 @@ def synthetic_cid(rng: random.Random, *, born: dt.date, office: str, taken: set[
         else:
             prefix = rng.choice(_ELSEWHERE)
         first12 = f"{kind}{prefix}{rng.randrange(10**7):07d}"
-        cid = first12 + str(_cid_check_digit(first12))
+        cid = first12 + str(check_digit(first12))
         if cid not in taken:
             taken.add(cid)
             return cid

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from cityplatform.forms import ThaiBirthDateField, ThaiDateField
-from cityplatform.i18n import bilingual
+from kernel.forms import ThaiBirthDateField, ThaiDateField
+from kernel.i18n import bilingual
+from kernel.national_id import normalise_national_id
 
 from ..models import AccessLog, ChronicCondition, Person
-from ..rules import ELDERLY_FILTER, AdlGroup, AgeBand, Disability, NcdColour, normalise_cid
+from ..rules import ELDERLY_FILTER, AdlGroup, AgeBand, Disability, NcdColour
 
 # The usual Thai name prefixes; the field accepts any other (ร.ต.อ., ว่าที่ ร.ต., พระ …).
 PREFIX_SUGGESTIONS = ("นาย", "นาง", "นางสาว", "ด.ช.", "ด.ญ.")
@@ -179,7 +180,7 @@ class PersonForm(forms.Form):
         value = self.cleaned_data["cid"].strip()
         if not value and self.person is not None:
             return ""
-        return normalise_cid(value)
+        return normalise_national_id(value)
 
     def clean_house_id(self):
         value = re.sub(r"[\s\-]", "", self.cleaned_data["house_id"])

@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from cityplatform.forms import ThaiDateField
+from kernel.forms import ThaiDateField
+from kernel.text import ascii_digits
 
 from ..rules import BARTHEL_ITEMS, AdlGroup, Complication
 
@@ -98,9 +99,6 @@ def _number(label, *, decimal: bool = False, help_text=""):
                            widget=forms.TextInput(attrs=attrs))
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-
-
 class AdlItemsMixin:
     """Adds the ten Barthel items as radio groups named `adl_<code>` (scores 0..max)."""
 
@@ -164,10 +162,10 @@ class VisitForm(AdlItemsMixin, forms.Form):
         next_due = data.get("next_visit_due")
         return {
             "visited_on": data["visited_on"],
-            "sbp": (data.get("sbp") or "").translate(_THAI_DIGITS),
-            "dbp": (data.get("dbp") or "").translate(_THAI_DIGITS),
-            "fbs": (data.get("fbs") or "").translate(_THAI_DIGITS),
-            "weight_kg": (data.get("weight_kg") or "").translate(_THAI_DIGITS).replace(",", "."),
+            "sbp": ascii_digits(data.get("sbp") or ""),
+            "dbp": ascii_digits(data.get("dbp") or ""),
+            "fbs": ascii_digits(data.get("fbs") or ""),
+            "weight_kg": ascii_digits(data.get("weight_kg") or "").replace(",", "."),
             "adl_items": self.adl_items(),
             "notes": data.get("notes") or "",
             "next_visit_due": next_due,
@@ -195,7 +193,7 @@ class AdlForm(AdlItemsMixin, forms.Form):
 
     def service_kwargs(self) -> dict:
         items = self.adl_items()
-        score = (self.cleaned_data.get("score") or "").translate(_THAI_DIGITS).strip()
+        score = ascii_digits(self.cleaned_data.get("score") or "").strip()
         return {"assessed_on": self.cleaned_data["assessed_on"], "items": items,
                 "score": score or None}
 
@@ -219,9 +217,9 @@ class ScreeningForm(forms.Form):
         data = self.cleaned_data
         return {
             "screened_on": data["screened_on"],
-            "sbp": (data.get("sbp") or "").translate(_THAI_DIGITS),
-            "dbp": (data.get("dbp") or "").translate(_THAI_DIGITS),
-            "fbs": (data.get("fbs") or "").translate(_THAI_DIGITS),
+            "sbp": ascii_digits(data.get("sbp") or ""),
+            "dbp": ascii_digits(data.get("dbp") or ""),
+            "fbs": ascii_digits(data.get("fbs") or ""),
             "complication": data.get("complication") or "",
         }
 

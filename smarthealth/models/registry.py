@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
+from kernel.national_id import mask_national_id, normalise_national_id
 
 from .. import crypto
-from ..rules import NEED_BY_LEVEL, Disability, Need, format_cid_masked, normalise_cid
+from ..rules import NEED_BY_LEVEL, Disability, Need
 from ..rules import age_on as _age_on
 
 
@@ -135,7 +136,7 @@ class Person(models.Model):
     # --- the national ID --------------------------------------------------------------------
     def set_cid(self, cid) -> None:
         """Store a national ID (normalised and checked; ValidationError when it is not valid)."""
-        cid = normalise_cid(cid)
+        cid = normalise_national_id(cid)
         self.cid_hash = crypto.cid_hash(cid)
         self.cid_encrypted = crypto.cid_encrypt(cid)
         self.cid_last3 = cid[-3:]
@@ -148,7 +149,7 @@ class Person(models.Model):
 
     @property
     def cid_masked(self) -> str:
-        return format_cid_masked(self.cid_last3)
+        return mask_national_id(self.cid_last3)
 
     # --- age ----------------------------------------------------------------------------------
     def age_on(self, date: dt.date) -> int:

@@ -6,20 +6,20 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from cityplatform.i18n import bilingual
+from kernel import geo
+from kernel.geo import THAILAND, location_problem
+from kernel.i18n import bilingual
+from kernel.national_id import normalise_national_id
 
 from .. import crypto
 from ..audit import audit_log
 from ..models import AccessLog, Household, Person
-from ..rules import normalise_cid
 from ._common import Errors, require_perm, require_person_in_scope
 
 PERSON_FIELDS = ("prefix", "first_name", "last_name", "sex", "birth_date", "household", "phone",
                  "chronic_conditions", "disability", "status")
 HOUSEHOLD_FIELDS = ("house_id", "house_no", "moo", "community", "road", "subdistrict_code",
                     "location", "volunteer")
-# A loose box around Thailand: catches swapped latitude/longitude and typing slips.
-_THAILAND_LAT, _THAILAND_LON = (5.0, 21.0), (97.0, 106.0)
 _DUPLICATE_CID = _("A person with this national ID is already registered.")
 _DUPLICATE_HOUSE = _("A household with this house ID already exists.")
 
@@ -68,10 +68,9 @@ def _household_apply(household: Household, data: dict, errors: Errors) -> None:
         except (TypeError, ValueError):
             errors.add("location", _("Enter both latitude and longitude as numbers."))
         else:
-            if not (_THAILAND_LAT[0] <= lat <= _THAILAND_LAT[1]
-                    and _THAILAND_LON[0] <= lon <= _THAILAND_LON[1]):
-                errors.add("location", _("The location is outside Thailand (are latitude and "
-                                         "longitude swapped?)."))
+            if problem := location_problem(lat, lon):
+                errors.add("location", geo.MESSAGES[problem],
+                           THAILAND.params() if problem == geo.OUTSIDE else None)
             data["location"] = Point(lon, lat, srid=4326)
     volunteer = data.get("volunteer")
     if volunteer is not None and volunteer.role != Role.VOLUNTEER:
@@ -125,7 +124,7 @@ def _person_apply(person: Person, data: dict, errors: Errors) -> set[str]:
     changed: set[str] = set()
     if cid is not None or person._state.adding:
         try:
-            digits = normalise_cid(cid)
+            digits = normalise_national_id(cid)
         except ValidationError as exc:
             _validation_to_errors(errors, exc, "cid")
         else:

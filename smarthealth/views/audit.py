@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
-from cityplatform.exports import csv_response
-from cityplatform.thaidate import thai_datetime
+from kernel.exports import csv_response
+from kernel.thaidate import thai_datetime
 
 from ..audit import audit_log
 from ..forms.registry import AccessLogFilterForm

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
-from cityplatform.exports import csv_response, xlsx_response
-from cityplatform.thaidate import BE_OFFSET
+from kernel.exports import csv_response, xlsx_response
+from kernel.thaidate import BE_OFFSET
 
 from ..audit import audit_log
 from ..models import AccessLog, Person

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
-from cityplatform.tiles import mvt_tile, tile_is_valid, tile_response
+from kernel.tiles import mvt_tile, tile_is_valid, tile_response
 
 from ..audit import audit_log
 from ..models import AccessLog, Person

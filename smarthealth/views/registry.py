@@ -26,6 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_or_403
+from kernel.forms import form_add_service_errors
+from kernel.national_id import format_national_id, normalise_national_id
 
 from ..audit import audit_log
 from ..forms.registry import (
@@ -37,7 +39,7 @@ from ..forms.registry import (
     active_volunteers,
 )
 from ..models import AccessLog, ChronicCondition, Household, Person
-from ..rules import AdlGroup, NcdColour, Need, format_cid, normalise_cid
+from ..rules import AdlGroup, NcdColour, Need
 from ..selectors import household_need_levels, households_for, person_get, persons_for
 from ..services import (
     household_create,
@@ -61,15 +63,6 @@ _HOUSEHOLD_ERROR_FIELDS = {"location": "lat"}
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _add_service_errors(form, error: ValidationError, mapping: dict) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        field = mapping.get(name, name)
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _save_with(request, form, save, mapping: dict) -> tuple[bool, object]:
     """A valid POSTed form goes to `save(data)` (a service call): (True, its result), or
     (False, None) with the service's errors on the form."""
@@ -78,13 +71,13 @@ def _save_with(request, form, save, mapping: dict) -> tuple[bool, object]:
     try:
         return True, save(form.service_data())
     except ValidationError as error:
-        _add_service_errors(form, error, mapping)
+        form_add_service_errors(form, error, aliases=mapping)
         return False, None
 
 
 def _is_cid(text: str | None) -> bool:
     try:
-        normalise_cid(text)
+        normalise_national_id(text)
     except ValidationError:
         return False
     return True
@@ -227,7 +220,7 @@ def person_detail(request, public_id: uuid.UUID):
 def person_reveal_cid(request, public_id: uuid.UUID):
     """The full national ID, on an explicit request (one 'reveal_cid' row per reveal)."""
     person = _person_in_scope(request.user, public_id)
-    cid = format_cid(person_cid_reveal(person=person, user=request.user, request=request))
+    cid = format_national_id(person_cid_reveal(person=person, user=request.user, request=request))
     template = "smarthealth/_person_cid.html" if request.htmx else "smarthealth/person_cid.html"
     return render(request, template, {"person": person, "cid": cid})
 
@@ -380,7 +373,7 @@ def household_update_view(request, pk: int):
             household_update(household=household, user=request.user, data=form.service_data(),
                              request=request)
         except ValidationError as error:
-            _add_service_errors(form, error, _HOUSEHOLD_ERROR_FIELDS)
+            form_add_service_errors(form, error, aliases=_HOUSEHOLD_ERROR_FIELDS)
             household.refresh_from_db()
         else:
             messages.success(request, _("The changes were saved."))

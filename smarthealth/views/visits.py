@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import permission_or_403
 from accounts.roles import Role
-from cityplatform.thaidate import thai_date
+from kernel.thaidate import thai_date
 
 from ..audit import audit_log
 from ..forms.visits import (

@@ -7,7 +7,6 @@ from .customization import ComponentSettings, CustomizationVersion, Municipality
 from .municipality import (
     SCHEMA_NAME_RE,
     THAI_KIND_PREFIXES,
-    THAILAND_BBOX,
     District,
     Domain,
     Municipality,
@@ -16,7 +15,7 @@ from .municipality import (
 )
 
 __all__ = [
-    "SCHEMA_NAME_RE", "THAI_KIND_PREFIXES", "THAILAND_BBOX",
+    "SCHEMA_NAME_RE", "THAI_KIND_PREFIXES",
     "ChangeRequest", "ChangeRequestAttachment", "ChangeRequestComment", "ComponentSettings",
     "CustomizationVersion", "District", "Domain", "Municipality", "MunicipalityStats", "Province",
     "Subdistrict", "Theme",

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_public_schema_name
 
+from kernel.geo import location_error, location_problem
+
 SCHEMA_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
 # Rough bounding box of Thailand (WGS 84), generous by a few km for border towns and islands.
 # Official Thai names start with the kind of administration (เทศบาลเมืองกันตัง).
@@ -19,7 +21,6 @@ THAI_KIND_PREFIXES = (
     ("องค์การบริหารส่วนจังหวัด", "pao"),
     ("อบจ.", "pao"),
 )
-THAILAND_BBOX = (97.3, 5.6, 105.7, 20.5)  # min lon, min lat, max lon, max lat
 
 
 class Municipality(TenantMixin):
@@ -116,12 +117,8 @@ class Municipality(TenantMixin):
                 "The subdistrict code must start with the district code."
             )
         if self.centre is not None:
-            min_lon, min_lat, max_lon, max_lat = THAILAND_BBOX
-            if not (min_lon <= self.centre.x <= max_lon and min_lat <= self.centre.y <= max_lat):
-                errors["centre"] = _(
-                    "The centre is outside Thailand. Check that latitude and longitude are "
-                    "not swapped."
-                )
+            if problem := location_problem(self.centre.y, self.centre.x):
+                errors["centre"] = location_error(problem)
         if errors:
             raise ValidationError(errors)
 

@@ -5,8 +5,8 @@ from urllib.parse import quote
 from django.utils import timezone, translation
 from django_tenants.utils import schema_context
 
-from cityplatform.thaidate import thai_datetime
 from dashboards.models import RefreshState
+from kernel.thaidate import thai_datetime
 
 from ..helpers import login
 from .conftest import COMMUNITY

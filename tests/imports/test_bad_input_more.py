@@ -11,8 +11,8 @@ import pytest
 from django_tenants.utils import schema_context
 from openpyxl import Workbook, load_workbook
 
-from cityplatform.exports import csv_response, xlsx_response
 from infrastructure.models import Asset
+from kernel.exports import csv_response, xlsx_response
 
 from ..helpers import login
 from .conftest import HOUSE_PREFIX, error_report, run, write_csv

@@ -291,7 +291,7 @@ CASES = {
     ),
     "outside Thailand": (
         {"geometry": json.dumps({"type": "Point", "coordinates": [2.35, 48.85]})},
-        "The location is outside Thailand (longitude 97.3–105.7, latitude 5.6–20.5).",
+        "The location is outside Thailand (longitude 97.29–105.69, latitude 5.56–20.52).",
     ),
     "swapped lat/lon": (
         {"geometry": json.dumps({"type": "Point", "coordinates": [18.7883, 98.9853]})},

@@ -29,7 +29,8 @@ from infrastructure.models import (
 )
 from infrastructure.selectors import nearest_asset
 from infrastructure.services import asset_create, service_request_create
-from infrastructure.validators import GEOMETRY_KINDS, THAILAND_BBOX, clean_attributes
+from infrastructure.validators import GEOMETRY_KINDS, clean_attributes
+from kernel.geo import THAILAND
 
 from .helpers import line, point
 
@@ -69,7 +70,7 @@ def test_it_gives_each_pilot_a_register_of_every_asset_type(pilot):
 
 
 def test_its_geometries_are_valid_of_the_right_kind_in_thailand_and_near_the_centre(pilot):
-    lon_min, lat_min, lon_max, lat_max = THAILAND_BBOX
+    lon_min, lat_min, lon_max, lat_max = THAILAND.as_tuple()
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT asset_type, GeometryType(geometry), ST_IsValid(geometry),

@@ -11,7 +11,6 @@ from django.utils.translation import gettext, gettext_lazy
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from cityplatform.i18n import bilingual
 from infrastructure.models import DEFAULT_SLA_HOURS, RequestStatus, ServiceRequest, ServiceRequestEvent
 from infrastructure.services import (
     asset_create,
@@ -19,6 +18,7 @@ from infrastructure.services import (
     service_request_create,
     service_request_transition,
 )
+from kernel.i18n import bilingual
 
 from ..helpers import host_client, login
 from .helpers import line, offset, png_upload, point
@@ -302,7 +302,7 @@ def test_staff_enter_a_phone_request_with_a_pin_photo_and_contact(kantang, media
     ({"latitude": "99.5", "longitude": "7.4"},
      "The location is outside Thailand: latitude and longitude look swapped."),
     ({"latitude": "51.5", "longitude": "-0.12"},
-     "The location is outside Thailand (longitude 97.3–105.7, latitude 5.6–20.5)."),
+     "The location is outside Thailand (longitude 97.29–105.69, latitude 5.56–20.52)."),
 ])
 def test_a_request_without_a_good_location_is_refused_and_not_saved(kantang, where, message):
     response = client_for("engineer").post(url("request-create"), {

@@ -13,10 +13,11 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from accounts.roles import Role
+from kernel.national_id import national_id_is_valid
 from smarthealth import crypto
 from smarthealth.demo import demo_house_id_prefix, demo_households, demo_persons, seed
 from smarthealth.models import AdlAssessment, HomeVisit, Household, NcdScreening, Person
-from smarthealth.rules import NCD_DIAGNOSES, ncd_colour, thai_id_is_valid, years_before
+from smarthealth.rules import NCD_DIAGNOSES, ncd_colour, years_before
 from smarthealth.selectors import with_current_adl, with_current_ncd
 
 from .conftest import person_build
@@ -92,7 +93,7 @@ def test_every_national_id_is_valid_synthetic_and_never_stored_in_plain_text(pil
     cids = {}
     for pk, cid_hash, token, last3 in rows:
         cid = crypto.cid_decrypt(token)
-        assert thai_id_is_valid(cid)
+        assert national_id_is_valid(cid)
         assert crypto.cid_hash(cid) == cid_hash
         assert cid[-3:] == last3
         cids[pk] = cid

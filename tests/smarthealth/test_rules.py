@@ -7,19 +7,21 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cityplatform.forms import ThaiBirthDateField, ThaiDateField, ThaiDateInput, parse_thai_date
+from kernel.forms import ThaiBirthDateField, ThaiDateField, ThaiDateInput, parse_thai_date
+from kernel.national_id import (
+    check_digit,
+    format_national_id,
+    mask_national_id,
+    national_id_is_valid,
+    normalise_national_id,
+)
 from smarthealth.rules import (
     BARTHEL_ITEMS,
     AdlGroup,
     NcdColour,
-    _cid_check_digit,
     adl_group,
     adl_score,
-    format_cid,
-    format_cid_masked,
     ncd_colour,
-    normalise_cid,
-    thai_id_is_valid,
     vitals_errors,
 )
 
@@ -30,17 +32,17 @@ KNOWN_VALID = ["1101700207030", "3100600123450", "1234567890121"]
 def test_it_knows_the_checksum_of_hand_computed_ids():
     # 1234567890121: 1·13+2·12+3·11+4·10+5·9+6·8+7·7+8·6+9·5+0·4+1·3+2·2 = 352; 352 % 11 = 0;
     # (11 − 0) % 10 = 1.
-    assert _cid_check_digit("123456789012") == 1
+    assert check_digit("123456789012") == 1
     for cid in KNOWN_VALID:
-        assert thai_id_is_valid(cid), cid
-    assert not thai_id_is_valid("1234567890122")
-    assert not thai_id_is_valid("123456789012")
-    assert not thai_id_is_valid("12345678901a1")
+        assert national_id_is_valid(cid), cid
+    assert not national_id_is_valid("1234567890122")
+    assert not national_id_is_valid("123456789012")
+    assert not national_id_is_valid("12345678901a1")
 
 
 @given(st.text(alphabet="0123456789", min_size=12, max_size=12))
 def test_twelve_digits_and_their_check_digit_are_valid(first12):
-    assert thai_id_is_valid(first12 + str(_cid_check_digit(first12)))
+    assert national_id_is_valid(first12 + str(check_digit(first12)))
 
 
 def _residue(first12: str) -> int:
@@ -53,26 +55,26 @@ def test_a_single_digit_change_is_caught_except_the_schemes_known_blind_spots(fi
     """The official checksum does NOT catch every single-digit change, and the test says so: the
     third digit has weight 11 (≡ 0 mod 11), and residues 0 and 10 both give check digit 1. Every
     other single-digit change, and any change of the check digit itself, is caught."""
-    cid = first12 + str(_cid_check_digit(first12))
+    cid = first12 + str(check_digit(first12))
     changed = cid[:position] + str((int(cid[position]) + delta) % 10) + cid[position + 1:]
     if position == 12:
-        assert not thai_id_is_valid(changed)
+        assert not national_id_is_valid(changed)
         return
     blind = position == 2 or {_residue(cid[:12]), _residue(changed[:12])} == {0, 10}
-    assert thai_id_is_valid(changed) == blind
+    assert national_id_is_valid(changed) == blind
 
 
 def test_it_normalises_dashes_spaces_and_thai_digits():
-    assert normalise_cid("1-2345-67890-12-1") == "1234567890121"
-    assert normalise_cid(" 1 2345 67890 12 1 ") == "1234567890121"
-    assert normalise_cid("๑๒๓๔๕๖๗๘๙๐๑๒๑") == "1234567890121"
-    assert normalise_cid("0-1234-56789-01-6") == "0123456789016"
+    assert normalise_national_id("1-2345-67890-12-1") == "1234567890121"
+    assert normalise_national_id(" 1 2345 67890 12 1 ") == "1234567890121"
+    assert normalise_national_id("๑๒๓๔๕๖๗๘๙๐๑๒๑") == "1234567890121"
+    assert normalise_national_id("0-1234-56789-01-6") == "0123456789016"
 
 
 @pytest.mark.parametrize("value", ["1.23457E+12", "1.23457e+12", 1.23457e12])
 def test_it_rejects_a_number_excel_mangled_with_the_reason(value):
     with pytest.raises(ValidationError) as excinfo:
-        normalise_cid(value)
+        normalise_national_id(value)
     assert excinfo.value.code == "scientific"
     assert "Excel" in excinfo.value.messages[0]
 
@@ -83,13 +85,13 @@ def test_it_rejects_a_number_excel_mangled_with_the_reason(value):
 ])
 def test_it_rejects_malformed_ids(value, code):
     with pytest.raises(ValidationError) as excinfo:
-        normalise_cid(value)
+        normalise_national_id(value)
     assert excinfo.value.code == code
 
 
 def test_it_formats_and_masks_ids():
-    assert format_cid("1234567890123") == "1-2345-67890-12-3"
-    assert format_cid_masked("123") == "x-xxxx-xxxxx-12-3"
+    assert format_national_id("1234567890123") == "1-2345-67890-12-3"
+    assert mask_national_id("123") == "x-xxxx-xxxxx-12-3"
 
 
 # --- ADL ----------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """`migrate_schemas --executor=multiprocessing` forks; with Django's connection pool the children
-used to share the parent's pooled sockets and hang (cityplatform.db closes pools before a fork)."""
+used to share the parent's pooled sockets and hang (kernel.db closes pools before a fork)."""
 
 import subprocess
 

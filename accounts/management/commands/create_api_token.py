@@ -12,7 +12,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts.models import User
 from accounts.tokens import TokenError, api_token_create
-from cityplatform.i18n import bilingual
+from kernel.i18n import bilingual
 
 
 class Command(BaseCommand):

@@ -7,11 +7,9 @@ kept here in code, so reading a Thai spreadsheet never depends on a compiled cat
 from django.db import models
 from django.utils import translation
 
+from .text import spelling_key as _norm
+
 _THAI_LABELS: dict[str, dict[str, str]] = {}
-
-
-def _norm(text) -> str:
-    return " ".join(str(text).replace("\ufeff", "").split()).lower()
 
 
 class ThaiLabelChoices(models.TextChoices):
@@ -26,7 +24,7 @@ class ThaiLabelChoices(models.TextChoices):
         """The official Thai term (kept in code with the choices) when the language is Thai, else
         the translated label: citizens must read the same words as the municipality's paper forms.
         An unknown value is shown as it is."""
-        from cityplatform.thaidate import is_thai
+        from .thaidate import is_thai
 
         if value not in cls.values:
             return value

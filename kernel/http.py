@@ -7,7 +7,7 @@ def client_ip(request) -> str | None:
     """The client's address. Behind RATE_LIMIT_TRUSTED_PROXIES reverse proxies it is the entry
     those proxies appended to X-Forwarded-For (counted from the right, so a client cannot forge
     it); otherwise REMOTE_ADDR."""
-    trusted = int(getattr(settings, "RATE_LIMIT_TRUSTED_PROXIES", 0) or 0)
+    trusted = settings.RATE_LIMIT_TRUSTED_PROXIES
     if trusted > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]

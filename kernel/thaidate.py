@@ -16,6 +16,13 @@ THAI_MONTHS_ABBR = (
     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
 )
 
+# A Thai month as people write it (full name, abbreviation, abbreviation without its dots) → 1–12.
+MONTH_NUMBERS: dict[str, int] = {
+    spelling: month
+    for month, (name, abbr) in enumerate(zip(THAI_MONTHS, THAI_MONTHS_ABBR, strict=True), 1)
+    for spelling in (name, abbr, abbr.replace(".", ""))
+}
+
 
 def is_thai() -> bool:
     """Whether the active language is Thai (the default when none is active)."""

@@ -1,15 +1,16 @@
 """Fixed-window rate limits per client address (or per key such as an API token), counted in the
 shared cache (Redis).
 
-Used by the citizens' pages (no login, so the address is all we have). A fixed window is crude at
-its edges (up to twice the limit across a boundary) but costs one Redis INCR and needs no
-cleanup; that is enough to keep a script from flooding the municipality's queue.
+Used by the citizens' pages (no login, so the address is all we have), Open311 and the API. A
+fixed window is crude at its edges (up to twice the limit across a boundary) but costs one Redis
+INCR and needs no cleanup; that is enough to keep a script from flooding the municipality's queue.
 
 The cache key function of the project prefixes every key with the schema, so each municipality
 counts separately.
 
-Settings (all optional):
-- RATE_LIMITS: {scope: (max_hits, window_seconds)} overriding DEFAULT_LIMITS per scope.
+Settings:
+- RATE_LIMITS: {scope: (max_hits, window_seconds)}, one entry per scope (cityplatform/settings.py
+  lists them with the reason for each number). An unknown scope is a programming error: KeyError.
 - RATE_LIMIT_TRUSTED_PROXIES: how many reverse proxies in front of the app append to
   X-Forwarded-For (0 = use REMOTE_ADDR). Behind one TLS proxy set it to 1, otherwise every
   citizen shares the proxy's address. Never set it higher than the real number of proxies: the
@@ -22,22 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from cityplatform.http import client_ip as _client_ip
-
-DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
-    # Requests actually created (the queue is what we protect).
-    "report-submit": (5, 10 * 60),
-    # Every POST of the report form, valid or not (each may carry an 8 MB photo to check).
-    "report-attempt": (30, 10 * 60),
-    # Status look-ups, including unknown codes.
-    "report-status": (60, 10 * 60),
-    # Open311 (infrastructure.open311): public reads per address; writes per address (any POST,
-    # before the token is checked) and per API token (requests created). An integration files
-    # for many citizens from one server, hence the larger numbers.
-    "open311-read": (600, 10 * 60),
-    "open311-post": (600, 10 * 60),
-    "open311-submit": (300, 10 * 60),
-}
+from kernel.http import client_ip as _client_ip
 
 
 @dataclass(frozen=True)
@@ -49,8 +35,7 @@ class Verdict:
 
 
 def limit_for(scope: str) -> tuple[int, int]:
-    overrides = getattr(settings, "RATE_LIMITS", None) or {}
-    max_hits, window = overrides.get(scope, DEFAULT_LIMITS[scope])
+    max_hits, window = settings.RATE_LIMITS[scope]
     return int(max_hits), max(1, int(window))
 
 

@@ -12,16 +12,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import bilingual
-from .thaidate import BE_OFFSET, THAI_MONTHS, THAI_MONTHS_ABBR
+from .text import ascii_digits
+from .thaidate import BE_OFFSET, MONTH_NUMBERS
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # A year from 2400 up is Buddhist Era (2400 BE = 1857 CE; no CE year we handle is that late).
 BE_THRESHOLD = 2400
 MIN_YEAR, MAX_YEAR = 1850, 2200  # CE, after conversion: anything else is a typing slip
 
-_MONTHS = {name: i + 1 for i, name in enumerate(THAI_MONTHS)}
-_MONTHS.update({abbr: i + 1 for i, abbr in enumerate(THAI_MONTHS_ABBR)})
-_MONTHS.update({abbr.replace(".", ""): i + 1 for i, abbr in enumerate(THAI_MONTHS_ABBR)})
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _THAI_MONTH = re.compile(r"^(\d{1,2})\s*([ก-๙.]+)\s*(\d{4})$")
@@ -38,15 +35,15 @@ def parse_thai_date(value) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value or "").strip().translate(THAI_DIGITS)
+    text = ascii_digits(str(value or "").strip())
     parts = None
     if match := _DMY.match(text):
         day, month, year = (int(g) for g in match.groups())
         parts = (year, month, day)
     elif match := _ISO.match(text):
         parts = tuple(int(g) for g in match.groups())
-    elif (match := _THAI_MONTH.match(text)) and match.group(2) in _MONTHS:
-        parts = (int(match.group(3)), _MONTHS[match.group(2)], int(match.group(1)))
+    elif (match := _THAI_MONTH.match(text)) and match.group(2) in MONTH_NUMBERS:
+        parts = (int(match.group(3)), MONTH_NUMBERS[match.group(2)], int(match.group(1)))
     if parts is not None:
         year, month, day = parts
         year = _to_ce(year)
@@ -102,3 +99,22 @@ class ThaiBirthDateField(ThaiDateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("past_only", True)
         super().__init__(**kwargs)
+
+
+def form_add_service_errors(form: forms.Form, error: ValidationError, *,
+                            aliases: dict[str, str] | None = None,
+                            non_field: frozenset[str] | set[str] = frozenset(),
+                            unnamed: str | None = None) -> None:
+    """Show a service's ValidationError on the form that fed it.
+
+    Each error goes next to the field it names (`aliases` maps a service's field name to the
+    form's, e.g. `{"location": "lat"}`); a field the form does not have, a name in `non_field`,
+    or an error with no field goes to the top of the form (or to the field `unnamed`), so no
+    message is ever lost."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(unnamed if unnamed in form.fields else None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = aliases.get(name, name)
+        form.add_error(field if field in form.fields and name not in non_field else None, errors)

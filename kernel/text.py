@@ -1,0 +1,51 @@
+"""Thai text as people type it and as files carry it, made comparable.
+
+What differs between two spellings of the same thing in Thai offices: Thai digits (๐–๙), zero-width
+characters pasted from web pages and LINE, a byte-order mark at the start of a cell, the decomposed
+sara am (nikhahit + sara aa, U+0E4D U+0E32) that some keyboards and fonts produce, and spaces.
+"""
+
+import re
+import unicodedata
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+THAI_DIGIT_RE = re.compile("[๐-๙]")
+# Zero-width space / non-joiner / joiner, word joiner and the BOM (a zero-width no-break space).
+ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_SARA_AM_DECOMPOSED = "\u0e4d\u0e32"
+_SARA_AM = "\u0e33"
+
+
+def ascii_digits(text: str) -> str:
+    """Thai digits made ASCII: `๑๒๓` → `123`; everything else unchanged."""
+    return text.translate(THAI_DIGITS)
+
+
+def normalise_text(value) -> str:
+    """NFC, the decomposed sara am recomposed, zero-width characters removed, Thai digits made
+    ASCII. Spaces are left as they are (see `normalise_key` to compare labels).
+
+    Each step first looks (a C scan) and rewrites only when it must: the import engine runs this
+    over a whole column joined into one string, and most columns need none of it."""
+    text = "" if value is None else str(value)
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text).replace(_SARA_AM_DECOMPOSED, _SARA_AM)
+    if ZERO_WIDTH_RE.search(text):
+        text = ZERO_WIDTH_RE.sub("", text)
+    if THAI_DIGIT_RE.search(text):
+        text = text.translate(THAI_DIGITS)
+    return text
+
+
+def parse_decimal_text(value) -> str:
+    """A number as staff type it, ready for Decimal/float: Thai digits, thousands commas and outer
+    spaces removed (`๑,๒๐๐.๕` → `1200.5`). The caller decides what is a valid number."""
+    return ascii_digits("" if value is None else str(value)).replace(",", "").strip()
+
+
+def spelling_key(value) -> str:
+    """`normalise_text` with every space removed and lower-cased: how a header or a choice label
+    typed by staff is compared (Thai puts no spaces between words, so staff put them anywhere:
+    `ไฟฟ้า ส่องสว่าง` and `ไฟฟ้าส่องสว่าง` are one label)."""
+    return "".join(normalise_text(value).split()).lower()
