@@ -6,12 +6,13 @@ PY := .venv/bin/python
 # The demo runs in debug/demo mode unless you say otherwise.
 export DEBUG ?= 1
 
-.PHONY: help setup services stop migrate seed run test bench lint
+.PHONY: help setup devenv services stop migrate seed run test bench lint
 
 help:
 	@echo "make run    install what is missing, start PostgreSQL+Redis, migrate, seed the pilots, serve"
 	@echo "make test   the whole test suite against real services"
 	@echo "make bench  the benchmarks"
+	@echo "make lint   ruff, import-linter (the layering) and mypy; make test runs it too"
 	@echo "make stop   stop the project-local PostgreSQL and Redis"
 
 setup:
@@ -23,7 +24,12 @@ services: setup
 stop:
 	@scripts/services.sh stop
 
-migrate: services
+# The settings `make run` serves with, written for this checkout so that `manage.py` typed in
+# another terminal sees the same ones (cityplatform/env.py: load_dev_env). Production has no var/.
+devenv: setup
+	@scripts/dev-env.sh
+
+migrate: services devenv
 	@$(PY) manage.py migrate_schemas --noinput -v 0
 
 # The DOPA gazetteer comes from ../shared where it exists (the project's own machines); elsewhere
@@ -40,6 +46,7 @@ run: seed
 
 test:
 	@WITH_BROWSER=1 scripts/bootstrap.sh
+	@$(MAKE) --no-print-directory lint
 	@scripts/services.sh start
 	@scripts/services.sh release-test-db
 	@DEBUG=0 .venv/bin/pytest
@@ -47,5 +54,10 @@ test:
 bench: services
 	@DEBUG=0 $(PY) -m bench
 
+# The guardrails: style and imports (ruff), the layering of the house (import-linter, contracts in
+# pyproject.toml), types of the kernel, services and selectors (mypy). `make test` runs them first.
 lint: setup
-	@.venv/bin/ruff check .
+	@echo "lint: ruff, import-linter, mypy"
+	@.venv/bin/ruff check --quiet .
+	@out=$$(.venv/bin/lint-imports --no-cache 2>&1) || { echo "$$out"; exit 1; }
+	@DEBUG=0 .venv/bin/mypy

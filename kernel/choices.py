@@ -33,7 +33,7 @@ class ThaiLabelChoices(models.TextChoices):
         return str(cls(value).label)
 
     @classmethod
-    def from_label(cls, text):
+    def from_label(cls, text: object) -> "ThaiLabelChoices | None":
         """The member named by `text` (value, English or Thai label; case and spaces ignored),
         or None."""
         key = _norm(text)

@@ -24,7 +24,7 @@ def close_pools_before_fork() -> None:
             # of one is the caller's bug and stays visible as such.
             continue
         conn.close()
-        conn.close_pool()
+        conn.close_pool()  # type: ignore[attr-defined]  # psycopg backend with a pool
 
 
 def register_fork_hook() -> None:

@@ -5,7 +5,8 @@ Thai text as cp874 mojibake. Both stream rows so a 100,000-row export stays in b
 """
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -16,7 +17,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value):
+def safe_cell(value: Any) -> Any:
     """The value for an exported cell: text that a spreadsheet would read as a formula is escaped;
     numbers, dates and other values pass unchanged (a negative number is not text)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -25,7 +26,7 @@ def safe_cell(value):
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
@@ -35,10 +36,11 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:
+def csv_response(*, filename: str, header: Sequence[Any],
+                 rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
-    def lines():
+    def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow([safe_cell(value) for value in header])
         for row in rows:
             yield writer.writerow(["" if value is None else safe_cell(value) for value in row])
@@ -49,7 +51,7 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
 
 
 def xlsx_response(
-    *, filename: str, header: Sequence[str], rows: Iterable[Sequence], sheet_title: str = "data"
+    *, filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], sheet_title: str = "data"
 ) -> HttpResponse:
     from io import BytesIO
 

@@ -5,15 +5,16 @@ ThaiDateField: people in Thai offices type dates as dd/mm/yyyy in the Buddhist E
 
 import datetime as dt
 import re
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import bilingual
 from .text import ascii_digits
-from .thaidate import BE_OFFSET, MONTH_NUMBERS
+from .thaidate import BE_OFFSET, MONTH_NUMBERS, is_thai
 
 # A year from 2400 up is Buddhist Era (2400 BE = 1857 CE; no CE year we handle is that late).
 BE_THRESHOLD = 2400
@@ -28,7 +29,7 @@ def _to_ce(year: int) -> int:
     return year - BE_OFFSET if year >= BE_THRESHOLD else year
 
 
-def parse_thai_date(value) -> dt.date:
+def parse_thai_date(value: object) -> dt.date:
     """A date from `dd/mm/yyyy` (BE ≥ 2400 or CE), ISO `yyyy-mm-dd`, Thai digits or a Thai
     month name (`5 ม.ค. 2510`). 2510 is always BE (1967). ValidationError when unreadable."""
     if isinstance(value, dt.datetime):
@@ -36,7 +37,7 @@ def parse_thai_date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = ascii_digits(str(value or "").strip())
-    parts = None
+    parts: tuple[int, ...] | None = None
     if match := _DMY.match(text):
         day, month, year = (int(g) for g in match.groups())
         parts = (year, month, day)
@@ -61,15 +62,14 @@ def parse_thai_date(value) -> dt.date:
 class ThaiDateInput(forms.TextInput):
     """Shows a date as dd/mm/yyyy with the Buddhist-Era year in Thai, the CE year otherwise."""
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__({"inputmode": "numeric", "placeholder": "วว/ดด/ปปปป", **(attrs or {})})
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str | None:
         if isinstance(value, dt.date):
-            thai = (translation.get_language() or "th").split("-")[0] == "th"
-            year = value.year + BE_OFFSET if thai else value.year
+            year = value.year + BE_OFFSET if is_thai() else value.year
             return f"{value.day:02d}/{value.month:02d}/{year}"
-        return super().format_value(value)
+        return cast(str | None, super().format_value(value))
 
 
 class ThaiDateField(forms.DateField):
@@ -80,23 +80,23 @@ class ThaiDateField(forms.DateField):
 
     widget = ThaiDateInput
 
-    def __init__(self, *, past_only: bool = False, **kwargs):
+    def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
         self.past_only = past_only
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
             return None
         return parse_thai_date(value)
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         super().validate(value)
         if self.past_only and value and value > timezone.localdate():
             raise ValidationError(bilingual(_("The date cannot be in the future.")), code="future")
 
 
 class ThaiBirthDateField(ThaiDateField):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("past_only", True)
         super().__init__(**kwargs)
 

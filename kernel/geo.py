@@ -11,6 +11,7 @@ a pin in the wrong place (infrastructure.validators.validate_near_municipality).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -23,13 +24,13 @@ class BBox:
     max_lon: float
     max_lat: float
 
-    def contains(self, lat, lon):
+    def contains(self, lat: Any, lon: Any) -> Any:
         """Whether (lat, lon) is inside: plain numbers give a bool; pandas Series or numpy arrays
         give an element-wise mask (NaN is outside)."""
         return ((lat >= self.min_lat) & (lat <= self.max_lat)
                 & (lon >= self.min_lon) & (lon <= self.max_lon))
 
-    def contains_extent(self, min_lon, min_lat, max_lon, max_lat) -> bool:
+    def contains_extent(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> bool:
         return bool(self.contains(min_lat, min_lon) and self.contains(max_lat, max_lon))
 
     def as_tuple(self) -> tuple[float, float, float, float]:
@@ -52,16 +53,16 @@ MESSAGES = {
 }
 
 
-def inside_thailand(lat, lon):
+def inside_thailand(lat: Any, lon: Any) -> Any:
     """THAILAND.contains: a bool for numbers, a mask for Series / arrays."""
     return THAILAND.contains(lat, lon)
 
 
 def location_problem(lat: float, lon: float) -> str | None:
     """None when (lat, lon) is in Thailand; SWAPPED when (lon, lat) would be; else OUTSIDE."""
-    if inside_thailand(lat, lon):
+    if THAILAND.contains(lat, lon):
         return None
-    return SWAPPED if inside_thailand(lon, lat) else OUTSIDE
+    return SWAPPED if THAILAND.contains(lon, lat) else OUTSIDE
 
 
 def extent_problem(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> str | None:

@@ -1,16 +1,18 @@
 """Request helpers shared by the modules."""
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address. Behind RATE_LIMIT_TRUSTED_PROXIES reverse proxies it is the entry
     those proxies appended to X-Forwarded-For (counted from the right, so a client cannot forge
     it); otherwise REMOTE_ADDR."""
     trusted = settings.RATE_LIMIT_TRUSTED_PROXIES
     if trusted > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        forwarded = [part.strip() for part in header.split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= trusted:
             return forwarded[-trusted]
-    return request.META.get("REMOTE_ADDR") or None
+    return str(request.META.get("REMOTE_ADDR") or "") or None

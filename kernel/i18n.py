@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.utils import translation
 
 
-def bilingual(message, params: dict | None = None) -> str:
+def bilingual(message: Any, params: dict[str, Any] | None = None) -> str:
     """`Thai / English` for places with no language switch (command output, logs for staff)."""
     rendered = []
     for language in ("th", "en"):

@@ -32,7 +32,7 @@ def national_id_is_valid(cid: str) -> bool:
     )
 
 
-def normalise_national_id(value) -> str:
+def normalise_national_id(value: object) -> str:
     """The 13 plain digits of a national ID typed or imported in any usual form.
 
     Dashes, spaces, dots and Thai digits are accepted; leading zeros are kept. Raises

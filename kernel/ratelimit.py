@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from kernel.http import client_ip as _client_ip
 
@@ -39,7 +40,7 @@ def limit_for(scope: str) -> tuple[int, int]:
     return int(max_hits), max(1, int(window))
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     return _client_ip(request) or "unknown"
 
 
@@ -53,7 +54,7 @@ def _window(scope: str, limit: tuple[int, int] | None = None) -> tuple[int, int,
     return max_hits, window, now // window, window - now % window
 
 
-def rate_peek(request, scope: str, *, who: str | None = None) -> Verdict:
+def rate_peek(request: HttpRequest, scope: str, *, who: str | None = None) -> Verdict:
     """Whether one more hit would still be allowed, without counting it. `who`: count for this
     key (e.g. an API token) instead of the client's address."""
     max_hits, _window_s, window_no, retry_after = _window(scope)
@@ -61,7 +62,8 @@ def rate_peek(request, scope: str, *, who: str | None = None) -> Verdict:
     return Verdict(count < max_hits, count, max_hits, retry_after)
 
 
-def rate_hit(request, scope: str, *, who: str | None = None, limit: tuple[int, int] | None = None) -> Verdict:
+def rate_hit(request: HttpRequest, scope: str, *, who: str | None = None,
+             limit: tuple[int, int] | None = None) -> Verdict:
     """Count one hit for the client (or `who`) in the current window; `allowed` is False over
     the limit (`limit`: (hits, seconds) instead of the scope's setting)."""
     max_hits, window, window_no, retry_after = _window(scope, limit)

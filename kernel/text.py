@@ -21,7 +21,7 @@ def ascii_digits(text: str) -> str:
     return text.translate(THAI_DIGITS)
 
 
-def normalise_text(value) -> str:
+def normalise_text(value: object) -> str:
     """NFC, the decomposed sara am recomposed, zero-width characters removed, Thai digits made
     ASCII. Spaces are left as they are (see `normalise_key` to compare labels).
 
@@ -38,13 +38,13 @@ def normalise_text(value) -> str:
     return text
 
 
-def parse_decimal_text(value) -> str:
+def parse_decimal_text(value: object) -> str:
     """A number as staff type it, ready for Decimal/float: Thai digits, thousands commas and outer
     spaces removed (`๑,๒๐๐.๕` → `1200.5`). The caller decides what is a valid number."""
     return ascii_digits("" if value is None else str(value)).replace(",", "").strip()
 
 
-def spelling_key(value) -> str:
+def spelling_key(value: object) -> str:
     """`normalise_text` with every space removed and lower-cased: how a header or a choice label
     typed by staff is compared (Thai puts no spaces between words, so staff put them anywhere:
     `ไฟฟ้า ส่องสว่าง` and `ไฟฟ้าส่องสว่าง` are one label)."""

@@ -7,6 +7,7 @@ queryset, so the same access-checked selector that feeds a list page also feeds 
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib.gis.geos import Polygon
 from django.db import connection
@@ -26,13 +27,13 @@ def tile_is_valid(z: int, x: int, y: int, *, max_zoom: int = MAX_ZOOM) -> bool:
 
 def tile_bounds(z: int, x: int, y: int, *, margin: float = BUFFER / EXTENT) -> Polygon:
     """The tile's WGS 84 bounding box, widened by the MVT buffer so edge features are kept."""
-    n = 2**z
+    n = 1 << z
 
     def lon(tx: float) -> float:
         return tx / n * 360.0 - 180.0
 
     def lat(ty: float) -> float:
-        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * ty / n))))
+        return float(math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * ty / n)))))
 
     west, east = lon(x - margin), lon(x + 1 + margin)
     north, south = lat(max(y - margin, 0)), lat(min(y + 1 + margin, n))
@@ -40,7 +41,7 @@ def tile_bounds(z: int, x: int, y: int, *, margin: float = BUFFER / EXTENT) -> P
 
 
 def mvt_sql(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     layer: str,
     fields: Sequence[str],
@@ -48,7 +49,7 @@ def mvt_sql(
     x: int,
     y: int,
     geometry_field: str = "geometry",
-) -> tuple[sql.Composed, list]:
+) -> tuple[sql.Composed, list[Any]]:
     """The SQL (and its parameters) that encodes the features of `queryset` (geometry in SRID
     4326) inside tile z/x/y as one MVT layer.
 
@@ -74,7 +75,7 @@ def mvt_sql(
     return query, [layer, z, x, y, *inner_params]
 
 
-def mvt_layers(layers: Sequence[tuple[sql.Composable, Sequence]]) -> bytes:
+def mvt_layers(layers: Sequence[tuple[sql.Composable, Sequence[Any]]]) -> bytes:
     """Several MVT layers (each a (query, params) pair as `mvt_sql` returns) cut in ONE
     statement: MVT layers concatenate byte for byte into one tile, and one round trip per tile
     instead of one per layer keeps the endpoint close to the bare SQL."""
@@ -93,7 +94,7 @@ def mvt_layers(layers: Sequence[tuple[sql.Composable, Sequence]]) -> bytes:
 
 
 def mvt_tile(
-    queryset: QuerySet,
+    queryset: QuerySet[Any],
     *,
     layer: str,
     fields: Sequence[str],
