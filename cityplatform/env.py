@@ -5,12 +5,41 @@ instead of as a silently wrong default.
 """
 
 import os
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+
+
+# Names `make run` may write to var/dev.env; nothing else is taken from that file, so it can never
+# carry a production secret by accident.
+DEV_ENV_NAMES = frozenset({"DEBUG", "DEMO_MODE", "DATABASE_URL", "REDIS_URL", "PLATFORM_DOMAIN",
+                           "DEMO_PASSWORD"})
+
+
+def load_dev_env(path: Path) -> None:
+    """Take the development settings `make run` wrote for this checkout (var/dev.env), for every
+    name the environment does not set itself.
+
+    Why: `make run` serves with DEBUG=1 from the Makefile; a `.venv/bin/python manage.py …` typed
+    in a second terminal of the same checkout must see the same settings without exporting
+    anything. The file exists only where `make run` ran: a production image never has var/
+    (.dockerignore), so production still refuses to start without its secrets."""
+    if not path.is_file():
+        return
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        name = name.strip()
+        if not sep or name not in DEV_ENV_NAMES:
+            raise ImproperlyConfigured(f"{path}:{number}: {line!r} is not NAME=value for one of "
+                                       f"{', '.join(sorted(DEV_ENV_NAMES))}.")
+        os.environ.setdefault(name, value.strip())
 
 
 def env_str(name: str, default: str | None = None) -> str | None:

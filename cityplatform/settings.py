@@ -8,10 +8,12 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import get_random_string
 
-from .env import database_from_url, env_bool, env_int, env_list, env_str
+from .env import database_from_url, env_bool, env_int, env_list, env_str, load_dev_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+# What `make run` serves with, for manage.py typed in another terminal (see env.load_dev_env).
+load_dev_env(Path(env_str("DEV_ENV_FILE") or VAR_DIR / "dev.env"))
 
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", default=False)

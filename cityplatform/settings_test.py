@@ -2,6 +2,8 @@
 
 import os
 
+# Tests run as production does (DEBUG off), whatever var/dev.env of `make run` says.
+os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret-" + "x" * 40)
 os.environ.setdefault("DEMO_MODE", "1")
 # The tests speak to kantang.localhost and friends, whatever the developer's shell says.
