@@ -152,8 +152,9 @@ def build_requests(*, town: Town, assets: list[DemoAsset], codes: list[str], rng
         if category in (C.FLOOD, C.POWER_LINE) and rng.random() < 0.5:
             priority = rng.choice((Priority.HIGH, Priority.URGENT))
         requests.append(_new(rng, category, at, near.road, received, priority, staff))
+    originals = list(requests)  # a duplicate points at a first report, never at another duplicate
     for _ in range(n_duplicates):  # the same problem reported again by a neighbour
-        original = rng.choice(requests)
+        original = rng.choice(originals)
         received = original.received_at + timedelta(hours=rng.uniform(1, 72))
         if received >= now - timedelta(minutes=30):
             received = original.received_at + (now - original.received_at) / 2

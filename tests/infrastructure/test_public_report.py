@@ -275,7 +275,7 @@ def test_nueaklong_refuses_a_pin_in_kantang(nueaklong, media_root):
 
 
 def test_submissions_over_the_limit_get_429(client, settings):
-    settings.RATE_LIMITS = {"report-submit": (2, 600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report-submit": (2, 600)}
     assert submit(client).status_code == 302
     assert submit(client).status_code == 302
     before = request_count()
@@ -291,7 +291,7 @@ def test_submissions_over_the_limit_get_429(client, settings):
 
 
 def test_the_limit_is_per_address(client, settings):
-    settings.RATE_LIMITS = {"report-submit": (1, 600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report-submit": (1, 600)}
     assert submit(client).status_code == 302
     assert submit(client).status_code == 429
 
@@ -300,7 +300,7 @@ def test_the_limit_is_per_address(client, settings):
 
 
 def test_invalid_attempts_are_limited_too(client, settings):
-    settings.RATE_LIMITS = {"report-attempt": (3, 600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report-attempt": (3, 600)}
     for _i in range(3):
         assert submit(client, category=None).status_code == 200
 
@@ -308,7 +308,7 @@ def test_invalid_attempts_are_limited_too(client, settings):
 
 
 def test_status_lookups_over_the_limit_get_429(client, settings):
-    settings.RATE_LIMITS = {"report-status": (3, 600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report-status": (3, 600)}
     for _i in range(3):
         assert client.get("/report/status/ZZZZ-9999/").status_code == 404
 
@@ -316,7 +316,7 @@ def test_status_lookups_over_the_limit_get_429(client, settings):
 
 
 def test_a_trusted_proxy_forwards_the_citizens_address(client, settings):
-    settings.RATE_LIMITS = {"report-submit": (1, 600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report-submit": (1, 600)}
     settings.RATE_LIMIT_TRUSTED_PROXIES = 1
     first = client.post("/report/", form_data(), HTTP_X_FORWARDED_FOR="203.0.113.5")
     second = client.post("/report/", form_data(), HTTP_X_FORWARDED_FOR="203.0.113.6")

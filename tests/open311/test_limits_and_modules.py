@@ -13,7 +13,7 @@ URL = "/open311/v2/requests.json"
 
 
 def test_reads_over_the_limit_get_429(client, settings):
-    settings.RATE_LIMITS = {"open311-read": (2, 600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "open311-read": (2, 600)}
     assert client.get(URL).status_code == 200
     assert client.get("/open311/v2/services.json").status_code == 200
 
@@ -27,7 +27,7 @@ def test_reads_over_the_limit_get_429(client, settings):
 
 
 def test_filing_over_the_limit_of_the_token_gets_429(client, settings, token_of):
-    settings.RATE_LIMITS = {"open311-submit": (2, 600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "open311-submit": (2, 600)}
     first = token_of("engineer")
     assert client.post(URL, post_data(first)).status_code == 201
     assert client.post(URL, post_data(first)).status_code == 201
@@ -43,7 +43,7 @@ def test_filing_over_the_limit_of_the_token_gets_429(client, settings, token_of)
 
 
 def test_rejected_posts_do_not_use_up_the_tokens_quota(client, settings, engineer_token):
-    settings.RATE_LIMITS = {"open311-submit": (1, 600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "open311-submit": (1, 600)}
     for _i in range(3):
         assert client.post(URL, post_data(engineer_token, lat="abc")).status_code == 400
 
@@ -51,7 +51,7 @@ def test_rejected_posts_do_not_use_up_the_tokens_quota(client, settings, enginee
 
 
 def test_posts_from_one_address_are_limited_before_the_token_is_checked(client, settings):
-    settings.RATE_LIMITS = {"open311-post": (3, 600)}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "open311-post": (3, 600)}
     for _i in range(3):
         error_of(client.post(URL, post_data("cdp_guess")), 401)
 
