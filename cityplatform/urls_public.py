@@ -6,9 +6,9 @@ from accounts.urls import auth_urlpatterns
 from api.urls import platform_api
 
 urlpatterns = [
-    path("", include("tenants.urls")),
+    path("", include("tenants.urls.console")),
     path("accounts/", include((auth_urlpatterns, "accounts"))),
-    path("theme/", include("tenants.urls_theme_files")),
+    path("theme/", include("tenants.urls.theme_files")),
     path("national/", include("national.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", platform_api.urls),

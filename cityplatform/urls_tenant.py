@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from api.urls import tenant_api
-from tenants.views import home
+from tenants.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -17,9 +17,9 @@ urlpatterns = [
     path("open311/v2/", include("infrastructure.urls_open311")),
     path("opendata/", include("opendata.urls_public")),  # open data, no login
     path("settings/open-data/", include("opendata.urls")),
-    path("settings/", include("tenants.urls_settings")),
-    path("change-requests/", include("tenants.urls_change_requests")),
-    path("theme/", include("tenants.urls_theme_files")),
+    path("settings/", include("tenants.urls.settings")),
+    path("change-requests/", include("tenants.urls.change_requests")),
+    path("theme/", include("tenants.urls.theme_files")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", tenant_api.urls),
 ]

@@ -25,10 +25,10 @@ class TenantsConfig(AppConfig):
         register(NavItem("settings-components", _("Components"), "settings:components", 911, scope="tenant",
                          permission="accounts.customize_municipality"))
 
-        # The console's platform users (tenants.views_console).
+        # The console's platform users (tenants.views.platform_users).
         register(NavItem("platform-users", _("Platform users"), "tenants:platform-users", 80,
                          scope="platform", permission="accounts.use_console"))
 
-        # The municipality's own look (tenants.views_theme); the console edits it per municipality.
+        # The municipality's own look (tenants.views.theme); the console edits it per municipality.
         register(NavItem("settings-theme", _("Appearance"), "settings:theme", 910, scope="tenant",
                          permission="accounts.customize_municipality"))

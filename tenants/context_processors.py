@@ -1,4 +1,4 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 
 
@@ -24,7 +24,7 @@ def theme(request):
 
 
 def theme_context(tenant, *, urlconf=None) -> dict:
-    from .theme import CONTENT_TYPES, file_kind, header_class, theme_css, theme_for
+    from .services.theme import CONTENT_TYPES, file_kind, header_class, theme_css, theme_for
 
     theme = theme_for(tenant)
     english = translation.get_language() == "en"
@@ -48,10 +48,8 @@ def theme_context(tenant, *, urlconf=None) -> dict:
         stored = getattr(theme, field).name
         if not stored:
             continue
-        try:
-            context[f"{field}_url"] = reverse(f"theme:{field}", args=[theme.version], urlconf=urlconf)
-        except NoReverseMatch:
-            continue
+        # Every host serves its theme files (tenants.urls.theme_files).
+        context[f"{field}_url"] = reverse(f"theme:{field}", args=[theme.version], urlconf=urlconf)
         if field == "favicon":
             context["favicon_type"] = CONTENT_TYPES.get(file_kind(stored), "")
     return context

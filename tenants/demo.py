@@ -18,7 +18,7 @@ from accounts.services import user_set_role
 
 from .models import Domain, Municipality
 from .routing import tenant_cache_clear
-from .services import municipality_create, platform_tenant_ensure
+from .services.municipalities import municipality_create, platform_tenant_ensure
 from .stats import stats_refresh
 
 

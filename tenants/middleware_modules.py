@@ -8,7 +8,8 @@ process_view, where the URL is already resolved, so it costs no extra URL resolu
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
-from .components import components_for, module_for_path
+from .registry import module_for_path
+from .services.components import components_for
 
 
 class ModuleGateMiddleware:

@@ -18,25 +18,28 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
 from .models import Municipality, MunicipalityStats
+from .selectors import console_municipalities
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Figure:
+class ConsoleFigure:
+    """One count a module registers for the console's table of municipalities."""
+
     key: str
     label: str  # a lazy translation: the console renders it in the reader's language
     fn: Callable[[], int]
 
 
-_figures: dict[str, Figure] = {}
+_figures: dict[str, ConsoleFigure] = {}
 _last_import: list[Callable[[], datetime | None]] = []
 
 
 def register_figure(key: str, label, fn: Callable[[], int]) -> None:
     """`fn()` runs inside a municipality's schema and returns a count (counts only: no figure
     may carry personal data into `public`)."""
-    _figures[key] = Figure(key, label, fn)
+    _figures[key] = ConsoleFigure(key, label, fn)
 
 
 def register_last_import(fn: Callable[[], datetime | None]) -> None:
@@ -44,7 +47,7 @@ def register_last_import(fn: Callable[[], datetime | None]) -> None:
     _last_import.append(fn)
 
 
-def figures() -> list[Figure]:
+def registered_figures() -> list[ConsoleFigure]:
     return list(_figures.values())
 
 
@@ -111,4 +114,4 @@ def stats_refresh(*, municipality: Municipality) -> MunicipalityStats:
 
 def municipalities_to_refresh():
     """Every active municipality (not the platform row): what the hourly fan-out refreshes."""
-    return Municipality.objects.exclude(kind=Municipality.Kind.PLATFORM).filter(is_active=True)
+    return console_municipalities().filter(is_active=True)

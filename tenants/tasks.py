@@ -2,6 +2,8 @@ from celery import shared_task
 from django.db import connection
 from django_tenants.utils import tenant_context
 
+from kernel.db import current_schema_name
+
 from .models import Municipality
 from .stats import municipalities_to_refresh, stats_refresh
 
@@ -15,7 +17,7 @@ def tenant_probe() -> dict:
         (current_schema,) = cursor.fetchone()
     tenant = getattr(connection, "tenant", None)
     return {
-        "schema": connection.schema_name,
+        "schema": current_schema_name(),
         "current_schema": current_schema,
         "municipality": getattr(tenant, "name_th", None),
     }
@@ -24,7 +26,7 @@ def tenant_probe() -> dict:
 @shared_task
 def stats_refresh_task() -> dict:
     """Refresh the console figures of the municipality this task was sent from (its schema)."""
-    municipality = Municipality.objects.get(schema_name=connection.schema_name)
+    municipality = Municipality.objects.get(schema_name=current_schema_name())
     stats = stats_refresh(municipality=municipality)
     return {"schema": municipality.schema_name, "users": stats.users, "figures": stats.figures}
 

@@ -6,7 +6,7 @@ import json
 
 from django.utils.translation import gettext_lazy as _
 
-from .components import Widget, register_widget
+from .registry import Widget, register_widget
 from .selectors import municipality_place
 
 

@@ -80,7 +80,7 @@ class Theme(models.Model):
 class ComponentSettings(models.Model):
     """Which modules are on, the navigation's order and labels, and the dashboard layout.
 
-    The shapes (validated by tenants.components against the module and widget registries):
+    The shapes (validated by tenants.services.components against the module and widget registries):
       modules    {"infrastructure": true, "smarthealth": false, …}  (missing key = module default)
       navigation [{"key": "assets", "label_th": "", "label_en": "", "hidden": false}, …]  in order
       dashboard  [{"widget": "requests.open", "width": "half", "enabled": true}, …]  in order

@@ -9,8 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.functional import empty
 from PIL import Image
 
-from tenants.change_requests import attachment_check, attachment_safe_name, change_request_transition
 from tenants.models import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment
+from tenants.services.change_requests import (
+    attachment_check,
+    attachment_safe_name,
+    change_request_transition,
+)
 from tenants.storage import platform_storage
 
 from ..helpers import host_client, login
@@ -213,8 +217,8 @@ def test_an_illegal_transition_changes_nothing(
     cr.refresh_from_db()
     assert cr.status == "new" and not cr.comments.exists() and mailoutbox == []
     with pytest.raises(ValidationError):
-        change_request_transition(request=cr, to_status="in_progress", author_username="platform",
-                                  author_name="ARV")
+        change_request_transition(change_request=cr, to_status="in_progress",
+                                  author_username="platform", author_name="ARV")
     assert ChangeRequest.objects.get().status == "new"
 
 

@@ -1,23 +1,21 @@
-"""Components (tenants.components): the registries, validation and the versioned saves."""
+"""Components: the registries (tenants.registry), validation and the versioned saves
+(tenants.services.components)."""
 
 import pytest
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from tenants.components import (
+from tenants.models import ComponentSettings
+from tenants.registry import Widget, module_for_path, registered_modules, registered_widgets
+from tenants.services.components import (
     ComponentsError,
-    Widget,
     components_for,
     components_restore,
     components_update,
     components_validate,
     components_versions,
     module_enabled,
-    module_for_path,
-    registered_modules,
-    registered_widgets,
 )
-from tenants.models import ComponentSettings
 
 
 @pytest.fixture

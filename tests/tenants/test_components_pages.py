@@ -7,8 +7,8 @@ import pytest
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from tenants.components import components_for, components_update, components_versions
 from tenants.models import ComponentSettings
+from tenants.services.components import components_for, components_update, components_versions
 
 from ..helpers import host_client, login
 

@@ -1,6 +1,10 @@
 """The platform console (host localhost, schema public) for the platform team."""
 
+import pytest
+from django.http import Http404
+
 from tenants.models import Municipality
+from tenants.selectors import console_municipality_get
 
 from ..helpers import host_client, login
 
@@ -49,3 +53,13 @@ def test_the_logo_slot_shows_the_first_consonant_of_the_place_name(db):
     assert Municipality(name_th="เทศบาลเมืองกันตัง").monogram == "ก"
     assert Municipality(name_th="เทศบาลตำบลเหนือคลอง").monogram == "ห"
     assert Municipality(name_th="องค์การบริหารส่วนตำบลบ่อหิน").monogram == "บ"
+
+
+def test_the_console_looks_up_any_municipality_but_never_the_platform_itself(kantang):
+    Municipality.objects.filter(pk=kantang.pk).update(is_active=False)
+
+    # A suspended municipality stays reachable: the console is where it is restored.
+    assert console_municipality_get(schema_name="kantang") == kantang
+    for schema_name in ("public", "nowhere"):
+        with pytest.raises(Http404):
+            console_municipality_get(schema_name=schema_name)

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from tenants.gazetteer import gazetteer_load
 from tenants.models import District, Municipality, Province, Subdistrict
+from tenants.services.gazetteer import gazetteer_load
 
 from ..helpers import ROOT, host_client, login
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django_tenants.utils import schema_exists
 
 from tenants.models import Municipality
-from tenants.services import municipality_create
+from tenants.services.municipalities import municipality_create
 
 from ..helpers import manage
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from accounts.models import User
 from tenants.models import CustomizationVersion, Theme
-from tenants.theme import theme_for, theme_update
+from tenants.services.theme import theme_for, theme_update
 
 from ..helpers import host_client, login
 from .test_theme_validation import GOOD, SAFE_SVG, media  # noqa: F401  (the temporary media folder)

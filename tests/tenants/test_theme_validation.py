@@ -9,8 +9,7 @@ from django.utils.functional import empty
 from PIL import Image
 
 from tenants.models import CustomizationVersion, Theme
-from tenants.storage import platform_storage
-from tenants.theme import (
+from tenants.services.theme import (
     ThemeError,
     contrast_ratio,
     contrast_warnings,
@@ -19,6 +18,7 @@ from tenants.theme import (
     theme_for,
     theme_update,
 )
+from tenants.storage import platform_storage
 
 GOOD = {
     "display_name_th": "เทศบาลเมืองกันตัง", "display_name_en": "Kantang Town", "primary_color": "#0b6e4f",

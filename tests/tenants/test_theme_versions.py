@@ -3,7 +3,7 @@
 import pytest
 
 from tenants.models import CustomizationVersion
-from tenants.theme import ThemeError, theme_for, theme_restore, theme_update
+from tenants.services.theme import ThemeError, theme_for, theme_restore, theme_update
 
 from .test_theme_validation import GOOD, media  # noqa: F401  (the temporary media folder)
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from tenants.models import Municipality
-from tenants.services import MunicipalityError, municipality_create, platform_tenant_ensure
+from tenants.services.municipalities import MunicipalityError, municipality_create, platform_tenant_ensure
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.gazetteer import GazetteerError, gazetteer_load
+from tenants.services.gazetteer import GazetteerError, gazetteer_load
 
 
 class Command(BaseCommand):

@@ -3,10 +3,10 @@ shows the logo. The version in the URL names an immutable snapshot, so browsers 
 
 from django.urls import path
 
-from . import views_theme
+from ..views import theme
 
 app_name = "theme"
 urlpatterns = [
-    path("logo/<int:version>/", views_theme.theme_logo, name="logo"),
-    path("favicon/<int:version>/", views_theme.theme_favicon, name="favicon"),
+    path("logo/<int:version>/", theme.theme_logo, name="logo"),
+    path("favicon/<int:version>/", theme.theme_favicon, name="favicon"),
 ]

@@ -1,6 +1,6 @@
 """Theme pages: the editor (a municipality's admin on its host, the platform team on the console
-for any municipality: the same form and service), its live preview, version restore, and the
-theme files (logo, favicon) every host serves."""
+for any municipality: the same views through tenants.views.editing), its live preview, version
+restore, and the theme files (logo, favicon) every host serves."""
 
 import base64
 
@@ -12,14 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tenants.utils import get_public_schema_name
 
 from accounts.decorators import permission_or_403
+from kernel.forms import form_add_service_errors
 
-from .forms_theme import ThemeForm
-from .models import Municipality
-from .storage import platform_storage
-from .theme import (
+from ..forms.theme import ThemeForm
+from ..models import Municipality
+from ..selectors import console_municipality_get
+from ..services.theme import (
     CONTENT_TYPES,
     HEX6,
     ThemeError,
@@ -34,61 +34,32 @@ from .theme import (
     theme_validate,
     theme_versions,
 )
+from ..storage import platform_storage
+from .editing import CONSOLE, Editing, editor_name, editor_view
 
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 FOREVER = "public, max-age=31536000, immutable"
 
 
-def editor_name(request) -> str:
-    """Who saved, for public rows that cannot point at a per-schema user: `Name (user@schema)`."""
-    user = request.user
-    where = "platform" if request.tenant.is_platform else request.tenant.schema_name
-    full = user.get_full_name().strip()
-    return f"{full} ({user.username}@{where})" if full else f"{user.username}@{where}"
+def _file_url(editing: Editing, field: str, version: int) -> str:
+    # A municipality's host serves its own files to anyone (the sign-in page shows the logo);
+    # the console serves any municipality's, to the platform team only.
+    if editing.on_console:
+        return editing.url(f"theme-{field}", version)
+    return reverse(f"theme:{field}", args=[version])
 
 
-# --- Where each editor lives -------------------------------------------------------------------
-class _Place:
-    """URL names and arguments of one editor (tenant settings or console), so the views and
-    templates below serve both."""
-
-    def __init__(self, *, prefix: str, args: tuple = (), back: str, file_prefix: str):
-        self.prefix, self.args, self.back, self.file_prefix = prefix, args, back, file_prefix
-
-    def url(self, name: str, *extra) -> str:
-        return reverse(f"{self.prefix}{name}", args=[*self.args, *extra])
-
-    def file_url(self, field: str, version: int) -> str:
-        return reverse(f"{self.file_prefix}{field}", args=[*self.args, version])
-
-
-def _tenant_place():
-    return _Place(prefix="settings:", back="home", file_prefix="theme:")
-
-
-def _console_place(schema: str):
-    return _Place(prefix="tenants:municipality-", args=(schema,), back="tenants:console",
-                  file_prefix="tenants:municipality-theme-")
-
-
-def _console_municipality(schema: str) -> Municipality:
-    municipality = Municipality.objects.exclude(schema_name=get_public_schema_name()).filter(
-        schema_name=schema
-    ).first()
-    if municipality is None:
-        raise Http404
-    return municipality
-
-
-# --- Editor, preview, restore (shared bodies) --------------------------------------------------
-def _current_files(theme, place) -> dict:
+def _current_files(theme, editing: Editing) -> dict:
     return {
-        field: place.file_url(field, theme.version) if getattr(theme, field).name else ""
+        field: _file_url(editing, field, theme.version) if getattr(theme, field).name else ""
         for field in ("logo", "favicon")
     }
 
 
-def _editor(request, municipality: Municipality, place: _Place):
+@editor_view
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, editing: Editing):
+    municipality = editing.municipality
     theme = theme_for(municipality)
     if request.method == "POST":
         form = ThemeForm(request.POST, request.FILES)
@@ -101,13 +72,13 @@ def _editor(request, municipality: Municipality, place: _Place):
                     editor=editor_name(request),
                 )
             except ThemeError as error:
-                _add_errors(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, _("The theme was saved as version %(number)s.") % {
                     "number": theme.version})
                 for warning in warnings.values():
                     messages.warning(request, warning)
-                return redirect(place.url("theme"))
+                return redirect(editing.url("theme"))
     else:
         form = ThemeForm(initial=ThemeForm.initial_from(theme))
     colours = {f: getattr(theme, f) for f in ThemeForm.COLOUR_FIELDS}
@@ -116,10 +87,10 @@ def _editor(request, municipality: Municipality, place: _Place):
                         if f in getattr(form, "cleaned_data", {})})
     versions = Paginator(theme_versions(municipality), 10).get_page(request.GET.get("page"))
     for version in versions:
-        version.restore_url = place.url("theme-restore", version.number)
+        version.restore_url = editing.url("theme-restore", version.number)
         version.swatches = [c for c in (str(version.snapshot.get(f, "")) for f in ThemeForm.COLOUR_FIELDS)
                             if HEX6.match(c)]
-    files = _current_files(theme, place)
+    files = _current_files(theme, editing)
     warnings = contrast_warnings(colours)
     return render(request, "tenants/theme_editor.html", {
         "form": form,
@@ -129,21 +100,11 @@ def _editor(request, municipality: Municipality, place: _Place):
         "warning_slots": [(f, warnings.get(f, "")) for f in ThemeForm.COLOUR_FIELDS],
         "versions": versions,
         "current_files": files,
-        "preview_url": place.url("theme-preview"),
-        "back_url": reverse(place.back),
-        "on_console": request.tenant.is_platform,
+        "preview_url": editing.url("theme-preview"),
+        "back_url": editing.back_url,
+        "on_console": editing.on_console,
         "preview": _preview_context(municipality, theme, _theme_values(theme), files),
     }, status=200)
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _theme_values(theme) -> dict:
@@ -165,8 +126,11 @@ def _preview_context(municipality, theme, values: dict, files: dict, *, logo_src
     }
 
 
-def _preview(request, municipality: Municipality, place: _Place):
+@editor_view
+@require_POST
+def theme_preview(request, editing: Editing):
     """The sample header, buttons and card with the proposed values; saves nothing."""
+    municipality = editing.municipality
     theme = theme_for(municipality)
     values = _theme_values(theme)
     errors, logo_src = [], None
@@ -190,7 +154,7 @@ def _preview(request, municipality: Municipality, place: _Place):
         logo_src = f"data:{CONTENT_TYPES[pending['logo'].kind]};base64,{encoded}"
     elif "logo" in removals:
         logo_src = ""
-    files = _current_files(theme, place)
+    files = _current_files(theme, editing)
     warnings = contrast_warnings(values)
     return render(request, "tenants/theme_preview.html", {
         "preview": _preview_context(municipality, theme, values, files, logo_src=logo_src, errors=errors),
@@ -199,10 +163,12 @@ def _preview(request, municipality: Municipality, place: _Place):
     })
 
 
-def _restore(request, municipality: Municipality, place: _Place, number: int):
+@editor_view
+@require_POST
+def theme_restore_view(request, editing: Editing, number: int):
     try:
         theme, warnings = theme_restore(
-            municipality=municipality, version=number, editor=editor_name(request)
+            municipality=editing.municipality, version=number, editor=editor_name(request)
         )
     except ThemeError as error:
         for message in error.messages:
@@ -212,57 +178,20 @@ def _restore(request, municipality: Municipality, place: _Place, number: int):
             "old": number, "number": theme.version})
         for warning in warnings.values():
             messages.warning(request, warning)
-    return redirect(place.url("theme"))
+    return redirect(editing.url("theme"))
 
 
-# --- A municipality's own settings (its host) --------------------------------------------------
-@permission_or_403("accounts.customize_municipality")
-@require_http_methods(["GET", "POST"])
-def settings_theme(request):
-    return _editor(request, request.tenant, _tenant_place())
-
-
-@permission_or_403("accounts.customize_municipality")
-@require_POST
-def settings_theme_preview(request):
-    return _preview(request, request.tenant, _tenant_place())
-
-
-@permission_or_403("accounts.customize_municipality")
-@require_POST
-def settings_theme_restore(request, number: int):
-    return _restore(request, request.tenant, _tenant_place(), number)
-
-
-# --- The console (platform team, any municipality) ---------------------------------------------
-@permission_or_403("accounts.use_console")
-@require_http_methods(["GET", "POST"])
-def console_theme(request, schema: str):
-    return _editor(request, _console_municipality(schema), _console_place(schema))
-
-
-@permission_or_403("accounts.use_console")
-@require_POST
-def console_theme_preview(request, schema: str):
-    return _preview(request, _console_municipality(schema), _console_place(schema))
-
-
-@permission_or_403("accounts.use_console")
-@require_POST
-def console_theme_restore(request, schema: str, number: int):
-    return _restore(request, _console_municipality(schema), _console_place(schema), number)
-
-
-@permission_or_403("accounts.use_console")
+# --- The console's copy of a municipality's theme files (platform team only) -------------------
+@permission_or_403(CONSOLE)
 @require_GET
 def console_theme_logo(request, schema: str, version: int):
-    return _serve_file(_console_municipality(schema), "logo", version)
+    return _serve_file(console_municipality_get(schema_name=schema), "logo", version)
 
 
-@permission_or_403("accounts.use_console")
+@permission_or_403(CONSOLE)
 @require_GET
 def console_theme_favicon(request, schema: str, version: int):
-    return _serve_file(_console_municipality(schema), "favicon", version)
+    return _serve_file(console_municipality_get(schema_name=schema), "favicon", version)
 
 
 # --- Theme files, on every host, no sign-in (the sign-in page shows the logo) ------------------

@@ -1,3 +1,7 @@
+"""The platform team's workflows on municipalities: creating one ready to use, the platform's own
+row, suspending and restoring a host."""
+
+import logging
 import re
 
 from django.conf import settings
@@ -9,9 +13,11 @@ from django_tenants.utils import get_public_schema_name, schema_exists
 
 from kernel.i18n import bilingual
 
+from ..models import District, Domain, Municipality, Province, Subdistrict
+from ..routing import tenant_cache_clear
 from .gazetteer import gazetteer_loaded
-from .models import District, Domain, Municipality, Province, Subdistrict
-from .routing import tenant_cache_clear
+
+logger = logging.getLogger(__name__)
 
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOSTNAME_RE = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
@@ -38,6 +44,12 @@ class MunicipalityError(Exception):
 
     def bilingual(self) -> str:
         return bilingual(self.message, self.params)
+
+    def as_validation_error(self) -> ValidationError:
+        """The same message for a form (kernel.forms.form_add_service_errors), next to the field
+        it names when there is one, in the language active now."""
+        message = str(self)
+        return ValidationError({self.field: [message]}) if self.field else ValidationError(message)
 
 
 class _ValidationText:
@@ -157,5 +169,24 @@ def municipality_create(
         raise MunicipalityError.from_validation(error) from error
     municipality.save(verbosity=0)  # creates and migrates the schema; roles sync on migrate
     Domain.objects.create(domain=domain, tenant=municipality, is_primary=True)
+    transaction.on_commit(tenant_cache_clear)
+    return municipality
+
+
+@transaction.atomic
+def municipality_set_active(*, municipality: Municipality, is_active: bool, actor: str) -> Municipality:
+    """Suspend or restore a municipality's host. Nothing is deleted: a suspended host answers with
+    a "suspended" page, its figures are no longer refreshed, and restoring it brings all back."""
+    if municipality.is_platform:
+        raise MunicipalityError(_("The platform itself cannot be deactivated."))
+    if municipality.is_active == is_active:
+        return municipality
+    municipality.is_active = is_active
+    municipality.save(update_fields=["is_active"])
+    logger.info(
+        "municipality %s %s by %s", municipality.schema_name,
+        "activated" if is_active else "deactivated", actor,
+    )
+    # This process routes the change at once; the others within TENANT_CACHE_SECONDS.
     transaction.on_commit(tenant_cache_clear)
     return municipality

@@ -4,8 +4,8 @@ team's answer (comment, status change, or both)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .change_requests import attachments_check
-from .models import ChangeRequest
+from ..models import ChangeRequest
+from ..services.change_requests import attachments_check
 
 # Keep in step with MAX_ATTACHMENTS and ATTACHMENT_TYPES (a lazy string cannot be formatted here).
 ATTACHMENT_HELP = _("Up to 5 files, each at most 10 MB: PNG, JPEG, PDF, XLSX, DOCX, CSV, TXT.")
@@ -17,7 +17,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class AttachmentsField(forms.FileField):
-    """Several files in one input; each is checked by its content (tenants.change_requests)."""
+    """Several files in one input; each is checked by its content (tenants.services.change_requests)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
@@ -83,13 +83,14 @@ class PlatformAnswerForm(CommentForm):
     field_order = ["status", "body", "attachments"]
     empty_message = _("Write a comment, attach a file or choose a new status.")
 
-    def __init__(self, *args, request: ChangeRequest, **kwargs):
+    def __init__(self, *args, change_request: ChangeRequest, **kwargs):
         super().__init__(*args, **kwargs)
         # Every status is accepted here so that an illegal move reaches the service and gets
         # its clear error; the menu offers only the moves the workflow allows.
         field = self.fields["status"]
-        field.choices = [("", _("— keep “%(status)s” —") % {"status": request.get_status_display()}),
+        current = change_request.get_status_display()
+        field.choices = [("", _("— keep “%(status)s” —") % {"status": current}),
                          *ChangeRequest.Status.choices]
-        allowed = ChangeRequest.TRANSITIONS.get(request.status, frozenset())
+        allowed = ChangeRequest.TRANSITIONS.get(change_request.status, frozenset())
         field.widget.choices = [field.choices[0],
                                 *[(v, label) for v, label in ChangeRequest.Status.choices if v in allowed]]

@@ -2,12 +2,13 @@
 order is the order of the rows on the page (hidden `nav` / `widget` inputs, one per row).
 
 Not a django.forms.Form: the rows are dynamic and the rules live in
-tenants.components.components_validate(), which this form calls through the service.
+tenants.services.components.components_validate(), which this form calls through the service.
 """
 
 from django.http import QueryDict
 
-from .components import WIDTH_LABELS, Components, registered_modules, resolve_components
+from ..registry import WIDTH_LABELS, registered_modules
+from ..services.components import Components, resolve_components
 
 
 class ComponentsForm:

@@ -1,6 +1,6 @@
 """The theme editor's form: the same for a municipality's admin and for the platform team.
 
-The form gives the fields their widgets and first checks; tenants.theme validates everything
+The form gives the fields their widgets and first checks; tenants.services.theme validates everything
 again before saving (it is the last gate, and the live preview uses it too)."""
 
 from django import forms
@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.i18n import bilingual
 
-from .models import Theme
-from .models.customization import FONT_SIZE_RANGE
-from .theme import image_kind, normalise_colour
+from ..models import Theme
+from ..models.customization import FONT_SIZE_RANGE
+from ..services.theme import image_kind, normalise_colour
 
 
 class ColourField(forms.CharField):

@@ -1,126 +1,50 @@
 """Each municipality's components: which modules are on, its menu, its home-page dashboard.
 
-Two registries, filled by the apps themselves in their AppConfig.ready() (this app never imports
-a domain app):
-
-- modules: `register_module(Module(key, label, nav_keys=…, url_namespaces=…, url_prefixes=…))`
-  names a module's menu entries and URLs, so switching it off hides the entries
-  (accounts.navigation) and answers 404 on its URLs (tenants.middleware_modules); e.g. the
-  imports app registers itself in its own AppConfig.ready().
-- widgets: `register_widget(Widget(key, label, module, template, context=callable(request) -> dict,
-  permission=…))`; the home page renders the municipality's layout of them.
-
-The stored shapes live on ComponentSettings (public schema). Reading is lenient (a widget or
-module that disappeared from the code is skipped); saving is strict (`components_validate`), and
-every save writes a CustomizationVersion so any earlier state can be restored.
+The modules and widgets come from the registries the apps fill (tenants.registry). The stored
+shapes live on ComponentSettings (public schema). Reading is lenient (a widget or module that
+disappeared from the code is skipped); saving is strict (`components_validate`), and every save
+writes a CustomizationVersion so any earlier state can be restored.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import navigation
 from kernel.i18n import bilingual
 
-from .models import ComponentSettings, CustomizationVersion, Municipality
+from ..models import ComponentSettings, CustomizationVersion, Municipality
+from ..registry import (
+    WIDTH_LABELS,
+    Widget,
+    get_module,
+    get_widget,
+    nav_module,
+    registered_modules,
+    registered_widgets,
+)
 
-WIDTHS = ("third", "half", "full")
-WIDTH_LABELS = {"third": _("One third"), "half": _("Half"), "full": _("Full width")}
+if TYPE_CHECKING:  # django-stubs-ext is a development requirement only
+    from django_stubs_ext import StrOrPromise
+
 LABEL_MAX_LENGTH = 40  # a menu label longer than this wraps badly on a phone
 
 
-# --- The registries ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Module:
-    key: str
-    label: str
-    nav_keys: tuple[str, ...] = ()
-    url_namespaces: tuple[str, ...] = ()
-    # Paths owned by this module even inside another module's namespace (the longest prefix
-    # wins): service requests live under /infrastructure/requests/.
-    url_prefixes: tuple[str, ...] = ()
-    default_on: bool = True
-    requires: tuple[str, ...] = ()  # modules that must be on for this one to make sense
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Widget:
-    key: str
-    label: str
-    module: str | None  # None: part of the platform itself, always available
-    template: str
-    context: Callable | None = None  # callable(request) -> dict, cheap queries only
-    permission: str | None = None
-    default_width: str = "half"
-    widths: tuple[str, ...] = WIDTHS
-    default_on: bool = True
-    order: int = 100  # position in the default layout
-    leaflet: bool = False  # the home page then loads Leaflet
-    scripts: tuple[str, ...] = ()  # static JS files the widget needs (CSP: no inline scripts)
-
-    def __post_init__(self):
-        if not set(self.widths) <= set(WIDTHS) or self.default_width not in self.widths:
-            raise ValueError(f"widget {self.key}: widths must be among {WIDTHS} and include the default")
-
-
-_modules: dict[str, Module] = {}
-_widgets: dict[str, Widget] = {}
-
-
-def register_module(module: Module) -> None:
-    _modules[module.key] = module
-
-
-def register_widget(widget: Widget) -> None:
-    _widgets[widget.key] = widget
-
-
-def registered_modules() -> list[Module]:
-    return list(_modules.values())
-
-
-def registered_widgets() -> list[Widget]:
-    return sorted(_widgets.values(), key=lambda w: (w.order, w.key))
-
-
-def get_widget(key: str) -> Widget | None:
-    return _widgets.get(key)
-
-
-def nav_module(nav_key: str) -> str | None:
-    """The module a menu entry belongs to (None: the platform's own entries, always there)."""
-    for module in _modules.values():
-        if nav_key in module.nav_keys:
-            return module.key
-    return None
-
-
-def module_for_path(path: str, namespaces: list[str]) -> str | None:
-    """The module that owns a URL: the longest matching url_prefix, else its URL namespace."""
-    best, best_length = None, -1
-    for module in _modules.values():
-        for prefix in module.url_prefixes:
-            if path.startswith(prefix) and len(prefix) > best_length:
-                best, best_length = module.key, len(prefix)
-    if best is not None:
-        return best
-    if namespaces:
-        for module in _modules.values():
-            if namespaces[0] in module.url_namespaces:
-                return module.key
-    return None
-
-
-def _nav_items():
+def _nav_items() -> list[navigation.NavItem]:
     return navigation.registered(scope="tenant")
+
+
+def _widget(key: object) -> Widget | None:
+    """The registered widget a stored or submitted entry names; None for anything else (only a
+    string can name one)."""
+    return get_widget(key) if isinstance(key, str) else None
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -132,8 +56,8 @@ class Components:
     menu entry and every widget appears once, in the saved order with new ones at the end."""
 
     modules: dict[str, bool]
-    navigation: list[dict]
-    dashboard: list[dict]
+    navigation: list[dict[str, Any]]
+    dashboard: list[dict[str, Any]]
     updated_by: str = ""
     updated_at: datetime | None = None
     saved: bool = False
@@ -141,15 +65,15 @@ class Components:
     def module_on(self, key: str | None) -> bool:
         return key is None or self.modules.get(key, False)
 
-    def nav_layout(self) -> list[dict]:
+    def nav_layout(self) -> list[dict[str, Any]]:
         """The menu customization in the shape accounts.navigation.items_for() takes."""
         return self.navigation
 
     @staticmethod
-    def label_for(entry: dict) -> str:
+    def label_for(entry: dict[str, Any]) -> str:
         return nav_label(entry)
 
-    def as_data(self) -> dict:
+    def as_data(self) -> dict[str, Any]:
         """The stored shape (and the shape components_validate takes)."""
         return {
             "modules": dict(self.modules),
@@ -160,17 +84,28 @@ class Components:
         }
 
 
-def resolve_components(modules: dict, nav: list, dashboard: list, saved: bool = False) -> Components:
+def _dashboard_entry(widget: Widget, width: str, enabled: bool) -> dict[str, Any]:
+    return {
+        "widget": widget.key, "width": width, "enabled": enabled,
+        "label": widget.label, "module": widget.module, "widths": widget.widths,
+    }
+
+
+def resolve_components(
+    modules: dict[str, Any], nav: list[Any], dashboard: list[Any], saved: bool = False
+) -> Components:
+    """Lenient: the stored JSON may hold anything, and what does not fit is skipped."""
     modules = modules if isinstance(modules, dict) else {}
-    on = {
+    on: dict[str, bool] = {
         m.key: (modules[m.key] if isinstance(modules.get(m.key), bool) else m.default_on)
-        for m in _modules.values()
+        for m in registered_modules()
     }
     items = {item.key: item for item in _nav_items()}
-    entries, seen = [], set()
+    entries: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for raw in nav if isinstance(nav, list) else []:
         key = raw.get("key") if isinstance(raw, dict) else None
-        if key in items and key not in seen:
+        if isinstance(key, str) and key in items and key not in seen:
             seen.add(key)
             entries.append({
                 "key": key, "label_th": str(raw.get("label_th") or ""),
@@ -184,26 +119,22 @@ def resolve_components(modules: dict, nav: list, dashboard: list, saved: bool = 
         entry["module"] = nav_module(entry["key"])
         entry["off"] = not (entry["module"] is None or on.get(entry["module"], False))
 
-    layout, seen = [], set()
+    layout: list[dict[str, Any]] = []
+    seen = set()
     if saved:
         for raw in dashboard if isinstance(dashboard, list) else []:
-            widget = _widgets.get(raw.get("widget")) if isinstance(raw, dict) else None
+            widget = _widget(raw.get("widget")) if isinstance(raw, dict) else None
             if widget is None or widget.key in seen:
                 continue
             seen.add(widget.key)
             width = raw.get("width") if raw.get("width") in widget.widths else widget.default_width
-            layout.append({"widget": widget.key, "width": width, "enabled": raw.get("enabled") is not False})
+            layout.append(_dashboard_entry(widget, width, raw.get("enabled") is not False))
     # Widgets the saved layout does not know yet come last, switched off, so a new module's
     # widget never pushes itself onto a municipality's home page.
     layout += [
-        {"widget": w.key, "width": w.default_width, "enabled": w.default_on and not saved}
+        _dashboard_entry(w, w.default_width, w.default_on and not saved)
         for w in registered_widgets() if w.key not in seen
     ]
-    for entry in layout:
-        widget = _widgets[entry["widget"]]
-        entry["label"] = widget.label
-        entry["module"] = widget.module
-        entry["widths"] = widget.widths
     return Components(modules=on, navigation=entries, dashboard=layout, saved=saved)
 
 
@@ -220,7 +151,7 @@ def module_enabled(municipality: Municipality, key: str) -> bool:
     return components_for(municipality).module_on(key)
 
 
-def nav_label(entry: dict) -> str:
+def nav_label(entry: dict[str, Any]) -> str:
     """The label a menu entry shows in the current language: the municipality's own, or the
     module's default."""
     own = entry.get("label_en") if (get_language() or "th").startswith("en") else entry.get("label_th")
@@ -233,45 +164,47 @@ def nav_label(entry: dict) -> str:
 class ComponentsError(Exception):
     """Bad component settings; `messages` are bilingual (Thai / English), one per problem."""
 
-    def __init__(self, messages: list[str]):
+    def __init__(self, messages: list[str]) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
 
 
 def _module_label(key: str) -> str:
-    return _modules[key].label if key in _modules else key
+    module = get_module(key)
+    return module.label if module else key
 
 
-def components_validate(data: dict) -> dict:
+def components_validate(data: dict[str, Any]) -> dict[str, Any]:
     """The cleaned stored shape, or ComponentsError listing every problem found."""
     errors: list[str] = []
 
-    def error(message, **params):
+    def error(message: "StrOrPromise", **params: Any) -> None:
         errors.append(bilingual(message, params or None))
 
     data = data if isinstance(data, dict) else {}
     raw_modules = data.get("modules") or {}
-    modules = {}
+    modules: dict[str, bool] = {}
     for key, value in raw_modules.items() if isinstance(raw_modules, dict) else []:
-        if key not in _modules:
+        if get_module(key) is None:
             error(_("Unknown module “%(key)s”."), key=key)
         elif not isinstance(value, bool):
             error(_("The module “%(module)s” must be on or off."), module=_module_label(key))
         else:
             modules[key] = value
-    modules = {m.key: modules.get(m.key, m.default_on) for m in _modules.values()}
-    for module in _modules.values():
+    modules = {m.key: modules.get(m.key, m.default_on) for m in registered_modules()}
+    for module in registered_modules():
         for required in module.requires:
             if modules[module.key] and not modules.get(required, False):
                 error(_("The module “%(module)s” needs the module “%(required)s”, which is off."),
                       module=module.label, required=_module_label(required))
 
     items = {item.key: item for item in _nav_items()}
-    nav, seen = [], set()
+    nav: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for raw in data.get("navigation") or []:
         raw = raw if isinstance(raw, dict) else {}
         key = raw.get("key")
-        if key not in items:
+        if not isinstance(key, str) or key not in items:
             error(_("Unknown menu entry “%(key)s”."), key=key)
             continue
         label = items[key].label
@@ -280,11 +213,11 @@ def components_validate(data: dict) -> dict:
             continue
         seen.add(key)
         hidden = raw.get("hidden") is True
-        module = nav_module(key)
-        if module and not modules[module] and not hidden:
+        entry_module = nav_module(key)
+        if entry_module and not modules[entry_module] and not hidden:
             error(_("The menu entry “%(entry)s” needs the module “%(module)s”, which is off. "
-                    "Hide the entry or turn the module on."), entry=label, module=_module_label(module))
-        entry = {"key": key, "hidden": hidden}
+                    "Hide the entry or turn the module on."), entry=label, module=_module_label(entry_module))
+        entry: dict[str, Any] = {"key": key, "hidden": hidden}
         for lang in ("th", "en"):
             text = " ".join(str(raw.get(f"label_{lang}") or "").split())
             if len(text) > LABEL_MAX_LENGTH:
@@ -293,10 +226,11 @@ def components_validate(data: dict) -> dict:
             entry[f"label_{lang}"] = text
         nav.append({k: entry[k] for k in ("key", "label_th", "label_en", "hidden")})
 
-    dashboard, seen = [], set()
+    dashboard: list[dict[str, Any]] = []
+    seen = set()
     for raw in data.get("dashboard") or []:
         raw = raw if isinstance(raw, dict) else {}
-        widget = _widgets.get(raw.get("widget"))
+        widget = _widget(raw.get("widget"))
         if widget is None:
             error(_("Unknown widget “%(key)s”."), key=raw.get("widget"))
             continue
@@ -323,17 +257,17 @@ def components_validate(data: dict) -> dict:
 class _WidthList:
     """The allowed widths, rendered in whichever language bilingual() is rendering."""
 
-    def __init__(self, widths):
+    def __init__(self, widths: tuple[str, ...]) -> None:
         self.widths = widths
 
-    def __str__(self):
+    def __str__(self) -> str:
         return ", ".join(str(WIDTH_LABELS[w]) for w in self.widths)
 
 
 # --- Saving -----------------------------------------------------------------------------------
 
 
-def editor_name(user) -> str:
+def editor_name(user: AbstractUser | None) -> str:
     """How a public row names the person who changed it (users live per schema)."""
     if user is None:
         return ""
@@ -350,7 +284,7 @@ def _next_version(municipality: Municipality) -> int:
 
 @transaction.atomic
 def components_update(
-    *, municipality: Municipality, data: dict, editor, note: str = ""
+    *, municipality: Municipality, data: dict[str, Any], editor: AbstractUser | None, note: str = ""
 ) -> CustomizationVersion | None:
     """Validate and save; returns the new version, or None when nothing changed.
 
@@ -380,13 +314,15 @@ def components_update(
     )
 
 
-def components_versions(municipality: Municipality):
+def components_versions(municipality: Municipality) -> QuerySet[CustomizationVersion]:
     return CustomizationVersion.objects.filter(
         municipality=municipality, kind=CustomizationVersion.Kind.COMPONENTS
     ).order_by("-number")
 
 
-def components_restore(*, municipality: Municipality, number: int, editor) -> CustomizationVersion | None:
+def components_restore(
+    *, municipality: Municipality, number: int, editor: AbstractUser | None
+) -> CustomizationVersion | None:
     """Save an earlier version again as a new version. A version may name a widget or module
     that no longer exists; those are left out, and the rest is validated as any save is.
 
@@ -394,15 +330,17 @@ def components_restore(*, municipality: Municipality, number: int, editor) -> Cu
     state is no longer valid."""
     version = components_versions(municipality).get(number=number)
     snapshot = version.snapshot if isinstance(version.snapshot, dict) else {}
-    modules = snapshot.get("modules") if isinstance(snapshot.get("modules"), dict) else {}
+    raw_modules = snapshot.get("modules")
+    modules = raw_modules if isinstance(raw_modules, dict) else {}
     nav_keys = {item.key for item in _nav_items()}
     data = {
-        "modules": {k: v for k, v in modules.items() if k in _modules},
+        "modules": {k: v for k, v in modules.items() if get_module(k) is not None},
         "navigation": [
             e for e in snapshot.get("navigation") or [] if isinstance(e, dict) and e.get("key") in nav_keys
         ],
         "dashboard": [
-            e for e in snapshot.get("dashboard") or [] if isinstance(e, dict) and e.get("widget") in _widgets
+            e for e in snapshot.get("dashboard") or []
+            if isinstance(e, dict) and _widget(e.get("widget")) is not None
         ],
     }
     return components_update(
@@ -414,11 +352,15 @@ def components_restore(*, municipality: Municipality, number: int, editor) -> Cu
 # --- The home page ----------------------------------------------------------------------------
 
 
-def dashboard_for(request, components: Components) -> list[dict]:
+def dashboard_for(request: HttpRequest, components: Components) -> list[dict[str, Any]]:
     """The widgets this user sees on the home page, in order: on, module on, permitted."""
-    shown = []
+    shown: list[dict[str, Any]] = []
     for entry in components.dashboard:
-        widget = _widgets[entry["widget"]]
+        widget = get_widget(entry["widget"])
+        if widget is None:
+            # resolve_components() builds the layout from the registry, which apps fill once at
+            # start-up: a widget in it that is not registered is a bug, not a user's mistake.
+            raise LookupError(f"dashboard entry names an unregistered widget: {entry['widget']!r}")
         if not entry["enabled"] or not components.module_on(widget.module):
             continue
         if widget.permission and not request.user.has_perm(widget.permission):

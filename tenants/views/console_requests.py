@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import permission_or_403
+from kernel.forms import form_add_service_errors
 
-from .change_requests import change_request_comment, change_request_transition
-from .forms_change_requests import PlatformAnswerForm
-from .models import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment, Municipality
-from .views_change_requests import _origin, _put_errors, attachment_response
+from ..forms.change_requests import PlatformAnswerForm
+from ..models import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment
+from ..selectors import console_municipalities
+from ..services.change_requests import change_request_comment, change_request_transition
+from .change_requests import attachment_response, site_origin
 
 CONSOLE = "accounts.use_console"
 FILTERS = {
@@ -40,23 +42,22 @@ def _filters(request, municipalities) -> dict:
 
 @permission_or_403(CONSOLE)
 @require_GET
-def request_inbox(request):
-    municipalities = list(Municipality.objects.exclude(kind=Municipality.Kind.PLATFORM)
-                          .exclude(schema_name="public").order_by("name_th"))
+def change_request_inbox(request):
+    municipalities = list(console_municipalities().order_by("name_th"))
     chosen = _filters(request, municipalities)
-    requests = ChangeRequest.objects.select_related("municipality")
+    change_requests = ChangeRequest.objects.select_related("municipality")
     if "municipality" in chosen:
-        requests = requests.filter(municipality__schema_name=chosen["municipality"])
+        change_requests = change_requests.filter(municipality__schema_name=chosen["municipality"])
     if "category" in chosen:
-        requests = requests.filter(category=chosen["category"])
+        change_requests = change_requests.filter(category=chosen["category"])
     if "priority" in chosen:
-        requests = requests.filter(priority=chosen["priority"])
+        change_requests = change_requests.filter(priority=chosen["priority"])
     # Counts per status under the other filters, so each tab says what it would show.
-    counts = dict(requests.values_list("status").annotate(n=Count("id")).order_by())
+    counts = dict(change_requests.values_list("status").annotate(n=Count("id")).order_by())
     if "status" in chosen:
-        requests = requests.filter(status=chosen["status"])
-    requests = requests.annotate(comment_count=Count("comments")).order_by("-created_at", "-id")
-    page = Paginator(requests, 50).get_page(request.GET.get("page"))
+        change_requests = change_requests.filter(status=chosen["status"])
+    change_requests = change_requests.annotate(comment_count=Count("comments")).order_by("-created_at", "-id")
+    page = Paginator(change_requests, 50).get_page(request.GET.get("page"))
     others = {k: v for k, v in chosen.items() if k != "status"}
     tabs = [{"value": "", "label": _("All"), "count": sum(counts.values()),
              "query": urlencode(others)}] + [
@@ -74,9 +75,9 @@ def request_inbox(request):
 
 @permission_or_403(CONSOLE)
 @require_http_methods(["GET", "POST"])
-def request_detail(request, pk):
-    obj = get_object_or_404(ChangeRequest.objects.select_related("municipality"), pk=pk)
-    form = PlatformAnswerForm(request.POST or None, request.FILES or None, request=obj)
+def change_request_detail(request, pk):
+    change_request = get_object_or_404(ChangeRequest.objects.select_related("municipality"), pk=pk)
+    form = PlatformAnswerForm(request.POST or None, request.FILES or None, change_request=change_request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         author = {"author_username": request.user.get_username(),
@@ -84,36 +85,36 @@ def request_detail(request, pk):
         try:
             if data["status"]:
                 change_request_transition(
-                    request=obj, to_status=data["status"], comment=data["body"],
-                    files=data["attachments"], origin=_origin(request), **author,
+                    change_request=change_request, to_status=data["status"], comment=data["body"],
+                    files=data["attachments"], origin=site_origin(request), **author,
                 )
             else:
                 change_request_comment(
-                    request=obj, side=ChangeRequestComment.Side.PLATFORM, body=data["body"],
-                    files=data["attachments"], origin=_origin(request), **author,
+                    change_request=change_request, side=ChangeRequestComment.Side.PLATFORM,
+                    body=data["body"], files=data["attachments"], origin=site_origin(request), **author,
                 )
         except ValidationError as error:
-            _put_errors(form, error)
-            obj.refresh_from_db()
+            form_add_service_errors(form, error)
+            change_request.refresh_from_db()
         else:
             messages.success(request, _("Your answer was saved and sent to the municipality."))
-            return redirect("tenants:request-detail", pk=obj.pk)
-    domain = obj.municipality.primary_domain
+            return redirect("tenants:request-detail", pk=change_request.pk)
+    domain = change_request.municipality.primary_domain
     return render(request, "tenants/console_request_detail.html", {
-        "obj": obj,
-        "comments": obj.comments.prefetch_related("attachments"),
-        "initial_attachments": obj.attachments.filter(comment__isnull=True),
+        "change_request": change_request,
+        "comments": change_request.comments.prefetch_related("attachments"),
+        "initial_attachments": change_request.attachments.filter(comment__isnull=True),
         "form": form,
         "attachment_url_name": "tenants:request-attachment",
         "own_side": ChangeRequestComment.Side.PLATFORM,
         "municipality_host": domain.domain if domain else "",
         "allowed_next": [ChangeRequest.Status(s).label for s in ChangeRequest.Status.values
-                         if obj.can_transition_to(s)],
+                         if change_request.can_transition_to(s)],
     }, status=400 if form.is_bound else 200)
 
 
 @permission_or_403(CONSOLE)
 @require_GET
-def request_attachment(request, pk, file_pk):
+def change_request_attachment(request, pk, file_pk):
     attachment = get_object_or_404(ChangeRequestAttachment, pk=file_pk, request__pk=pk)
     return attachment_response(attachment)

@@ -27,7 +27,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from kernel.i18n import bilingual
 
-from .models import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment, Municipality
+from ..models import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment, Municipality
 
 logger = logging.getLogger(__name__)
 
@@ -217,11 +217,11 @@ def attachments_check(files) -> list[CheckedAttachment]:
     return checked
 
 
-def _attachments_save(*, request: ChangeRequest, comment, checked, uploaded_by: str) -> None:
+def _attachments_save(*, change_request: ChangeRequest, comment, checked, uploaded_by: str) -> None:
     for item in checked:
         ext = item.name.rpartition(".")[2].lower()
         attachment = ChangeRequestAttachment(
-            request=request, comment=comment, original_name=item.name,
+            request=change_request, comment=comment, original_name=item.name,
             content_type=item.content_type, size=item.size, uploaded_by=uploaded_by,
         )
         item.file.seek(0)
@@ -242,7 +242,7 @@ def change_request_submit(*, municipality: Municipality, user, data: dict, files
                           origin: str | None = None) -> ChangeRequest:
     """A municipality's staff member asks the platform team; the team is told by e-mail."""
     checked = attachments_check(files)
-    request = ChangeRequest(
+    change_request = ChangeRequest(
         municipality=municipality,
         title=(data.get("title") or "").strip(),
         description=(data.get("description") or "").strip(),
@@ -253,44 +253,46 @@ def change_request_submit(*, municipality: Municipality, user, data: dict, files
         submitted_by_name=_display_name(user),
         submitted_by_email=user.email or "",
     )
-    request.full_clean()
-    request.save()
-    _attachments_save(request=request, comment=None, checked=checked,
-                      uploaded_by=request.submitted_by_name)
-    _notify(request=request, kind="new", recipients=platform_team_emails(), origin=origin,
-            link_side="platform")
-    return request
+    change_request.full_clean()
+    change_request.save()
+    _attachments_save(change_request=change_request, comment=None, checked=checked,
+                      uploaded_by=change_request.submitted_by_name)
+    _notify(change_request=change_request, kind="new", recipients=platform_team_emails(),
+            origin=origin, link_side="platform")
+    return change_request
 
 
 @transaction.atomic
-def change_request_comment(*, request: ChangeRequest, side: str, author_username: str, author_name: str,
-                           body: str, files=(), origin: str | None = None) -> ChangeRequestComment:
+def change_request_comment(*, change_request: ChangeRequest, side: str, author_username: str,
+                           author_name: str, body: str, files=(),
+                           origin: str | None = None) -> ChangeRequestComment:
     """One message in the thread, from either side; the other side is told by e-mail."""
     body = (body or "").strip()
     checked = attachments_check(files)
     if not body and not checked:
         raise ValidationError(bilingual(_("Write a comment or attach a file.")), code="comment_empty")
-    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     comment = ChangeRequestComment(
-        request=request, side=side, author_username=author_username, author_name=author_name, body=body,
+        request=change_request, side=side, author_username=author_username, author_name=author_name,
+        body=body,
     )
     comment.full_clean()
     comment.save()
-    _attachments_save(request=request, comment=comment, checked=checked,
+    _attachments_save(change_request=change_request, comment=comment, checked=checked,
                       uploaded_by=author_name or author_username)
-    request.save(update_fields=["updated_at"])
-    _notify_other_side(request=request, comment=comment, origin=origin)
+    change_request.save(update_fields=["updated_at"])
+    _notify_other_side(change_request=change_request, comment=comment, origin=origin)
     return comment
 
 
 @transaction.atomic
-def change_request_transition(*, request: ChangeRequest, to_status: str, author_username: str,
+def change_request_transition(*, change_request: ChangeRequest, to_status: str, author_username: str,
                               author_name: str, comment: str = "", files=(),
                               origin: str | None = None) -> ChangeRequestComment:
     """The platform team moves the request along ChangeRequest.TRANSITIONS, optionally with a
     comment and files in the same entry of the thread; an illegal move changes nothing."""
     checked = attachments_check(files)
-    locked = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    locked = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     if to_status not in ChangeRequest.Status.values:
         raise ValidationError(bilingual(_("“%(status)s” is not a status."), {"status": to_status}),
                               code="status_unknown")
@@ -305,12 +307,12 @@ def change_request_transition(*, request: ChangeRequest, to_status: str, author_
     )
     entry.full_clean()
     entry.save()
-    _attachments_save(request=locked, comment=entry, checked=checked,
+    _attachments_save(change_request=locked, comment=entry, checked=checked,
                       uploaded_by=author_name or author_username)
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
-    request.status, request.updated_at = locked.status, locked.updated_at
-    _notify_other_side(request=locked, comment=entry, origin=origin)
+    change_request.status, change_request.updated_at = locked.status, locked.updated_at
+    _notify_other_side(change_request=locked, comment=entry, origin=origin)
     return entry
 
 
@@ -332,40 +334,43 @@ def platform_team_emails() -> list[str]:
         return sorted(set(users.values_list("email", flat=True)))
 
 
-def municipality_emails(request: ChangeRequest) -> list[str]:
+def municipality_emails(change_request: ChangeRequest) -> list[str]:
     """The submitter and every municipality member who wrote in the thread, as their accounts
     say today (an address may have changed since they wrote)."""
     from accounts.models import User
 
-    usernames = {request.submitted_by_username}
-    usernames |= set(request.comments.filter(side=ChangeRequestComment.Side.MUNICIPALITY)
+    usernames = {change_request.submitted_by_username}
+    usernames |= set(change_request.comments.filter(side=ChangeRequestComment.Side.MUNICIPALITY)
                      .values_list("author_username", flat=True))
-    with schema_context(request.municipality.schema_name):
+    with schema_context(change_request.municipality.schema_name):
         found = {u: e for u, e in User.objects.filter(username__in=usernames, is_active=True)
                  .exclude(email="").values_list("username", "email")}
-    if request.submitted_by_username not in found and request.submitted_by_email:
-        found[request.submitted_by_username] = request.submitted_by_email
+    if change_request.submitted_by_username not in found and change_request.submitted_by_email:
+        found[change_request.submitted_by_username] = change_request.submitted_by_email
     return sorted(set(found.values()))
 
 
-def _notify_other_side(*, request: ChangeRequest, comment: ChangeRequestComment, origin: str | None) -> None:
+def _notify_other_side(*, change_request: ChangeRequest, comment: ChangeRequestComment,
+                       origin: str | None) -> None:
     if comment.side == ChangeRequestComment.Side.MUNICIPALITY:
-        _notify(request=request, kind="comment", comment=comment, recipients=platform_team_emails(),
-                origin=origin, link_side="platform")
+        _notify(change_request=change_request, kind="comment", comment=comment,
+                recipients=platform_team_emails(), origin=origin, link_side="platform")
     else:
-        _notify(request=request, kind="update", comment=comment, recipients=municipality_emails(request),
-                origin=origin, link_side="municipality")
+        _notify(change_request=change_request, kind="update", comment=comment,
+                recipients=municipality_emails(change_request), origin=origin, link_side="municipality")
 
 
-def _link(request: ChangeRequest, *, side: str, origin: str | None) -> str:
+def _link(change_request: ChangeRequest, *, side: str, origin: str | None) -> str:
     """The request's page on the recipient's host, with the scheme and port the sender used."""
     if side == "platform":
         host = settings.PLATFORM_DOMAIN
-        path = reverse("tenants:request-detail", urlconf="cityplatform.urls_public", args=[request.pk])
+        path = reverse("tenants:request-detail", urlconf="cityplatform.urls_public",
+                       args=[change_request.pk])
     else:
-        domain = request.municipality.primary_domain
+        domain = change_request.municipality.primary_domain
         host = domain.domain if domain else settings.PLATFORM_DOMAIN
-        path = reverse("changerequests:detail", urlconf="cityplatform.urls_tenant", args=[request.pk])
+        path = reverse("changerequests:detail", urlconf="cityplatform.urls_tenant",
+                       args=[change_request.pk])
     parts = urlsplit(origin or "")
     scheme = parts.scheme or ("http" if settings.DEBUG else "https")
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
@@ -379,20 +384,21 @@ _SUBJECTS = {
 }
 
 
-def _notify(*, request: ChangeRequest, kind: str, recipients: list[str], origin: str | None,
+def _notify(*, change_request: ChangeRequest, kind: str, recipients: list[str], origin: str | None,
             link_side: str, comment: ChangeRequestComment | None = None) -> None:
     """Render the Thai and English mail now, send it after the transaction commits (nothing is
     mailed about a request that was rolled back)."""
     if not recipients:
         return
     context = {
-        "request": request, "comment": comment, "link": _link(request, side=link_side, origin=origin),
-        "attachments": list(comment.attachments.all()) if comment else list(request.attachments.all()),
+        "change_request": change_request, "comment": comment,
+        "link": _link(change_request, side=link_side, origin=origin),
+        "attachments": list(comment.attachments.all()) if comment else list(change_request.attachments.all()),
     }
-    params = {"ref": request.reference, "title": request.title[:80],
-              "municipality": request.municipality.name_th}
+    params = {"ref": change_request.reference, "title": change_request.title[:80],
+              "municipality": change_request.municipality.name_th}
     parts = []
-    municipality = request.municipality
+    municipality = change_request.municipality
     names = {"th": municipality.name_th, "en": municipality.name_en or municipality.name_th}
     for language in ("th", "en"):
         context["municipality_name"] = names[language]
@@ -406,6 +412,6 @@ def _notify(*, request: ChangeRequest, kind: str, recipients: list[str], origin:
         try:
             get_connection().send_messages(messages)
         except Exception:  # a mail server that is down must not turn a saved request into an error
-            logger.exception("Could not send the e-mail about change request %s", request.pk)
+            logger.exception("Could not send the e-mail about change request %s", change_request.pk)
 
     transaction.on_commit(send)

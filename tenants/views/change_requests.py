@@ -14,42 +14,36 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import permission_or_403
+from kernel.forms import form_add_service_errors
 
-from .change_requests import INLINE_CONTENT_TYPES, change_request_comment, change_request_submit
-from .forms_change_requests import ChangeRequestForm, CommentForm
-from .models import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment
+from ..forms.change_requests import ChangeRequestForm, CommentForm
+from ..models import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment
+from ..services.change_requests import INLINE_CONTENT_TYPES, change_request_comment, change_request_submit
 
 SUBMIT = "accounts.submit_change_request"
 
 
-def _own_requests(request):
+def _own_change_requests(request):
     return ChangeRequest.objects.filter(municipality=request.tenant)
 
 
-def _origin(request) -> str:
+def site_origin(request) -> str:
+    """Scheme, host and port the sender used: the e-mails link the other side's host with them."""
     return request.build_absolute_uri("/")
-
-
-def _put_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @permission_or_403(SUBMIT)
 @require_GET
-def request_list(request):
-    requests = _own_requests(request)
-    counts = dict(requests.values_list("status").annotate(n=Count("id")).order_by())
+def change_request_list(request):
+    change_requests = _own_change_requests(request)
+    counts = dict(change_requests.values_list("status").annotate(n=Count("id")).order_by())
     status = request.GET.get("status", "")
     if status in ChangeRequest.Status.values:
-        requests = requests.filter(status=status)
+        change_requests = change_requests.filter(status=status)
     else:
         status = ""
-    requests = requests.annotate(comment_count=Count("comments")).order_by("-created_at", "-id")
-    page = Paginator(requests, 30).get_page(request.GET.get("page"))
+    change_requests = change_requests.annotate(comment_count=Count("comments")).order_by("-created_at", "-id")
+    page = Paginator(change_requests, 30).get_page(request.GET.get("page"))
     tabs = [{"value": "", "label": _("All"), "count": sum(counts.values())}] + [
         {"value": value, "label": label, "count": counts.get(value, 0)}
         for value, label in ChangeRequest.Status.choices
@@ -62,47 +56,47 @@ def request_list(request):
 
 @permission_or_403(SUBMIT)
 @require_http_methods(["GET", "POST"])
-def request_create(request):
+def change_request_create(request):
     form = ChangeRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            obj = change_request_submit(
+            change_request = change_request_submit(
                 municipality=request.tenant, user=request.user, data=form.cleaned_data,
-                files=form.cleaned_data["attachments"], origin=_origin(request),
+                files=form.cleaned_data["attachments"], origin=site_origin(request),
             )
         except ValidationError as error:
-            _put_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Your request %(ref)s was sent to the platform team.")
-                             % {"ref": obj.reference})
-            return redirect("changerequests:detail", pk=obj.pk)
+                             % {"ref": change_request.reference})
+            return redirect("changerequests:detail", pk=change_request.pk)
     status = 400 if form.is_bound else 200
     return render(request, "tenants/change_request_form.html", {"form": form}, status=status)
 
 
 @permission_or_403(SUBMIT)
 @require_http_methods(["GET", "POST"])
-def request_detail(request, pk):
-    obj = get_object_or_404(_own_requests(request).select_related("municipality"), pk=pk)
+def change_request_detail(request, pk):
+    change_request = get_object_or_404(_own_change_requests(request).select_related("municipality"), pk=pk)
     form = CommentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             change_request_comment(
-                request=obj, side=ChangeRequestComment.Side.MUNICIPALITY,
+                change_request=change_request, side=ChangeRequestComment.Side.MUNICIPALITY,
                 author_username=request.user.get_username(),
                 author_name=request.user.get_full_name().strip() or request.user.get_username(),
                 body=form.cleaned_data["body"], files=form.cleaned_data["attachments"],
-                origin=_origin(request),
+                origin=site_origin(request),
             )
         except ValidationError as error:
-            _put_errors(form, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, _("Your comment was sent to the platform team."))
-            return redirect("changerequests:detail", pk=obj.pk)
+            return redirect("changerequests:detail", pk=change_request.pk)
     return render(request, "tenants/change_request_detail.html", {
-        "obj": obj,
-        "comments": obj.comments.prefetch_related("attachments"),
-        "initial_attachments": obj.attachments.filter(comment__isnull=True),
+        "change_request": change_request,
+        "comments": change_request.comments.prefetch_related("attachments"),
+        "initial_attachments": change_request.attachments.filter(comment__isnull=True),
         "form": form,
         "attachment_url_name": "changerequests:attachment",
         "own_side": ChangeRequestComment.Side.MUNICIPALITY,
@@ -129,7 +123,7 @@ def attachment_response(attachment: ChangeRequestAttachment) -> FileResponse:
 
 @permission_or_403(SUBMIT)
 @require_GET
-def request_attachment(request, pk, file_pk):
+def change_request_attachment(request, pk, file_pk):
     attachment = get_object_or_404(
         ChangeRequestAttachment, pk=file_pk, request__pk=pk, request__municipality=request.tenant
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import transaction
 
-from .models import District, Province, Subdistrict
+from ..models import District, Province, Subdistrict
 
 REQUIRED_FILES = ("provinces.csv", "districts.csv", "sub_districts.csv")
 

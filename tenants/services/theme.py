@@ -11,18 +11,30 @@ import re
 import uuid
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias, TypedDict, cast
 from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import FileField, Max, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from kernel.i18n import bilingual
 
-from .models import CustomizationVersion, Municipality, Theme
-from .models.customization import DEFAULT_COLOURS, FONT_SIZE_RANGE
+from ..models import CustomizationVersion, Municipality, Theme
+from ..models.customization import DEFAULT_COLOURS, FONT_SIZE_RANGE
+
+if TYPE_CHECKING:  # django-stubs-ext is a development requirement only
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class _ThemeVersion(TypedDict):
+    version: int  # the number of the theme's latest saved version, 0 when none
+
+
+# A Theme carrying `version` (see theme_for): what theme_for and the saves return.
+VersionedTheme: TypeAlias = "WithAnnotations[Theme, _ThemeVersion]"
 
 # --- Colours and contrast ----------------------------------------------------------------------
 HEX6 = re.compile(r"^#[0-9a-f]{6}$")
@@ -82,11 +94,11 @@ _CONTRAST_CHECKS = {
 }
 
 
-def contrast_warnings(colours: dict) -> dict[str, str]:
+def contrast_warnings(colours: dict[str, Any]) -> dict[str, str]:
     """{field: message} for each colour below WCAG AA against what it is read with (white).
 
     A warning, not an error: a municipality may keep its official colour knowingly."""
-    found = {}
+    found: dict[str, str] = {}
     for field, message in _CONTRAST_CHECKS.items():
         colour = colours.get(field)
         if not colour or not HEX6.match(colour):
@@ -116,7 +128,7 @@ _SAFE_REF = re.compile(r"^(#|data:image/(png|jpeg|jpg|gif|webp)[;,])", re.IGNORE
 _URL_FUNCTION = re.compile(r"url\s*\(\s*(['\"]?)\s*([^)'\"]*)", re.IGNORECASE)
 
 
-def _svg_error(message, params=None):
+def _svg_error(message: "StrOrPromise", params: dict[str, Any] | None = None) -> ValidationError:
     return ValidationError(bilingual(message, params), code="unsafe_svg")
 
 
@@ -130,6 +142,12 @@ def _check_css(text: str) -> None:
             raise _svg_error(_("The SVG contains a style that loads something from outside (url())."))
 
 
+@dataclass
+class _SvgState:
+    root: str | None = None  # the first element's local name
+    style_depth: int = 0  # how many <style> elements the parser is inside
+
+
 def svg_check(data: bytes) -> None:
     """Raise ValidationError unless `data` is an SVG without scripts or outside references.
 
@@ -137,16 +155,16 @@ def svg_check(data: bytes) -> None:
     checked element by element: an allow-what-is-safe parse rather than a clean-up, so what we
     store is byte for byte what the admin uploaded and was checked."""
     parser = expat.ParserCreate(namespace_separator=" ")
-    state = {"root": None, "style_depth": 0}
-    style_text = []
+    state = _SvgState()
+    style_text: list[str] = []
 
-    def refuse_doctype(*args):
+    def refuse_doctype(*args: object) -> NoReturn:
         raise _svg_error(_("The SVG contains a DOCTYPE or entities, which are not allowed."))
 
-    def start(name, attrs):
+    def start(name: str, attrs: dict[str, str]) -> None:
         local = name.rsplit(" ", 1)[-1].lower()
-        if state["root"] is None:
-            state["root"] = local
+        if state.root is None:
+            state.root = local
         if local in _SVG_FORBIDDEN_ELEMENTS:
             if local == "script":
                 raise _svg_error(_("The SVG contains a script, which is not allowed."))
@@ -154,7 +172,7 @@ def svg_check(data: bytes) -> None:
                 _("The SVG contains a <%(element)s> element, which is not allowed."), {"element": local}
             )
         if local == "style":
-            state["style_depth"] += 1
+            state.style_depth += 1
         for attr_name, value in attrs.items():
             attr = attr_name.rsplit(" ", 1)[-1].lower()
             stripped = re.sub(r"\s+", "", value).lower()
@@ -178,17 +196,17 @@ def svg_check(data: bytes) -> None:
             if attr == "style" or "url(" in stripped:
                 _check_css(value)
 
-    def end(name):
+    def end(name: str) -> None:
         if name.rsplit(" ", 1)[-1].lower() == "style":
-            state["style_depth"] -= 1
+            state.style_depth -= 1
             _check_css("".join(style_text))
             style_text.clear()
 
-    def characters(text):
-        if state["style_depth"] > 0:
+    def characters(text: str) -> None:
+        if state.style_depth > 0:
             style_text.append(text)
 
-    def processing_instruction(target, data):
+    def processing_instruction(target: str, data: str) -> None:
         if target.lower() == "xml-stylesheet":
             raise _svg_error(_("The SVG loads an outside style sheet, which is not allowed."))
 
@@ -206,7 +224,7 @@ def svg_check(data: bytes) -> None:
             bilingual(_("The file is not a readable image (broken SVG: %(error)s)."), {"error": str(error)}),
             code="not_an_image",
         ) from error
-    if state["root"] != "svg":
+    if state.root != "svg":
         raise ValidationError(bilingual(_("The file is not an image.")), code="not_an_image")
 
 
@@ -238,7 +256,7 @@ def _looks_like_xml(data: bytes) -> bool:
     return head.startswith(b"<")
 
 
-def image_kind(upload, *, field: str) -> str:
+def image_kind(upload: Any, *, field: str) -> str:
     """Check an uploaded logo or favicon by its content and size; return its kind (png, jpg, svg,
     ico). Raise a bilingual ValidationError for anything else."""
     kinds, limit, type_message = FILE_RULES[field]
@@ -281,7 +299,7 @@ SNAPSHOT_FIELDS = (
 _VALUE_FIELDS = tuple(f for f in SNAPSHOT_FIELDS if f not in ("logo", "favicon"))
 
 
-def _latest_version_subquery():
+def _latest_version_subquery() -> Subquery:
     return Subquery(
         CustomizationVersion.objects.filter(
             municipality_id=OuterRef("municipality_id"), kind=CustomizationVersion.Kind.THEME
@@ -291,7 +309,16 @@ def _latest_version_subquery():
     )
 
 
-def theme_for(municipality: Municipality) -> Theme:
+def _with_version(theme: Theme, version: int) -> VersionedTheme:
+    """`theme` with `version` set by hand, as an annotate(version=…) query would have set it."""
+    # cast: django-stubs can only type an attribute that annotate() adds (WithAnnotations); it has
+    # no way to say that a plain instance was given the same attribute directly.
+    versioned = cast(VersionedTheme, theme)
+    versioned.version = version
+    return versioned
+
+
+def theme_for(municipality: Municipality) -> VersionedTheme:
     """The municipality's theme, or an unsaved one with the platform defaults. `theme.version` is
     the number of its latest saved version (0 when none): file URLs carry it, so they never go
     stale in a browser cache."""
@@ -301,20 +328,19 @@ def theme_for(municipality: Municipality) -> Theme:
         .first()
     )
     if theme is None:
-        theme = Theme(municipality=municipality, **DEFAULT_COLOURS)
-        theme.version = 0
+        return _with_version(Theme(municipality=municipality, **DEFAULT_COLOURS), 0)
     theme.version = theme.version or 0
     return theme
 
 
-def theme_snapshot(theme: Theme) -> dict:
+def theme_snapshot(theme: Theme) -> dict[str, Any]:
     snapshot = {field: getattr(theme, field) for field in _VALUE_FIELDS}
     snapshot["logo"] = theme.logo.name or ""
     snapshot["favicon"] = theme.favicon.name or ""
     return snapshot
 
 
-def theme_versions(municipality: Municipality):
+def theme_versions(municipality: Municipality) -> QuerySet[CustomizationVersion]:
     return CustomizationVersion.objects.filter(
         municipality=municipality, kind=CustomizationVersion.Kind.THEME
     ).order_by("-number")
@@ -332,16 +358,20 @@ class _PendingFile:
     content: bytes
 
 
-def _clean_values(data: dict) -> dict:
+def _clean_values(data: dict[str, Any]) -> dict[str, str | int]:
     """Validate every value (whatever the form already did: the service is the last gate)."""
-    values, errors = {}, {}
+    values: dict[str, str | int] = {}
+    errors: dict[str, list[str]] = {}
     for field in COLOUR_FIELDS:
         try:
             values[field] = normalise_colour(str(data.get(field) or ""))
         except ValidationError as error:
             errors[field] = error.messages
+    raw_size = data.get("base_font_size")
     try:
-        size = int(data.get("base_font_size"))
+        if raw_size is None:
+            raise TypeError("no base font size")  # as int(None) would: the error below
+        size = int(raw_size)
         if not FONT_SIZE_RANGE[0] <= size <= FONT_SIZE_RANGE[1]:
             raise ValueError
         values["base_font_size"] = size
@@ -368,16 +398,19 @@ def _clean_values(data: dict) -> dict:
     return values
 
 
-def theme_validate(*, data: dict, files: dict | None = None) -> tuple[dict, dict, list[str]]:
+def theme_validate(
+    *, data: dict[str, Any], files: dict[str, Any] | None = None
+) -> tuple[dict[str, str | int], dict[str, _PendingFile], list[str]]:
     """(values, {field: checked file}, fields to remove) or ThemeError; writes nothing. Also used
     by the live preview."""
     files = files or {}
-    errors = {}
+    errors: dict[str, list[str]] = {}
+    values: dict[str, str | int]
     try:
         values = _clean_values(data)
     except ThemeError as error:
         values, errors = {}, dict(error.message_dict)
-    pending = {}
+    pending: dict[str, _PendingFile] = {}
     for field in ("logo", "favicon"):
         upload = files.get(field)
         if not upload:
@@ -396,8 +429,8 @@ def theme_validate(*, data: dict, files: dict | None = None) -> tuple[dict, dict
 
 
 @transaction.atomic
-def _theme_save(*, municipality: Municipality, values: dict, file_names: dict, editor: str,
-                note: str) -> tuple[Theme, dict]:
+def _theme_save(*, municipality: Municipality, values: dict[str, str | int], file_names: dict[str, str],
+                editor: str, note: str) -> tuple[VersionedTheme, dict[str, str]]:
     Theme.objects.get_or_create(municipality=municipality, defaults=DEFAULT_COLOURS)
     # The row lock orders concurrent saves, so version numbers never collide.
     theme = Theme.objects.select_for_update().get(municipality=municipality)
@@ -417,12 +450,11 @@ def _theme_save(*, municipality: Municipality, values: dict, file_names: dict, e
         municipality=municipality, kind=CustomizationVersion.Kind.THEME, number=number,
         snapshot=theme_snapshot(theme), note=note[:200], created_by=editor[:200],
     )
-    theme.version = number
-    return theme, contrast_warnings(values)
+    return _with_version(theme, number), contrast_warnings(values)
 
 
-def theme_update(*, municipality: Municipality, data: dict, files: dict | None = None,
-                 editor: str) -> tuple[Theme, dict]:
+def theme_update(*, municipality: Municipality, data: dict[str, Any], files: dict[str, Any] | None = None,
+                 editor: str) -> tuple[VersionedTheme, dict[str, str]]:
     """Save the theme from form data (and uploaded `logo` / `favicon`; `remove_logo` /
     `remove_favicon` in data clear them) as a new version. Returns (theme, {field: contrast
     warning}). Raises ThemeError and changes nothing when any value is bad."""
@@ -434,7 +466,10 @@ def theme_update(*, municipality: Municipality, data: dict, files: dict | None =
     for field, checked in pending.items():
         # Our own name and extension (from the checked content, never the uploaded name), and a
         # new name per upload: old versions keep pointing at their own files.
-        name = Theme._meta.get_field(field).generate_filename(
+        file_field = Theme._meta.get_field(field)
+        if not isinstance(file_field, FileField):
+            raise TypeError(f"Theme.{field} is not a file field")  # pending holds only logo / favicon
+        name = file_field.generate_filename(
             Theme(municipality=municipality), f"{field}-{uuid.uuid4().hex}.{checked.kind}"
         )
         file_names[field] = storage.save(name, ContentFile(checked.content))
@@ -444,12 +479,13 @@ def theme_update(*, municipality: Municipality, data: dict, files: dict | None =
 
 
 def theme_restore(*, municipality: Municipality, version: CustomizationVersion | int,
-                  editor: str) -> tuple[Theme, dict]:
+                  editor: str) -> tuple[VersionedTheme, dict[str, str]]:
     """Make an earlier version current again, as a new version (history only grows)."""
     if not isinstance(version, CustomizationVersion):
-        version = theme_versions(municipality).filter(number=version).first()
-        if version is None:
+        found = theme_versions(municipality).filter(number=version).first()
+        if found is None:
             raise ThemeError(bilingual(_("That version does not exist.")))
+        version = found
     if version.municipality_id != municipality.pk or version.kind != CustomizationVersion.Kind.THEME:
         raise ThemeError(bilingual(_("That version does not exist.")))
     snapshot = {**DEFAULT_COLOURS, "base_font_size": 16, **version.snapshot}
@@ -463,7 +499,7 @@ def theme_restore(*, municipality: Municipality, version: CustomizationVersion |
 
 
 # --- Applying ----------------------------------------------------------------------------------
-def theme_css(values: dict) -> str:
+def theme_css(values: dict[str, Any]) -> str:
     """The custom properties for a <style> or style="" attribute; re-checks every value, so
     nothing but a colour or a size can ever be written there."""
     parts = []
