@@ -1,5 +1,6 @@
-from django.db import connection
 from django_tenants.utils import get_public_schema_name
+
+from kernel.db import current_schema_name
 
 from .navigation import items_for
 
@@ -8,7 +9,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    scope = "platform" if connection.schema_name == get_public_schema_name() else "tenant"
+    scope = "platform" if current_schema_name() == get_public_schema_name() else "tenant"
     # A municipality's own menu (order, labels, hidden entries, modules switched off), which
     # tenants.middleware_modules puts on the request; accounts does not know its shape's source.
     components = getattr(request, "components", None) if scope == "tenant" else None

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def items_for(*, user, scope: str, urlconf: str | None = None, layout: list[dict
               label: Callable[[dict], str] | None = None) -> list[dict]:
     """The entries this user may see on this kind of host, in order, with their URLs.
 
-    `layout` is a municipality's own menu (tenants.components): every entry in its order, with
+    `layout` is a municipality's own menu (tenants.registry): every entry in its order, with
     "hidden" and "off" (its module is switched off) flags; `label(entry)` gives its label."""
     visible = []
     items = registered(scope=scope)
@@ -46,9 +46,8 @@ def items_for(*, user, scope: str, urlconf: str | None = None, layout: list[dict
     for item in items:
         if item.permission and not user.has_perm(item.permission):
             continue
-        try:
-            url = reverse(item.url_name, urlconf=urlconf)
-        except NoReverseMatch:
-            continue
+        # Entries are registered per scope, and `urlconf` is that kind of host's: every entry
+        # left here has a URL, and one that does not is a bug to see, not an entry to drop.
+        url = reverse(item.url_name, urlconf=urlconf)
         visible.append({"key": item.key, "label": labels.get(item.key, item.label), "url": url})
     return visible

@@ -9,9 +9,11 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
-from django.db import connection, models
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
+
+from kernel.db import current_schema_name
 
 
 class Role(models.TextChoices):
@@ -48,7 +50,7 @@ def roles_sync() -> None:
     Runs after every migration of every schema, so the usual case (nothing changed) costs three
     reads and no writes.
     """
-    roles = roles_for_schema(connection.schema_name)
+    roles = roles_for_schema(current_schema_name())
     groups = {g.name: g for g in Group.objects.filter(name__in=[r.value for r in roles])}
     for role in roles:
         if role.value not in groups:

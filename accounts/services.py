@@ -1,6 +1,8 @@
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
+
+from kernel.db import current_schema_name
 
 from .models import User
 from .roles import Role, roles_for_schema
@@ -11,7 +13,7 @@ class AccountError(Exception):
 
 
 def _check_role(role: Role) -> None:
-    if role not in roles_for_schema(connection.schema_name):
+    if role not in roles_for_schema(current_schema_name()):
         raise AccountError(_("The role “%(role)s” does not exist here.") % {"role": role})
 
 

@@ -1,4 +1,5 @@
-"""Checks shared by the routers: a switched-off module and a missing permission."""
+"""What the routers check before the permission (kernel.permissions.require_perm, whose
+PermissionDenied the API answers with its 403 body): a switched-off module."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,3 @@ def require_module(request, module: str) -> None:
     if components is not None and not components.module_on(module):
         raise ApiError(404, _("This module is switched off for this municipality."), code="module_off")
 
-
-def require_perm(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise ApiError(403)

@@ -16,9 +16,9 @@ from django.test import Client
 from django_tenants.utils import schema_context
 from psycopg import sql
 
-from bench.harness import Report, Row, fmt_ratio, fmt_time, timed
-from bench.map import CENTRE, MIX, _load_assets, _p95
-from tenants.services import municipality_create
+from bench.harness import Report, Row, fmt_ratio, fmt_time, p95, timed
+from bench.map import CENTRE, MIX, load_assets
+from tenants.services.municipalities import municipality_create
 
 SCHEMA = "benchapi"
 HOST = f"{SCHEMA}.localhost"
@@ -38,7 +38,7 @@ def run(report: Report) -> None:
     )
     total = sum(n for _t, _p, n, _s in MIX)
     report.progress(f"loading {total:,} assets")
-    _load_assets(SCHEMA)
+    load_assets(SCHEMA)
     client, token = _client()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     with _raw_connection() as raw:
@@ -106,7 +106,7 @@ def _bench_page(report, client, headers, raw, name, query, page, size) -> None:
     api, base = statistics.median(api_times), statistics.median(sql_times)
     report.add(Row(
         name=f"api.assets ({name})",
-        figures=f"p50 {fmt_time(api)}  p95 {fmt_time(_p95(api_times))}",
+        figures=f"p50 {fmt_time(api)}  p95 {fmt_time(p95(api_times))}",
         baseline=f"vs SQL-built GeoJSON p50 {fmt_time(base)}: {fmt_ratio(api, base)}",
         notes=[f"{len(web) / 1024:.0f} KB from the API, {len(bare) / 1024:.0f} KB from SQL"],
     ))
@@ -128,6 +128,6 @@ def _bench_revalidation(report, client, headers) -> None:
     a, b = statistics.median(cached_times), statistics.median(full_times)
     report.add(Row(
         name="api.assets 304 (If-None-Match, 1000 features)",
-        figures=f"p50 {fmt_time(a)}  p95 {fmt_time(_p95(cached_times))}",
+        figures=f"p50 {fmt_time(a)}  p95 {fmt_time(p95(cached_times))}",
         baseline=f"vs the full 200 p50 {fmt_time(b)}: {fmt_ratio(a, b)}",
     ))

@@ -111,7 +111,7 @@ def django_setup(url: str) -> None:
 
     from django.core.management import call_command
 
-    from tenants.services import platform_tenant_ensure
+    from tenants.services.municipalities import platform_tenant_ensure
 
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
     platform_tenant_ensure()
@@ -163,6 +163,12 @@ def timed(fn: Callable, *args, **kwargs) -> tuple[float, object]:
 
 def median(values) -> float:
     return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile by nearest rank: the benchmarks time 7–15 rounds, too few to interpolate."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def fmt_time(seconds: float) -> str:

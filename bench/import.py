@@ -30,7 +30,7 @@ from django_tenants.utils import schema_context
 
 from bench.harness import BASE_DIR, Report, Row, fmt_ratio, fmt_time
 from smarthealth.demo.names import FEMALE_NAMES, MALE_NAMES, SURNAMES
-from tenants.services import municipality_create
+from tenants.services.municipalities import municipality_create
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000000"))
 DIE_ROWS = min(50_000, ROWS)

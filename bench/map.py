@@ -18,11 +18,11 @@ from django.urls import reverse
 from django_tenants.utils import schema_context
 from psycopg import sql
 
-from bench.harness import Report, Row, fmt_ratio, fmt_time, timed
+from bench.harness import Report, Row, fmt_ratio, fmt_time, p95, timed
 from infrastructure.models import AssetType
-from infrastructure.views.maps import _SEVERITY, ASSET_FIELDS, CLUSTER_CELLS, detail_zoom
+from infrastructure.tiles import ASSET_TILE_FIELDS, CLUSTER_CELLS, CONDITION_SEVERITY, detail_zoom
 from kernel.tiles import BUFFER, EXTENT, tile_bounds
-from tenants.services import municipality_create
+from tenants.services.municipalities import municipality_create
 
 SCHEMA = "benchmap"
 HOST = f"{SCHEMA}.localhost"
@@ -54,7 +54,7 @@ def run(report: Report) -> None:
     )
     total = sum(n for _t, _p, n, _s in MIX)
     report.progress(f"loading {total:,} assets with one INSERT … SELECT generate_series")
-    elapsed, _ = timed(_load_assets)
+    elapsed, _ = timed(load_assets)
     report.progress(f"loaded in {fmt_time(elapsed)}")
     client = _engineer_client()
     tiles = _tiles()
@@ -65,7 +65,7 @@ def run(report: Report) -> None:
 
 # --- Data -------------------------------------------------------------------------------------
 
-def _load_assets(schema: str = SCHEMA) -> None:
+def load_assets(schema: str = SCHEMA) -> None:
     spec = sql.SQL(", ").join(
         sql.SQL("({}, {}, {}, {})").format(sql.Literal(t), sql.Literal(p), sql.Literal(n), sql.Literal(s))
         for t, p, n, s in MIX
@@ -152,14 +152,14 @@ def _raw_layer(asset_type: str, z: int, x: int, y: int) -> sql.Composable:
             " WHERE t.mvt_geom IS NOT NULL"
         ).format(
             layer=sql.Literal(asset_type), extent=sql.Literal(EXTENT), buffer=sql.Literal(BUFFER),
-            envelope=envelope, fields=sql.SQL(", ").join(map(sql.Identifier, ASSET_FIELDS)),
+            envelope=envelope, fields=sql.SQL(", ").join(map(sql.Identifier, ASSET_TILE_FIELDS)),
             box=sql.SQL(", ").join(map(sql.Literal, box)),
         )
     west, south, east, north = tile_bounds(z, x, y, margin=0).extent
     cell = 360.0 / 2**z / CLUSTER_CELLS
     severity = sql.SQL(" ").join(
         sql.SQL("WHEN {} THEN {}").format(sql.Literal(name), sql.Literal(rank))
-        for rank, name in enumerate(_SEVERITY)
+        for rank, name in enumerate(CONDITION_SEVERITY)
     )
     return sql.SQL(
         "SELECT ST_AsMVT(t, {layer}, {extent}, 'mvt_geom') FROM ("
@@ -175,7 +175,8 @@ def _raw_layer(asset_type: str, z: int, x: int, y: int) -> sql.Composable:
         " WHERE t.mvt_geom IS NOT NULL"
     ).format(
         layer=sql.Literal(asset_type), extent=sql.Literal(EXTENT), buffer=sql.Literal(BUFFER),
-        envelope=envelope, names=sql.SQL("ARRAY[{}]").format(sql.SQL(", ").join(map(sql.Literal, _SEVERITY))),
+        envelope=envelope,
+        names=sql.SQL("ARRAY[{}]").format(sql.SQL(", ").join(map(sql.Literal, CONDITION_SEVERITY))),
         severity=severity, w=sql.Literal(west), s=sql.Literal(south), e=sql.Literal(east),
         n=sql.Literal(north), cell=sql.Literal(cell),
     )
@@ -190,11 +191,6 @@ def _raw_tile_sql(z: int, x: int, y: int) -> sql.Composable:
 
 
 # --- Timing -----------------------------------------------------------------------------------
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
 
 def _bench_tiles(report: Report, client: Client, raw: psycopg.Connection, tiles, total: int) -> None:
     endpoint: dict[int, list[float]] = {z: [] for z in ZOOMS}
@@ -229,8 +225,8 @@ def _bench_tiles(report: Report, client: Client, raw: psycopg.Connection, tiles,
         kb = " + ".join(f"{w / 1024:.0f}" for w, _r in sizes[z])
         same = all(w == r for w, r in sizes[z])
         notes.append(
-            f"z{z}: endpoint p50 {fmt_time(statistics.median(web))} p95 {fmt_time(_p95(web))}; "
-            f"raw SQL p50 {fmt_time(statistics.median(bare))} p95 {fmt_time(_p95(bare))}; "
+            f"z{z}: endpoint p50 {fmt_time(statistics.median(web))} p95 {fmt_time(p95(web))}; "
+            f"raw SQL p50 {fmt_time(statistics.median(bare))} p95 {fmt_time(p95(bare))}; "
             f"{fmt_ratio(statistics.median(web), statistics.median(bare))}; tiles {kb} KB"
             f"{'' if same else ' (sizes differ from the raw SQL tiles!)'}"
         )
@@ -241,11 +237,11 @@ def _bench_tiles(report: Report, client: Client, raw: psycopg.Connection, tiles,
     report.add(Row(
         name="map.asset_tiles",
         figures=(f"endpoint p50 {fmt_time(statistics.median(everything_web))} "
-                 f"p95 {fmt_time(_p95(everything_web))}"),
+                 f"p95 {fmt_time(p95(everything_web))}"),
         target=f"≤ {TILE_TARGET}× raw SQL (p50)",
         verdict=Report.verdict(ratio <= TILE_TARGET),
         baseline=(f"vs raw ST_AsMVT p50 {fmt_time(statistics.median(everything_raw))} "
-                  f"p95 {fmt_time(_p95(everything_raw))}: ×{ratio:.2f}"),
+                  f"p95 {fmt_time(p95(everything_raw))}: ×{ratio:.2f}"),
         notes=notes,
     ))
 
@@ -283,6 +279,6 @@ def _bench_pages(report: Report, client: Client) -> None:
         typical = statistics.median(values)
         report.add(Row(
             name=f"map.{name.replace(' ', '_')}",
-            figures=f"p50 {fmt_time(typical)}  p95 {fmt_time(_p95(values))}",
+            figures=f"p50 {fmt_time(typical)}  p95 {fmt_time(p95(values))}",
             baseline=f"vs the profile page p50 {fmt_time(base)}: {fmt_ratio(typical, base)}",
         ))

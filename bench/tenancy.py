@@ -23,7 +23,7 @@ from bench.harness import BASE_DIR, Report, Row, fmt_ratio, fmt_time, median, ti
 from tenants.middleware import CachedTenantMiddleware
 from tenants.models import Domain, Municipality
 from tenants.routing import tenant_cache_clear
-from tenants.services import municipality_create
+from tenants.services.municipalities import municipality_create
 
 N_TENANTS = 200
 N_CREATIONS = 5  # timed, after one untimed warm-up creation

@@ -12,8 +12,8 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from accounts.navigation import NavItem, register
         from accounts.roles import Role, grant
-        from tenants.components import Module, register_module
         from tenants.demo import register_seeder
+        from tenants.registry import Module, register_module
 
         from . import demo, signals
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from infrastructure.geo import degrees_margin
 from infrastructure.models import OPEN_STATUSES, Condition, RequestCategory
+from kernel.permissions import require_perm
 from smarthealth.audit import audit_log
 from smarthealth.models import AccessLog, Person
 from smarthealth.rules import AdlGroup, Disability
@@ -120,11 +121,6 @@ def households_at_risk(*, metres: int) -> list[AtRisk]:
     return list(found.values())
 
 
-def _require(user, perm: str) -> None:
-    if user is None or not user.is_authenticated or not user.has_perm(perm):
-        raise PermissionDenied
-
-
 def may_see_households(user) -> bool:
     """Names and households are for the roles that see every person (nurse, administrator)."""
     return (user.is_authenticated and user.has_perm("smarthealth.view_person")
@@ -133,7 +129,7 @@ def may_see_households(user) -> bool:
 
 def disaster_summary(user, *, metres: int, rows: list[AtRisk] | None = None) -> dict:
     """Counts only: by community and by hazard kind. No household identifiers leave here."""
-    _require(user, "dashboards.view_disaster")
+    require_perm(user, "dashboards.view_disaster")
     rows = households_at_risk(metres=metres) if rows is None else rows
     by_community = defaultdict(lambda: {"households": 0, "bedbound": 0, "disabled": 0})
     by_kind = defaultdict(int)

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.i18n import bilingual
 
+from .aggregates import PERIODS, Filters
 from .disaster import DEFAULT_METRES, MAX_METRES, MIN_METRES
-from .figures import PERIODS, Filters
 
 
 class DashboardFilterForm(forms.Form):

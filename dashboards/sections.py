@@ -1,10 +1,10 @@
-"""The dashboard's sections for one reader: figures (figures.py) + charts (charts.py) + links to
+"""The dashboard's sections for one reader: figures (aggregates.py) + charts (charts.py) + links to
 the list behind each figure, only where the reader may open that list. Shared by the dashboard
 page and the home-page widgets."""
 
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import dateformat, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,7 +12,14 @@ from django.utils.translation import ngettext
 from kernel.thaidate import BE_OFFSET, THAI_MONTHS_ABBR
 
 from . import charts
-from .figures import Filters, asset_figures, health_figures, hotspot_cells, request_figures, road_figures
+from .aggregates import (
+    Filters,
+    asset_aggregates,
+    health_aggregates,
+    hotspot_cells,
+    request_aggregates,
+    road_aggregates,
+)
 
 ASSET_PERM = "infrastructure.view_asset"
 REQUEST_PERM = "infrastructure.view_servicerequest"
@@ -20,11 +27,10 @@ HEALTH_PERM = "dashboards.view_health_dashboard"
 PERSON_PERM = "smarthealth.view_person"  # person and care lists: nurse and admin
 
 
-def link(name: str, **params) -> str | None:
-    try:
-        base = reverse(name, kwargs=params.pop("kwargs", None))
-    except NoReverseMatch:
-        return None
+def link(name: str, **params) -> str:
+    """The list behind a figure, with its filters as the query. Whether the reader may follow
+    it is the caller's question (permissions here, switched-off modules in views.index)."""
+    base = reverse(name, kwargs=params.pop("kwargs", None))
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{base}?{query}" if query else base
 
@@ -58,7 +64,7 @@ def duration_text(hours: float | None) -> str:
 
 # --- infrastructure ---------------------------------------------------------------------------
 def assets_section(user, filters: Filters) -> dict:
-    figures = asset_figures(filters)
+    figures = asset_aggregates(filters)
     links = user.has_perm(ASSET_PERM)
     community = filters.community
 
@@ -75,7 +81,7 @@ def assets_section(user, filters: Filters) -> dict:
              "title": f"{t['label']} · {c['label']}: {t['by_condition'][c['value']]}",
              "url": asset_url(asset_type=t["value"], condition=c["value"])}
             for c in figures["conditions"]]})
-    roads = road_figures(filters)
+    roads = road_aggregates(filters)
     for s in roads["surfaces"]:
         s["url"] = asset_url(asset_type="road")
     road_rows = [{"label": s["label"], "segments": [{"value": s["km"], "css": "c-road",
@@ -105,7 +111,7 @@ def assets_section(user, filters: Filters) -> dict:
 
 
 def requests_section(user, filters: Filters) -> dict:
-    figures = request_figures(filters)
+    figures = request_aggregates(filters)
     links = user.has_perm(REQUEST_PERM)
 
     def queue_url(**params):
@@ -149,7 +155,7 @@ def requests_section(user, filters: Filters) -> dict:
 
 # --- smart health -----------------------------------------------------------------------------
 def health_section(user, filters: Filters) -> dict:
-    figures = health_figures(filters)
+    figures = health_aggregates(filters)
     links = user.has_perm(PERSON_PERM)
     # The care lists offer only communities that have households: pass one only then.
     community = filters.community if figures["population"] else ""

@@ -23,6 +23,7 @@ from django_tenants.utils import get_public_schema_name
 
 from infrastructure.geo import degrees_margin
 from infrastructure.models import OPEN_STATUSES
+from kernel.db import current_schema_name
 from smarthealth.rules import ELDERLY_AGE, years_before
 
 from . import refresh_sql
@@ -99,7 +100,8 @@ def dashboard_refresh(*, parts: Iterable[str] | None = None,
     return states
 
 
-def _pending_key(part: str) -> str:
+def refresh_pending_key(part: str) -> str:
+    """The cache key that marks a refresh of `part` as scheduled (cleared when the task starts)."""
     return f"dashboards:refresh-pending:{part}"
 
 
@@ -107,7 +109,7 @@ def dashboard_refresh_run(*, parts: Iterable[str] | None = None) -> dict[str, Re
     """What the task does: clear the pending marks first (an edit committed from now on schedules
     a new refresh), then recompute."""
     parts = _clean_parts(parts)
-    cache.delete_many([_pending_key(part) for part in parts])
+    cache.delete_many([refresh_pending_key(part) for part in parts])
     return dashboard_refresh(parts=parts)
 
 
@@ -115,13 +117,13 @@ def _enqueue(parts: list[str], countdown: int) -> None:
     from .tasks import dashboard_refresh_task
 
     try:
-        due = [part for part in parts if cache.add(_pending_key(part), 1, PENDING_SECONDS)]
+        due = [part for part in parts if cache.add(refresh_pending_key(part), 1, PENDING_SECONDS)]
         if due:
             dashboard_refresh_task.apply_async(args=[due], countdown=countdown)
     except Exception:
         # The edit itself has committed; the periodic refresh catches up.
         logger.warning("could not schedule a dashboard refresh of %s in %s", parts,
-                       connection.schema_name, exc_info=True)
+                       current_schema_name(), exc_info=True)
 
 
 def dashboard_refresh_schedule(*, parts: Iterable[str], countdown: int = DEBOUNCE_SECONDS) -> None:
@@ -129,6 +131,6 @@ def dashboard_refresh_schedule(*, parts: Iterable[str], countdown: int = DEBOUNC
     Edits wait DEBOUNCE_SECONDS so a burst shares one refresh; a finished import is one event
     and asks for countdown=0."""
     parts = sorted(set(parts) & PARTS)
-    if not parts or connection.schema_name == get_public_schema_name():
+    if not parts or current_schema_name() == get_public_schema_name():
         return
     transaction.on_commit(lambda: _enqueue(parts, countdown), robust=True)

@@ -1,4 +1,4 @@
-"""The dashboard page and the disaster view. Thin: parse the filters, read through figures /
+"""The dashboard page and the disaster view. Thin: parse the filters, read through aggregates /
 sections (aggregate tables) or disaster (live, access-checked), render."""
 
 import hashlib
@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
 
-from . import figures
+from . import aggregates
 from .disaster import (
     disaster_households,
     disaster_summary,
@@ -58,9 +58,9 @@ def _vary(user, filters, updated) -> str:
 @permission_or_403("dashboards.view_dashboard")
 def index(request):
     user = request.user
-    updated = figures.updated_at()
+    updated = aggregates.updated_at()
     # The communities change only with a refresh too.
-    communities = cache.get_or_set(f"dashboards:communities:{_stamp(updated)}", figures.communities, 3600)
+    communities = cache.get_or_set(f"dashboards:communities:{_stamp(updated)}", aggregates.communities, 3600)
     form = DashboardFilterForm(request.GET or None, communities=communities)
     filters = form.filters()
     vary = _vary(user, filters, updated)

@@ -1,12 +1,19 @@
-"""Home-page widgets (tenants.components) from the aggregate tables: a few key figures each, with
+"""Home-page widgets (tenants.registry) from the aggregate tables: a few key figures each, with
 a link to the full dashboard. Imported from DashboardsConfig.ready()."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tenants.components import Widget, register_widget
+from tenants.registry import Widget, register_widget
 
-from .figures import Filters, asset_figures, health_figures, request_figures, road_figures, updated_at
+from .aggregates import (
+    Filters,
+    asset_aggregates,
+    health_aggregates,
+    request_aggregates,
+    road_aggregates,
+    updated_at,
+)
 from .models import Part
 from .sections import duration_text, link
 
@@ -19,20 +26,20 @@ def _common(request, part: str) -> dict:
 
 def infrastructure_context(request) -> dict:
     filters = Filters()
-    assets = asset_figures(filters)
-    return {**_common(request, Part.INFRASTRUCTURE), "assets": assets, "roads": road_figures(filters),
+    assets = asset_aggregates(filters)
+    return {**_common(request, Part.INFRASTRUCTURE), "assets": assets, "roads": road_aggregates(filters),
             "poor_url": link("infrastructure:asset-list", condition="poor")}
 
 
 def requests_context(request) -> dict:
-    figures = request_figures(Filters())
+    figures = request_aggregates(Filters())
     return {**_common(request, Part.INFRASTRUCTURE), "requests": figures,
             "median": duration_text(figures["median_hours"]),
             "overdue_url": link("infrastructure:request-list", queue="overdue")}
 
 
 def health_context(request) -> dict:
-    return {**_common(request, Part.HEALTH), "health": health_figures(Filters())}
+    return {**_common(request, Part.HEALTH), "health": health_aggregates(Filters())}
 
 
 register_widget(Widget(

@@ -11,7 +11,7 @@ class ImportsConfig(AppConfig):
     def ready(self):
         from accounts.navigation import NavItem, register
         from accounts.roles import Role, grant
-        from tenants.components import Module, register_module
+        from tenants.registry import Module, register_module
         from tenants.stats import register_last_import
 
         from .selectors import last_import_finished_at
@@ -22,6 +22,6 @@ class ImportsConfig(AppConfig):
         register(NavItem("imports", _("Import data"), "imports:upload", 80, scope="tenant",
                          permission="imports.view_importjob"))
         register_last_import(last_import_finished_at)
-        # A municipality can switch imports off (tenants.components); its pages then answer 404.
+        # A municipality can switch imports off (tenants.registry); its pages then answer 404.
         register_module(Module("imports", _("Data import (Excel / CSV / GeoJSON)"), nav_keys=("imports",),
                                url_namespaces=("imports",)))

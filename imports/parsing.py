@@ -184,14 +184,15 @@ def parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
     if len(s) >= 64:
         positions, uniques = pd.factorize(s, sort=False)
         if len(uniques) * 4 <= len(s):
-            values, bad = _parse_column(pd.Series(uniques, dtype=object), column)
+            values, bad = parse_column_cells(pd.Series(uniques, dtype=object), column)
             spread = pd.Series(values.to_numpy()[positions], index=s.index)
             return spread, {reason_: pd.Series(mask.to_numpy()[positions], index=s.index)
                             for reason_, mask in bad.items()}
-    return _parse_column(s, column)
+    return parse_column_cells(s, column)
 
 
-def _parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
+def parse_column_cells(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
+    """Parse every cell of a column on its own: parse_column's answer without its shortcut."""
     if column.type == DATE:
         return parse_dates(s)
     if column.type == CID:

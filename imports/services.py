@@ -5,7 +5,9 @@ import io
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +25,9 @@ from .parsing import normalise_text
 from .reading import ImportFileError, open_chunks
 from .registry import CID, DATE
 
+if TYPE_CHECKING:  # django-stubs-ext is a development requirement only
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
 PREVIEW_ROWS = 10
 MAX_ATTEMPTS = 3  # runs of one job (the first and the re-runs after a lost worker)
@@ -31,7 +36,7 @@ MAX_ATTEMPTS = 3  # runs of one job (the first and the re-runs after a lost work
 class ImportRefused(Exception):
     """A request the service refuses (unknown dataset, no permission): `message` is translated."""
 
-    def __init__(self, message):
+    def __init__(self, message: "StrOrPromise") -> None:
         super().__init__(str(message))
         self.message = message
 
@@ -48,7 +53,7 @@ def job_progress(job: ImportJob) -> int:
 
 
 @transaction.atomic
-def import_job_start(*, dataset: str, upload, user=None, preview: bool = False) -> ImportJob:
+def import_job_start(*, dataset: str, upload: Any, user: Any = None, preview: bool = False) -> ImportJob:
     """Keep the file and create the job; unless it waits for a preview, enqueue it on commit."""
     spec = registry.get(dataset)
     if spec is None:
@@ -81,10 +86,12 @@ def _enqueue(job: ImportJob) -> None:
     transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
 
 
-def import_job_preview(*, job: ImportJob) -> dict:
+def import_job_preview(*, job: ImportJob) -> dict[str, Any]:
     """The facts a user checks before committing: encoding, header mapping, date format, rows."""
     spec = registry.get(job.dataset)
     try:
+        if spec is None:  # a dataset no app registers any more (e.g. its app was removed)
+            raise ImportFileError(_("Unknown dataset."))
         info, chunks = open_chunks(Path(job.file.path), job.original_name, spec, chunk_rows=PREVIEW_ROWS)
         first = next(chunks)
     except ImportFileError as error:
@@ -103,9 +110,11 @@ def import_job_preview(*, job: ImportJob) -> dict:
     keys = [c.key for c in spec.columns]
     shown = parsed[keys].astype(object)
     shown.loc[reject.bad, keys] = first.loc[reject.bad, keys].astype(object)
-    for column in spec.columns:
-        if column.type == CID:  # never a full national ID on a screen
-            shown[column.key] = parsed[column.key].map(lambda v: mask_national_id(v[-3:]) if v else "")
+    for spec_column in spec.columns:
+        if spec_column.type == CID:  # never a full national ID on a screen
+            shown[spec_column.key] = parsed[spec_column.key].map(
+                lambda v: mask_national_id(v[-3:]) if v else ""
+            )
     keys = [key for key in keys if key in info.mapping.values()]
     return {
         "encoding": info.encoding, "delimiter": info.delimiter, "mapping": info.mapping,
@@ -114,7 +123,7 @@ def import_job_preview(*, job: ImportJob) -> dict:
     }
 
 
-def _date_format(frame, spec) -> str:
+def _date_format(frame: pd.DataFrame, spec: registry.Dataset) -> str:
     dates = [normalise_text(frame[c.key]) for c in spec.columns if c.type == DATE]
     if not dates:
         return ""
@@ -177,9 +186,13 @@ def _run(job: ImportJob) -> None:
     spec = registry.get(job.dataset)
     key = _progress_key(job.pk)
     try:
+        if spec is None:  # a dataset no app registers any more (e.g. its app was removed)
+            raise ImportFileError(_("Unknown dataset."))
         with transaction.atomic():
             result = engine.run(dataset=spec, path=Path(job.file.path), name=job.original_name,
                                 progress=lambda value: cache.set(key, value, 86400))
+            if result.info is None:  # engine.run() always sets it from open_chunks()
+                raise RuntimeError("engine.run() returned a result without the file's info")
             job.rows, job.created, job.updated = result.rows, result.created, result.updated
             job.unchanged, job.rejected = result.unchanged, result.rejected
             job.encoding = result.info.encoding

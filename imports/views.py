@@ -1,7 +1,5 @@
 """Pages: upload → preview → confirm → live progress → result with error report; history."""
 
-from io import BytesIO
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -14,6 +12,7 @@ from kernel.exports import XLSX_CONTENT_TYPE, content_disposition
 from . import registry, services
 from .forms import UploadForm
 from .selectors import import_jobs_visible_to
+from .templates_xlsx import dataset_template_xlsx
 
 VIEW = "imports.view_importjob"
 
@@ -95,21 +94,6 @@ def template_xlsx(request, dataset):
         raise Http404
     if not request.user.has_perm(spec.permission):
         raise PermissionDenied
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = spec.key[:31]
-    sheet.append([column.label_th for column in spec.columns])
-    sheet.append([column.example for column in spec.columns])
-    for cells in sheet.iter_cols(min_row=1, max_row=500):
-        for cell in cells:
-            cell.number_format = "@"  # text: national IDs and house IDs keep every digit
-    for index, column in enumerate(spec.columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = max(14, len(column.label_th) + 4)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(dataset_template_xlsx(dataset=spec), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(f"template-{spec.key}.xlsx")
     return response

@@ -43,9 +43,9 @@ class InfrastructureConfig(AppConfig):
             NavItem(key="requests", label=_("Service requests"), url_name="infrastructure:request-list",
                     order=22, scope="tenant", permission="infrastructure.view_servicerequest"),
         )
-        # Components (tenants.components): three modules a municipality can switch on or off.
+        # Components (tenants.registry): three modules a municipality can switch on or off.
         # Service requests are their own module although their URLs sit under /infrastructure/.
-        from tenants.components import Module, register_module
+        from tenants.registry import Module, register_module
 
         register_module(Module(
             "infrastructure", _("Infrastructure (asset registry and map)"), nav_keys=("assets", "asset-map"),

@@ -1,10 +1,14 @@
 """Reads, with their access checks: views, exports, tiles and the API fetch through these."""
 
+from datetime import datetime
+
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.contrib.gis.measure import D
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+
+from kernel.permissions import require_perm
 
 from .geo import degrees_margin
 from .models import (
@@ -22,15 +26,10 @@ NEAREST_ASSET_METRES = 50
 QUEUES = ("mine", "overdue", "open", "all")
 
 
-def _require(user, perm: str) -> None:
-    if user is None or not user.has_perm(perm):
-        raise PermissionDenied
-
-
 def assets_for(user, *, filters: dict | None = None) -> QuerySet[Asset]:
     """Assets the user may see, filtered by `asset_type`, `condition`, `status`, `community`
     and `q` (code or name contains); blank filter values are ignored."""
-    _require(user, "infrastructure.view_asset")
+    require_perm(user, "infrastructure.view_asset")
     filters = filters or {}
     qs = Asset.objects.all()
     for name in ("asset_type", "condition", "status", "community"):
@@ -62,7 +61,7 @@ def nearest_asset(point: Point, category: str, *, within_m: float = NEAREST_ASSE
     return (
         Asset.objects.filter(asset_type__in=types, geometry__dwithin=(point, degrees_margin(within_m)))
         .annotate(distance=Distance("geometry", point, spheroid=True))
-        .filter(distance__lte=within_m)
+        .filter(distance__lte=D(m=within_m))
         .order_by("distance", "id")
         .first()
     )
@@ -75,7 +74,7 @@ def service_requests_for(
     """Requests the user may see. Queues: "mine" (open, assigned to the user), "overdue" (open,
     past due), "open", "all" (or None). Open queues are ordered by due time, "all" newest first.
     `q` matches the tracking code, description or address."""
-    _require(user, "infrastructure.view_servicerequest")
+    require_perm(user, "infrastructure.view_servicerequest")
     if queue not in (None, *QUEUES):
         raise ValueError(f"unknown queue {queue!r}")
     qs = ServiceRequest.objects.select_related("asset", "assignee")
@@ -97,6 +96,20 @@ def service_requests_for(
     if queue in ("mine", "overdue", "open"):
         return qs.order_by("due_at", "id")
     return qs.order_by("-received_at", "-id")
+
+
+def service_request_counts_by_category(
+    user, *, category: str | None = None, now: datetime | None = None
+) -> dict[str, dict[str, int]]:
+    """{category: {"open": n, "overdue": n}} over the open requests the user may see (one
+    category when given); a category without open requests is absent. `now` decides what is
+    overdue, so a page can count with the same clock it shows."""
+    now = now or timezone.now()
+    rows = (
+        service_requests_for(user, queue="open", category=category).order_by().values("category")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+    )
+    return {row["category"]: {"open": row["open"], "overdue": row["overdue"]} for row in rows}
 
 
 def sla_table() -> dict[str, dict[str, int]]:

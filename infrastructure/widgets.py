@@ -1,26 +1,20 @@
-"""This module's home-page widgets (tenants.components): one GROUP BY each, permission-checked
+"""This module's home-page widgets (tenants.registry): one GROUP BY each, permission-checked
 through the module's selectors. Imported from InfrastructureConfig.ready()."""
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tenants.components import Widget, register_widget
+from tenants.registry import Widget, register_widget
 
 from .models import AssetStatus, Condition, RequestCategory
-from .selectors import assets_for, service_requests_for
+from .selectors import assets_for, service_request_counts_by_category
 
 
 def open_requests_context(request) -> dict:
-    rows = {
-        row["category"]: row
-        for row in service_requests_for(request.user, queue="open").order_by().values("category").annotate(
-            open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now()))
-        )
-    }
+    rows = service_request_counts_by_category(request.user)
     queue = reverse("infrastructure:request-list")
     categories = [
         {"label": category.label, "open": rows[category.value]["open"],

@@ -8,6 +8,7 @@ parent reopens its pool lazily on next use.
 """
 
 import os
+from typing import Any
 
 _registered = False
 
@@ -32,3 +33,17 @@ def register_fork_hook() -> None:
     if not _registered and hasattr(os, "register_at_fork"):
         os.register_at_fork(before=close_pools_before_fork)
         _registered = True
+
+
+def current_schema_name() -> str:
+    """The schema this connection works in (django-tenants sets it; the stubs do not know it)."""
+    from django.db import connection
+
+    return str(getattr(connection, "schema_name"))  # noqa: B009
+
+
+def current_tenant() -> Any:
+    """The municipality this connection works for (django-tenants' `connection.tenant`), or None."""
+    from django.db import connection
+
+    return getattr(connection, "tenant", None)

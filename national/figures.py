@@ -1,11 +1,11 @@
 """Which dashboard figures a municipality publishes nationally, and the values their keys may take.
 
 The national snapshot is a whitelist: a figure of dashboards.refresh_sql is published only when it
-is listed in FIGURES here, and each key only when it is one of the known values of its domain
+is listed in PUBLISHED_FIGURES here, and each key only when it is one of the known values of its domain
 (asset types, ADL groups, 5-year age bands…); anything else is folded into "other". So a value an
 import typed into free text (a road's surface, say) can never carry a name or an identifier into
 the public schema, and a figure added to the dashboards later stays private until someone decides
-here how to publish it (tests/national/test_figures.py fails until then).
+here how to publish it (tests/national/test_no_personal_data.py fails until then).
 
 Rows are summed over communities: the national level does not need them, and a community's name
 next to a small count could point at a household.
@@ -28,7 +28,11 @@ SCREENING_BAND = 35  # dashboards.services.SCREENING_AGE: adults 35 and over
 
 
 @dataclass(frozen=True)
-class Figure:
+class PublishedFigure:
+    """How one dashboard figure (a `figure` of dashboards' aggregate rows) is published nationally:
+    the domains of its keys, whether it counts people (and so is suppressed when small), and which
+    totals and margins go with it."""
+
     name: str
     part: str
     key1: str  # a domain name of domains(), or "" when the figure has no such key
@@ -40,19 +44,21 @@ class Figure:
     margins: tuple[str, ...] = ()
 
 
-FIGURES: dict[str, Figure] = {f.name: f for f in (
-    Figure("assets", "infrastructure", "asset_type", "condition", total=True, margins=("key1", "key2")),
-    Figure("road_length", "infrastructure", "surface", amount=True, total=True),
-    Figure("requests_opened", "infrastructure", "category", monthly=True),
-    Figure("requests_closed", "infrastructure", "category", monthly=True),
-    Figure("resolve_time", "infrastructure", "hours", amount=True, monthly=True),
-    Figure("requests_open", "infrastructure", "category", "due", total=True, margins=("key1", "key2")),
-    Figure("population", "health", "sex", "band", persons=True, total=True, margins=("key1",)),
-    Figure("elderly_adl", "health", "adl", persons=True, total=True),
-    Figure("bedridden", "health", "visited", persons=True, total=True),
-    Figure("ncd", "health", "diagnosis", "colour", persons=True, margins=("key1",)),
-    Figure("screening", "health", "screened", persons=True, total=True),
-    Figure("disabled", "health", "disability", persons=True, total=True),
+PUBLISHED_FIGURES: dict[str, PublishedFigure] = {f.name: f for f in (
+    PublishedFigure("assets", "infrastructure", "asset_type", "condition", total=True,
+                    margins=("key1", "key2")),
+    PublishedFigure("road_length", "infrastructure", "surface", amount=True, total=True),
+    PublishedFigure("requests_opened", "infrastructure", "category", monthly=True),
+    PublishedFigure("requests_closed", "infrastructure", "category", monthly=True),
+    PublishedFigure("resolve_time", "infrastructure", "hours", amount=True, monthly=True),
+    PublishedFigure("requests_open", "infrastructure", "category", "due", total=True,
+                    margins=("key1", "key2")),
+    PublishedFigure("population", "health", "sex", "band", persons=True, total=True, margins=("key1",)),
+    PublishedFigure("elderly_adl", "health", "adl", persons=True, total=True),
+    PublishedFigure("bedridden", "health", "visited", persons=True, total=True),
+    PublishedFigure("ncd", "health", "diagnosis", "colour", persons=True, margins=("key1",)),
+    PublishedFigure("screening", "health", "screened", persons=True, total=True),
+    PublishedFigure("disabled", "health", "disability", persons=True, total=True),
 )}
 
 # Dashboard figures deliberately kept out of the national snapshot, with the reason.
@@ -66,8 +72,7 @@ EXCLUDED = {
 @cache
 def domains() -> dict[str, frozenset[str]]:
     """The known values of each key (read from the domain apps' choices, so they stay in step)."""
-    from infrastructure.models import AssetType, Condition, RequestCategory
-    from infrastructure.validators import ATTRIBUTE_SPECS
+    from infrastructure.models import ATTRIBUTE_SPECS, AssetType, Condition, RequestCategory
     from smarthealth.models import Person
     from smarthealth.rules import AdlGroup, Disability, NcdColour
 

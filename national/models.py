@@ -2,7 +2,7 @@
 summed over communities, with small counts of people suppressed (suppression.py).
 
 A row is what the national API serves as it is: figure + keys + month → value (and amount). No
-name, no identifier, no community; keys only take the known values of figures.FIGURES.
+name, no identifier, no community; keys only take the known values of figures.PUBLISHED_FIGURES.
 Re-publishing on the same day replaces that day's rows (the unique constraint enforces one row
 per cell and day)."""
 
@@ -17,7 +17,7 @@ class Suppression(models.TextChoices):
 
 
 class IndicatorValue(models.Model):
-    """One published number: `figure` (figures.FIGURES) for `key1` / `key2` ("*" = all values)
+    """One published number: `figure` (figures.PUBLISHED_FIGURES) for `key1` / `key2` ("*" = all values)
     and `month` (first day of a month for time series, else null)."""
 
     municipality = models.ForeignKey("tenants.Municipality", on_delete=models.CASCADE,

@@ -18,7 +18,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, tenant_
 
 from tenants.models import Municipality
 
-from .figures import ALL, ELDERLY_BAND, FIGURES, SCREENING_BAND, clean_key
+from .figures import ALL, ELDERLY_BAND, PUBLISHED_FIGURES, SCREENING_BAND, clean_key
 from .models import IndicatorValue
 from .suppression import Cell, Key, suppress
 
@@ -54,20 +54,20 @@ def _fresh_aggregates(now: dt.datetime) -> None:
         dashboard_refresh(now=now)
 
 
-def _tenant_cells() -> dict[Key, Cell]:
+def tenant_cells() -> dict[Key, Cell]:
     """The current schema's aggregates summed over communities, keys cleaned."""
     aggregate, _state, _refresh = _dashboards()
     cells: dict[Key, Cell] = {}
-    rows = (aggregate.objects.filter(figure__in=list(FIGURES))
+    rows = (aggregate.objects.filter(figure__in=list(PUBLISHED_FIGURES))
             .values_list("figure", "key1", "key2", "month", "count", "amount"))
     for figure_name, key1, key2, month, count, amount in rows.iterator():
-        figure = FIGURES[figure_name]
+        figure = PUBLISHED_FIGURES[figure_name]
         key = (figure_name, clean_key(figure.key1, key1), clean_key(figure.key2, key2),
                month if figure.monthly else None)
         cell = cells.setdefault(key, Cell(0, 0.0 if figure.amount else None))
         cell.value += count
         if figure.amount:
-            cell.amount += amount or 0.0
+            cell.amount = (cell.amount or 0.0) + (amount or 0.0)
     return cells
 
 
@@ -75,18 +75,18 @@ def _add(cells: dict[Key, Cell], key: Key, cell: Cell) -> None:
     total = cells.setdefault(key, Cell(0, 0.0 if cell.amount is not None else None))
     total.value += cell.value
     if cell.amount is not None:
-        total.amount += cell.amount
+        total.amount = (total.amount or 0.0) + cell.amount
 
 
 def with_totals(cells: dict[Key, Cell]) -> tuple[dict[Key, Cell], list[tuple[Key, list[Key]]]]:
-    """The cells plus each figure's totals and margins (figures.Figure), and the equations that
+    """The cells plus each figure's totals and margins (figures.PublishedFigure), and the equations that
     tie the numbers of people together (for suppression). Totals of a figure without rows are 0."""
     result = dict(cells)
     equations: list[tuple[Key, list[Key]]] = []
     by_figure: dict[str, list[Key]] = defaultdict(list)
     for key in cells:
         by_figure[key[0]].append(key)
-    for name, figure in FIGURES.items():
+    for name, figure in PUBLISHED_FIGURES.items():
         members = sorted(by_figure[name], key=str)
         total_key = (name, ALL, ALL if figure.key2 else "", None)
         if figure.total:
@@ -121,8 +121,8 @@ def with_totals(cells: dict[Key, Cell]) -> tuple[dict[Key, Cell], list[tuple[Key
 
 def snapshot_cells() -> dict[Key, Cell]:
     """The suppressed snapshot of the current (municipality's) schema, not stored."""
-    cells, equations = with_totals(_tenant_cells())
-    people = {key for key in cells if FIGURES[key[0]].persons}
+    cells, equations = with_totals(tenant_cells())
+    people = {key for key in cells if PUBLISHED_FIGURES[key[0]].persons}
     suppress(cells, people=people, equations=equations)
     return cells
 

@@ -1,7 +1,7 @@
 from celery import shared_task
-from django.db import connection
 from django_tenants.utils import tenant_context
 
+from kernel.db import current_schema_name
 from tenants.models import Municipality
 
 from .services import municipalities_to_publish, national_snapshot_publish
@@ -10,7 +10,7 @@ from .services import municipalities_to_publish, national_snapshot_publish
 @shared_task
 def national_snapshot_publish_task() -> dict:
     """Publish the snapshot of the municipality this task was sent from (its schema)."""
-    municipality = Municipality.objects.get(schema_name=connection.schema_name)
+    municipality = Municipality.objects.get(schema_name=current_schema_name())
     return {"schema": municipality.schema_name, "rows": national_snapshot_publish(municipality=municipality)}
 
 

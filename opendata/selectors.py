@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.models import RefreshState
+from kernel.db import current_tenant
 
 from .models import Kind, PublishedDataset
 from .tables import PARTS
@@ -51,7 +52,7 @@ def _sorted(datasets) -> list[PublishedDataset]:
 
 # The module each dataset comes from: a municipality that switched a module off publishes
 # nothing of it (an empty file would look like "none", not "not collected here").
-MODULE_OF = {Kind.ASSETS: "infrastructure", Kind.SERVICE_REQUESTS: "service_requests",
+MODULE_OF: dict[str, str] = {Kind.ASSETS: "infrastructure", Kind.SERVICE_REQUESTS: "service_requests",
              Kind.HEALTH: "smarthealth"}
 
 
@@ -78,12 +79,11 @@ def published_dataset(kind: str, components=None) -> PublishedDataset:
 def refresh_times() -> dict[str, dt.datetime | None]:
     """When each source last changed: the dashboards' parts, and "national" (this municipality's
     last stored national snapshot, the source of the health dataset)."""
-    from django.db import connection
 
     from national.models import IndicatorValue
 
     times = dict(RefreshState.objects.values_list("part", "refreshed_at"))
-    times["national"] = (IndicatorValue.objects.filter(municipality=connection.tenant)
+    times["national"] = (IndicatorValue.objects.filter(municipality=current_tenant())
                          .aggregate(at=Max("published_at"))["at"])
     return times
 

@@ -18,7 +18,7 @@ class OpenDataError(Exception):
 
 
 # Texts of the default metadata: content in both languages at once (not interface strings).
-DEFAULTS = {
+DEFAULTS: dict[str, dict[str, str]] = {
     Kind.ASSETS: {
         "title_th": "ทรัพย์สินโครงสร้างพื้นฐานจำแนกตามประเภทและสภาพ {th}",
         "title_en": "Infrastructure assets by type and condition, {en}",

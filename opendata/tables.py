@@ -19,14 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Max, Sum
 from django.utils import timezone, translation
 
-from dashboards.figures import histogram_median
+from dashboards.aggregates import histogram_median
 from dashboards.models import Aggregate
 from dashboards.services import MONTHS, month_start
 from infrastructure.models import AssetType, Condition, RequestCategory
+from kernel.db import current_tenant
 from national.figures import ALL, OTHER, clean_key
 from national.suppression import SMALL_MAX, SMALL_MIN, Cell
 from smarthealth.models import Person
@@ -179,7 +179,7 @@ def published_health_cells() -> dict:
     from national.models import IndicatorValue
     from national.services import national_snapshot_publish
 
-    municipality = connection.tenant
+    municipality = current_tenant()
     stored = IndicatorValue.objects.filter(municipality=municipality)
     day = stored.aggregate(day=Max("snapshot_date"))["day"]
     if day is None:
@@ -225,7 +225,8 @@ TABLES: dict[str, Callable[[], Table]] = {
 }
 # What makes each dataset new (freshness, cache validators): a dashboards part's refresh, or for
 # health the nightly national snapshot (selectors.refresh_times).
-PARTS = {Kind.ASSETS: "infrastructure", Kind.SERVICE_REQUESTS: "infrastructure", Kind.HEALTH: "national"}
+PARTS: dict[str, str] = {Kind.ASSETS: "infrastructure", Kind.SERVICE_REQUESTS: "infrastructure",
+                         Kind.HEALTH: "national"}
 
 
 TABLE_CACHE_SECONDS = 24 * 3600

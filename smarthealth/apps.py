@@ -51,7 +51,7 @@ class SmarthealthConfig(AppConfig):
         )
         register_seeder("smarthealth", demo.seed)
 
-        from tenants.components import Module, register_module
+        from tenants.registry import Module, register_module
 
         register_module(Module(
             "smarthealth", _("Smart health"),

@@ -9,7 +9,7 @@ and their members.
 import datetime as dt
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Case,
@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from kernel.national_id import normalise_national_id
+from kernel.permissions import require_perm
 
 from . import crypto
 from .audit import audit_log
@@ -39,6 +40,7 @@ from .rules import (
     ELDERLY_AGE,
     ELDERLY_FILTER,
     NCD_DIAGNOSES,
+    NCD_SEVERITY,
     NEED_LEVELS,
     AdlGroup,
     AgeBand,
@@ -49,11 +51,6 @@ from .rules import (
 )
 
 _SEES_EVERYONE = {Role.NURSE, Role.ADMIN}
-
-
-def _require(user, perm: str) -> None:
-    if user is None or not user.is_authenticated or not user.has_perm(perm):
-        raise PermissionDenied
 
 
 def _sees_everyone(user) -> bool:
@@ -112,13 +109,13 @@ def person_is_visible_to(user, person: Person) -> bool:
 
 
 def households_for(user) -> QuerySet[Household]:
-    _require(user, "smarthealth.view_household")
+    require_perm(user, "smarthealth.view_household")
     households = Household.objects.select_related("volunteer")
     return households if _sees_everyone(user) else households.filter(volunteer=user)
 
 
 def _persons_scope(user) -> QuerySet[Person]:
-    _require(user, "smarthealth.view_person")
+    require_perm(user, "smarthealth.view_person")
     persons = Person.objects.select_related("household")
     return persons if _sees_everyone(user) else persons.filter(household__volunteer=user)
 
@@ -152,11 +149,13 @@ def persons_for(user, *, filters: dict | None = None) -> QuerySet[Person]:
     if condition := filters.get("condition"):
         persons = persons.filter(chronic_conditions__contains=[str(condition)])
     if group := filters.get("adl_group"):
-        persons = (persons.filter(current_adl_group__isnull=True) if group == "none"
-                   else persons.filter(current_adl_group=group))
+        # current_adl_group and current_ncd_colour are annotations of with_current_adl/_ncd, which
+        # django-stubs cannot see through the queryset helpers.
+        persons = (persons.filter(current_adl_group__isnull=True)  # type: ignore[misc]
+                   if group == "none" else persons.filter(current_adl_group=group))  # type: ignore[misc]
     if colour := filters.get("ncd_colour"):
-        persons = (persons.filter(current_ncd_colour__isnull=True) if colour == "none"
-                   else persons.filter(current_ncd_colour=colour))
+        persons = (persons.filter(current_ncd_colour__isnull=True)  # type: ignore[misc]
+                   if colour == "none" else persons.filter(current_ncd_colour=colour))  # type: ignore[misc]
     if band := filters.get("age_band"):
         persons = persons.filter(_age_band_q(str(band), today))
     if status := filters.get("status"):
@@ -207,7 +206,7 @@ def health_summary(user, *, today: dt.date | None = None) -> dict:
     chronic condition, disability. Needs view_health_aggregates; user=None is for system code
     (scheduled national snapshots), never for a request."""
     if user is not None:
-        _require(user, "smarthealth.view_health_aggregates")
+        require_perm(user, "smarthealth.view_health_aggregates")
     today = today or timezone.localdate()
     living = Person.objects.filter(status=Person.Status.LIVING)
 
@@ -298,13 +297,6 @@ def household_need_levels(qs: QuerySet[Household]) -> QuerySet[Household]:
                                            Value(NEED_LEVELS[Need.NONE])))
 
 
-__all__ = [
-    "health_summary", "household_need_levels", "households_for", "person_get",
-    "person_is_visible_to", "person_lookup_by_cid", "persons_for", "with_current_adl", "with_current_ncd",
-    "with_visit_dates",
-]
-
-
 def care_flag_groups(persons: QuerySet, *, today: dt.date):
     """`persons` (annotated with current_adl_group and current_ncd_colour) grouped by what the care
     lists count: is_elderly, is_disabled, is_ncd_patient, current ADL group and NCD colour, each
@@ -323,3 +315,92 @@ def care_flag_groups(persons: QuerySet, *, today: dt.date):
         .values("is_elderly", "is_disabled", "is_ncd_patient", "current_adl_group", "current_ncd_colour")
         .annotate(n=Count("pk"))
     )
+
+
+# --- care lists -------------------------------------------------------------------------------
+# "Uncontrolled DM / HT": the latest screening of a diabetes or hypertension patient is one of these.
+UNCONTROLLED = (NcdColour.YELLOW, NcdColour.ORANGE, NcdColour.RED)
+# "No visit in 30 days" makes a bedridden person overdue even without a due date.
+VISIT_INTERVAL_DAYS = 30
+
+
+def with_last_visit(qs, *, today: dt.date):
+    """Annotate last_visit_on, next_visit_due (of the latest visit) and is_overdue."""
+    qs = with_visit_dates(qs)
+    cutoff = today - dt.timedelta(days=VISIT_INTERVAL_DAYS)
+    return qs.annotate(is_overdue=Case(
+        When(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=cutoff) | Q(next_visit_due__lt=today),
+             then=Value(True)),
+        default=Value(False), output_field=BooleanField(),
+    ))
+
+
+def _ncd_severity():
+    return Case(*[When(current_ncd_colour=c, then=Value(NCD_SEVERITY[c])) for c in UNCONTROLLED],
+                default=Value(0), output_field=IntegerField())
+
+
+_BY_HOUSE = ("household__community", "household__moo", "household__house_no", "first_name",
+             "last_name", "id")
+
+
+def care_queryset(user, kind: str, active: dict, *, today: dt.date | None = None):
+    """The persons on one care list with the given (validated) filters, access-checked."""
+    today = today or timezone.localdate()
+    base = {"status": Person.Status.LIVING, "community": active.get("community"),
+            "moo": active.get("moo")}
+    if kind == "elderly":
+        qs = persons_for(user, filters={**base, "age_band": ELDERLY_FILTER,
+                                        "adl_group": active.get("adl_group")})
+        return qs.order_by(*_BY_HOUSE)
+    if kind == "bedridden":
+        qs = with_last_visit(persons_for(user, filters={**base, "adl_group": AdlGroup.BEDBOUND}),
+                             today=today)
+        if active.get("overdue"):
+            qs = qs.filter(is_overdue=True)
+        return qs.order_by("-is_overdue", "last_visit_on", *_BY_HOUSE)
+    if kind == "uncontrolled":
+        qs = persons_for(user, filters={**base, "condition": active.get("condition")})
+        colours = [active["colour"]] if active.get("colour") else list(UNCONTROLLED)
+        qs = qs.filter(chronic_conditions__overlap=sorted(NCD_DIAGNOSES))
+        # current_ncd_colour is persons_for's annotation, which django-stubs cannot see.
+        qs = qs.filter(current_ncd_colour__in=colours)  # type: ignore[misc]
+        return qs.annotate(ncd_severity=_ncd_severity()).order_by("-ncd_severity", *_BY_HOUSE)
+    if kind == "disabled":
+        qs = persons_for(user, filters={**base, "disability": active.get("disability") or "any"})
+        return qs.order_by("disability", *_BY_HOUSE)
+    raise Http404
+
+
+def care_counts(user, *, today: dt.date | None = None) -> dict:
+    """Counts for the index page over the user's scope (one GROUP BY: `care_flag_groups`)."""
+    today = today or timezone.localdate()
+    groups = care_flag_groups(persons_for(user, filters={"status": Person.Status.LIVING}), today=today)
+    counts = dict.fromkeys(
+        ["elderly", "elderly_none", "bedridden", "uncontrolled", "disabled",
+         *[f"elderly_{g.value}" for g in AdlGroup], *[f"uncontrolled_{c.value}" for c in UNCONTROLLED]],
+        0,
+    )
+    for row in groups:
+        n, adl, colour = row["n"], row["current_adl_group"], row["current_ncd_colour"]
+        if row["is_elderly"]:
+            counts["elderly"] += n
+            counts[f"elderly_{adl or 'none'}"] += n
+        if adl == AdlGroup.BEDBOUND:
+            counts["bedridden"] += n
+        if row["is_ncd_patient"] and colour in UNCONTROLLED:
+            counts["uncontrolled"] += n
+            counts[f"uncontrolled_{colour}"] += n
+        if row["is_disabled"]:
+            counts["disabled"] += n
+    # The visit subqueries only for the (few) bedbound, not for everyone.
+    counts["bedridden_overdue"] = care_queryset(user, "bedridden", {"overdue": "1"}, today=today).count()
+    return counts
+
+
+__all__ = [
+    "UNCONTROLLED", "care_counts", "care_flag_groups", "care_queryset", "health_summary",
+    "household_need_levels", "households_for", "person_get", "person_is_visible_to",
+    "person_lookup_by_cid", "persons_for", "with_current_adl", "with_current_ncd", "with_last_visit",
+    "with_visit_dates",
+]

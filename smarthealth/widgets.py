@@ -1,18 +1,15 @@
-"""This module's home-page widget (tenants.components): care counts only, never a name.
+"""This module's home-page widget (tenants.registry): care counts only, never a name.
 Imported from SmarthealthConfig.ready()."""
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tenants.components import Widget, register_widget
+from tenants.registry import Widget, register_widget
 
 from .models import Person
-from .rules import AdlGroup, NcdColour
-from .selectors import care_flag_groups, with_current_adl, with_current_ncd
-
-# The same definition as the "uncontrolled DM / HT" care list.
-UNCONTROLLED = (NcdColour.YELLOW, NcdColour.ORANGE, NcdColour.RED)
+from .rules import AdlGroup
+from .selectors import UNCONTROLLED, care_flag_groups, with_current_adl, with_current_ncd
 
 
 def care_counts_context(request) -> dict:

@@ -18,9 +18,10 @@ from imports import services
 from imports.forms import UploadForm
 from imports.models import ImportJob
 from imports.selectors import import_jobs_visible_to
+from kernel.permissions import require_perm
 
 from ..errors import ApiError, field_error, with_errors
-from ..gates import require_module, require_perm
+from ..gates import require_module
 
 router = Router(tags=["imports"])
 VIEW = "imports.view_importjob"
@@ -62,7 +63,7 @@ def job_out(request, job: ImportJob) -> dict:
 def import_start(request, dataset: Form[str], file: File[UploadedFile]):
     """The file is kept and a job queued; poll `GET /api/v1/imports/{id}` for its progress."""
     require_module(request, "imports")
-    require_perm(request, VIEW)
+    require_perm(request.user, VIEW)
     form = UploadForm({"dataset": dataset}, {"file": file}, user=request.user)
     if not form.is_valid():
         fields = [field_error(name, " ".join(str(m) for m in messages))
@@ -78,7 +79,7 @@ def import_start(request, dataset: Form[str], file: File[UploadedFile]):
 
 def _job(request, job_id: uuid.UUID) -> ImportJob:
     require_module(request, "imports")
-    require_perm(request, VIEW)
+    require_perm(request.user, VIEW)
     return get_object_or_404(import_jobs_visible_to(request.user), public_id=job_id)
 
 

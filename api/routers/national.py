@@ -9,7 +9,7 @@ from django.db.models import Max, OuterRef, Subquery
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from national.figures import FIGURES
+from national.figures import PUBLISHED_FIGURES
 from national.models import IndicatorValue
 
 from ..errors import with_errors
@@ -52,7 +52,7 @@ class IndicatorPage(Schema):
 class IndicatorFilters(Schema):
     municipality: str | None = Field(default=None, max_length=63, description="schema name, e.g. kantang")
     province_code: str | None = Field(default=None, pattern=r"^\d{2}$")
-    figure: str | None = Field(default=None, max_length=30, description=", ".join(sorted(FIGURES)))
+    figure: str | None = Field(default=None, max_length=30, description=", ".join(sorted(PUBLISHED_FIGURES)))
     snapshot_date: IsoDate | None = Field(default=None, description="default: each municipality's latest")
     page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=500, ge=1, le=MAX_PAGE_SIZE)
@@ -81,7 +81,7 @@ def indicators(request, filters: Query[IndicatorFilters]):
     results = []
     for row in rows[start:end]:
         m = row.municipality
-        figure = FIGURES.get(row.figure)
+        figure = PUBLISHED_FIGURES.get(row.figure)
         results.append({
             "municipality": {"schema_name": m.schema_name, "name_th": m.name_th, "name_en": m.name_en,
                              "province_code": m.province_code, "district_code": m.district_code,

@@ -17,9 +17,10 @@ from infrastructure.models import Channel, Priority, RequestCategory, RequestSta
 from infrastructure.models.requests import tracking_code_normalise
 from infrastructure.selectors import QUEUES, service_requests_for
 from infrastructure.services.requests import service_request_create
+from kernel.permissions import require_perm
 
 from ..errors import with_errors
-from ..gates import require_module, require_perm
+from ..gates import require_module
 from ..geo import BBOX_PATTERN, IsoDate, choice_enum, parse_bbox
 from ..paging import MAX_PAGE_SIZE, Link, feature_collection, list_version, page_slice
 
@@ -119,8 +120,8 @@ class RequestIn(Schema):
     reporter_email: str = Field(default="", max_length=254)
 
 
-def feature(request_obj: ServiceRequest, now: dt.datetime, *, reporter: bool | None = None) -> dict:
-    r = request_obj
+def feature(service_request: ServiceRequest, now: dt.datetime, *, reporter: bool | None = None) -> dict:
+    r = service_request
     properties = {
         "tracking_code": r.tracking_code, "category": r.category,
         "category_label": str(r.get_category_display()),
@@ -175,7 +176,7 @@ def request_create(request, payload: RequestIn):
     """Staff file a request received by phone, LINE or in person. The due time comes from the
     SLA table; the nearest matching asset within 50 m is linked."""
     require_module(request, "service_requests")
-    require_perm(request, "infrastructure.add_servicerequest")
+    require_perm(request.user, "infrastructure.add_servicerequest")
     data = payload.dict()
     channel = data.pop("channel").value
     data["category"] = data["category"].value

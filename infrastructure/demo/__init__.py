@@ -21,9 +21,15 @@ from psycopg import sql
 from accounts.models import User
 
 from ..geo import degrees_margin
-from ..models import CATEGORY_ASSET_TYPES, Asset, AssetConditionChange, ServiceRequest, ServiceRequestEvent
+from ..models import (
+    CATEGORY_ASSET_TYPES,
+    Asset,
+    AssetConditionChange,
+    ServiceRequest,
+    ServiceRequestEvent,
+    clean_attributes,
+)
 from ..selectors import NEAREST_ASSET_METRES, sla_table
-from ..validators import clean_attributes
 from .assets import CODE_REGEX, add_history, build_register
 from .places import place_for
 from .requests import DEMO_CHANNELS, build_requests, demo_tracking_codes

@@ -13,9 +13,9 @@ from leaflet.forms.widgets import LeafletWidget
 from kernel.forms import ThaiDateField, form_add_service_errors
 from kernel.thaidate import is_thai
 
-from ..models import Asset, AssetStatus, AssetType, Condition
+from ..models import ATTRIBUTE_SPECS, Asset, AssetStatus, AssetType, Attr, Condition, clean_attributes
 from ..selectors import asset_communities
-from ..validators import ATTRIBUTE_SPECS, GEOMETRY_KINDS, Attr, clean_attributes, validate_photo
+from ..validators import GEOMETRY_KINDS, validate_photo
 
 FILTER_NAMES = ("asset_type", "condition", "status", "community", "q")
 

@@ -158,10 +158,10 @@ class TransitionForm(CommentMixin):
     to_status = forms.ChoiceField(label=_("New status"), choices=RequestStatus.choices)
     field_order = ["to_status", "comment"]
 
-    def __init__(self, *args, request_obj: ServiceRequest, **kwargs):
+    def __init__(self, *args, service_request: ServiceRequest, **kwargs):
         super().__init__(*args, **kwargs)
-        legal = TRANSITIONS.get(request_obj.status, frozenset()) - {RequestStatus.DUPLICATE}
-        if request_obj.assignee_id is None:
+        legal = TRANSITIONS.get(service_request.status, frozenset()) - {RequestStatus.DUPLICATE}
+        if service_request.assignee_id is None:
             legal -= {RequestStatus.ASSIGNED}  # nobody to assign: the "Assign" form does both
         self.offered = [(s.value, s.label) for s in RequestStatus if s in legal]
         self.fields["to_status"].widget.choices = self.offered

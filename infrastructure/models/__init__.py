@@ -1,4 +1,3 @@
-from ..validators import ATTRIBUTE_SPECS
 from .assets import (
     LINE_TYPES,
     Asset,
@@ -8,6 +7,7 @@ from .assets import (
     AssetType,
     Condition,
 )
+from .attributes import ATTRIBUTE_SPECS, Attr, clean_attributes
 from .requests import (
     CATEGORY_ASSET_TYPES,
     DEFAULT_SLA_HOURS,
@@ -42,6 +42,7 @@ __all__ = [
     "AssetPhoto",
     "AssetStatus",
     "AssetType",
+    "Attr",
     "Channel",
     "Condition",
     "Priority",
@@ -50,6 +51,7 @@ __all__ = [
     "ServiceRequest",
     "ServiceRequestEvent",
     "SlaRule",
+    "clean_attributes",
     "sla_due_at",
     "sla_hours",
     "tracking_code_generate",

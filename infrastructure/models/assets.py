@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.choices import ThaiLabelChoices, set_thai_labels
 
-from ..validators import GEOMETRY_KINDS, clean_attributes, validate_asset_geometry
+from ..validators import GEOMETRY_KINDS, validate_asset_geometry
+from .attributes import clean_attributes
 
 
 class AssetType(ThaiLabelChoices):
@@ -69,7 +70,7 @@ class Asset(models.Model):
     )
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
     community = models.CharField(_("community"), max_length=120, blank=True, db_index=True)
-    # Type-specific facts (surface, watts…), checked against validators.ATTRIBUTE_SPECS.
+    # Type-specific facts (surface, watts…), checked against attributes.ATTRIBUTE_SPECS.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -152,7 +152,7 @@ def open311_request_create(*, form: Open311RequestForm, user, token_name: str) -
         photo=form.cleaned_data.get("media") or None,
     )
     note = form.client_note(token_name=token_name)
-    service_request_comment(request=service_request, user=user, comment=note)
+    service_request_comment(service_request=service_request, user=user, comment=note)
     return service_request
 
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,27 +31,29 @@ REQUEST_FIELDS = frozenset({
 })
 
 
-def _event(request: ServiceRequest, user, kind: str, *, from_value="", to_value="", comment="") -> None:
-    ServiceRequestEvent.objects.create(
-        request=request, actor=user, kind=kind, from_value=str(from_value or ""),
+def _event(
+    service_request: ServiceRequest, user, kind: str, *, from_value="", to_value="", comment=""
+) -> ServiceRequestEvent:
+    return ServiceRequestEvent.objects.create(
+        request=service_request, actor=user, kind=kind, from_value=str(from_value or ""),
         to_value=str(to_value or ""), comment=comment,
     )
 
 
-def _lock(request: ServiceRequest) -> None:
+def _lock(service_request: ServiceRequest) -> None:
     """Reload the request under a row lock, so two clerks cannot both move it."""
-    request.refresh_from_db(from_queryset=ServiceRequest.objects.select_for_update())
+    service_request.refresh_from_db(from_queryset=ServiceRequest.objects.select_for_update())
 
 
 def _username(user) -> str:
     return user.get_username() if user is not None else ""
 
 
-def _require_open(request: ServiceRequest) -> None:
-    if not request.is_open:
+def _require_open(service_request: ServiceRequest) -> None:
+    if not service_request.is_open:
         raise ValidationError(
             _("This request is %(status)s; reopen it first."),
-            params={"status": request.get_status_display()}, code="not_open",
+            params={"status": service_request.get_status_display()}, code="not_open",
         )
 
 
@@ -74,16 +77,19 @@ def service_request_create(
         validate_point(location)
     except ValidationError as error:
         raise ValidationError({"location": error.error_list}) from None
+    assert isinstance(location, Point)  # validate_point refused every other shape
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
-    request = ServiceRequest(location=location, channel=channel, created_by=user, **fields)
-    if not request.received_at:
-        request.received_at = timezone.now()
-    if not request.priority:
-        request.priority = Priority.NORMAL
-    if request.category and request.priority:
+    service_request = ServiceRequest(location=location, channel=channel, created_by=user, **fields)
+    if not service_request.received_at:
+        service_request.received_at = timezone.now()
+    if not service_request.priority:
+        service_request.priority = Priority.NORMAL
+    if service_request.category and service_request.priority:
         try:
-            request.due_at = sla_due_at(request.received_at, request.category, request.priority)
+            service_request.due_at = sla_due_at(
+                service_request.received_at, service_request.category, service_request.priority
+            )
         except KeyError:
             pass  # unknown category or priority: full_clean names it
     if photo is not None:
@@ -91,42 +97,44 @@ def service_request_create(
             validate_photo(photo)
         except ValidationError as error:
             raise ValidationError({"photo": error.error_list}) from None
-        request.photo = photo
+        service_request.photo = photo
     # Without a due time the category or priority was wrong: let full_clean name that instead.
-    request.full_clean(exclude=["photo", "tracking_code"] + ([] if request.due_at else ["due_at"]))
-    if request.asset is None and link_nearest:
-        request.asset = nearest_asset(location, request.category)
+    service_request.full_clean(
+        exclude=["photo", "tracking_code"] + ([] if service_request.due_at else ["due_at"])
+    )
+    if service_request.asset is None and link_nearest:
+        service_request.asset = nearest_asset(location, service_request.category)
         auto_actor = None  # linked by the system
     else:
         auto_actor = user
     for attempt in range(5):
         try:
             with transaction.atomic():
-                request.save()
+                service_request.save()
             break
         except IntegrityError:
             # 40 random bits make a clash very rare; draw again rather than fail the citizen.
-            clash = ServiceRequest.objects.filter(tracking_code=request.tracking_code).exists()
+            clash = ServiceRequest.objects.filter(tracking_code=service_request.tracking_code).exists()
             if attempt == 4 or not clash:
                 raise
-            request.tracking_code = tracking_code_generate()
-    _event(request, user, Kind.CREATED, to_value=request.status)
-    if request.asset is not None:
-        _event(request, auto_actor, Kind.ASSET_LINKED, to_value=request.asset.code)
-    return request
+            service_request.tracking_code = tracking_code_generate()
+    _event(service_request, user, Kind.CREATED, to_value=service_request.status)
+    if service_request.asset is not None:
+        _event(service_request, auto_actor, Kind.ASSET_LINKED, to_value=service_request.asset.code)
+    return service_request
 
 
 @transaction.atomic
 def service_request_transition(
-    *, request: ServiceRequest, user, to_status: str, comment: str = "",
+    *, service_request: ServiceRequest, user, to_status: str, comment: str = "",
     duplicate_of: ServiceRequest | None = None,
 ) -> ServiceRequest:
     """Move the request along TRANSITIONS. Rejecting needs a comment; marking a duplicate needs
     the original request."""
-    _lock(request)
+    _lock(service_request)
     comment = (comment or "").strip()
-    from_status = request.status
-    if to_status not in RequestStatus.values or not request.can_transition_to(to_status):
+    from_status = service_request.status
+    if to_status not in RequestStatus.values or not service_request.can_transition_to(to_status):
         raise ValidationError(bilingual(
             _("A request cannot move from “%(from)s” to “%(to)s”."),
             {
@@ -142,102 +150,104 @@ def service_request_transition(
             original = original.duplicate_of  # point at the first report, not at another copy
         if original is None:
             raise ValidationError({"duplicate_of": _("Choose the request this one duplicates.")})
-        if original.pk == request.pk:
+        if original.pk == service_request.pk:
             raise ValidationError({"duplicate_of": _("A request cannot duplicate itself.")})
-        request.duplicate_of = original
+        service_request.duplicate_of = original
 
     now = timezone.now()
-    previous_assignee = request.assignee
+    previous_assignee = service_request.assignee
     if to_status == RequestStatus.RESOLVED:
-        request.resolved_at = now
+        service_request.resolved_at = now
     elif from_status == RequestStatus.RESOLVED and to_status == RequestStatus.IN_PROGRESS:
-        request.resolved_at = None  # reopened: it is not resolved any more
+        service_request.resolved_at = None  # reopened: it is not resolved any more
     if to_status in (RequestStatus.CLOSED, RequestStatus.REJECTED, RequestStatus.DUPLICATE):
-        request.closed_at = now
+        service_request.closed_at = now
     elif from_status == RequestStatus.REJECTED:
-        request.closed_at = None
+        service_request.closed_at = None
     if to_status == RequestStatus.RECEIVED:
-        request.assignee = None  # back in the shared queue
-    request.status = to_status
-    request.save()
-    _event(request, user, Kind.STATUS, from_value=from_status, to_value=to_status, comment=comment)
-    if previous_assignee is not None and request.assignee is None:
-        _event(request, user, Kind.ASSIGNED, from_value=_username(previous_assignee))
-    return request
+        service_request.assignee = None  # back in the shared queue
+    service_request.status = to_status
+    service_request.save()
+    _event(service_request, user, Kind.STATUS, from_value=from_status, to_value=to_status, comment=comment)
+    if previous_assignee is not None and service_request.assignee is None:
+        _event(service_request, user, Kind.ASSIGNED, from_value=_username(previous_assignee))
+    return service_request
 
 
 @transaction.atomic
-def service_request_assign(*, request: ServiceRequest, user, assignee, comment: str = "") -> ServiceRequest:
+def service_request_assign(
+    *, service_request: ServiceRequest, user, assignee, comment: str = ""
+) -> ServiceRequest:
     """Give the request to `assignee` (who must be able to work on requests); a received
     request becomes assigned."""
-    _lock(request)
-    _require_open(request)
+    _lock(service_request)
+    _require_open(service_request)
     if assignee is None or not assignee.is_active or not assignee.has_perm(
         "infrastructure.change_servicerequest"
     ):
         raise ValidationError({"assignee": _("This person cannot work on service requests.")})
     comment = (comment or "").strip()
-    if request.assignee_id == assignee.pk:
+    if service_request.assignee_id == assignee.pk:
         if comment:
-            _event(request, user, Kind.COMMENT, comment=comment)
-        return request
-    previous = request.assignee
-    request.assignee = assignee
-    from_status = request.status
+            _event(service_request, user, Kind.COMMENT, comment=comment)
+        return service_request
+    previous = service_request.assignee
+    service_request.assignee = assignee
+    from_status = service_request.status
     if from_status == RequestStatus.RECEIVED:
-        request.status = RequestStatus.ASSIGNED
-    request.save()
-    _event(request, user, Kind.ASSIGNED, from_value=_username(previous), to_value=_username(assignee),
+        service_request.status = RequestStatus.ASSIGNED
+    service_request.save()
+    _event(service_request, user, Kind.ASSIGNED, from_value=_username(previous), to_value=_username(assignee),
            comment=comment)
-    if request.status != from_status:
-        _event(request, user, Kind.STATUS, from_value=from_status, to_value=request.status)
-    return request
+    if service_request.status != from_status:
+        _event(service_request, user, Kind.STATUS, from_value=from_status, to_value=service_request.status)
+    return service_request
 
 
 @transaction.atomic
 def service_request_set_priority(
-    *, request: ServiceRequest, user, priority: str, comment: str = ""
+    *, service_request: ServiceRequest, user, priority: str, comment: str = ""
 ) -> ServiceRequest:
     """Change the priority; the due time is recomputed from when the request was received."""
-    _lock(request)
-    _require_open(request)
+    _lock(service_request)
+    _require_open(service_request)
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Choose a priority from the list.")})
-    if priority == request.priority:
-        return request
-    previous = request.priority
-    request.priority = priority
-    request.due_at = sla_due_at(request.received_at, request.category, priority)
-    request.save()
-    _event(request, user, Kind.PRIORITY, from_value=previous, to_value=priority,
+    if priority == service_request.priority:
+        return service_request
+    previous = service_request.priority
+    service_request.priority = priority
+    service_request.due_at = sla_due_at(service_request.received_at, service_request.category, priority)
+    service_request.save()
+    _event(service_request, user, Kind.PRIORITY, from_value=previous, to_value=priority,
            comment=(comment or "").strip())
-    return request
+    return service_request
 
 
 @transaction.atomic
-def service_request_comment(*, request: ServiceRequest, user, comment: str) -> ServiceRequestEvent:
+def service_request_comment(*, service_request: ServiceRequest, user, comment: str) -> ServiceRequestEvent:
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Write a comment.")})
-    _event(request, user, Kind.COMMENT, comment=comment)
-    ServiceRequest.objects.filter(pk=request.pk).update(updated_at=timezone.now())
-    return request.events.order_by("-at", "-id").first()
+    event = _event(service_request, user, Kind.COMMENT, comment=comment)
+    ServiceRequest.objects.filter(pk=service_request.pk).update(updated_at=timezone.now())
+    return event
 
 
 @transaction.atomic
 def service_request_link_asset(
-    *, request: ServiceRequest, user, asset: Asset | None, comment: str = ""
+    *, service_request: ServiceRequest, user, asset: Asset | None, comment: str = ""
 ) -> ServiceRequest:
     """Link the request to `asset` (None unlinks)."""
-    _lock(request)
-    previous = request.asset
+    _lock(service_request)
+    previous = service_request.asset
     if (previous and previous.pk) == (asset and asset.pk):
-        return request
-    request.asset = asset
-    request.save()
-    _event(request, user, Kind.ASSET_LINKED, from_value=previous.code if previous else "",
+        return service_request
+    service_request.asset = asset
+    service_request.save()
+    _event(service_request, user, Kind.ASSET_LINKED, from_value=previous.code if previous else "",
            to_value=asset.code if asset else "", comment=(comment or "").strip())
-    return request
+    return service_request
 
 
 @transaction.atomic

@@ -26,10 +26,9 @@ from kernel.exports import content_disposition, csv_response, xlsx_response
 from kernel.forms import form_add_service_errors
 
 from ..forms.assets import AssetFilterForm, AssetForm, AssetPhotoForm
-from ..models import ATTRIBUTE_SPECS, Asset, AssetPhoto, Condition
+from ..models import ATTRIBUTE_SPECS, Asset, AssetPhoto, Attr, Condition
 from ..selectors import assets_for
 from ..services import asset_create, asset_photo_add, asset_update
-from ..validators import Attr
 
 PAGE_SIZE = 50
 VIEW, ADD, CHANGE = "infrastructure.view_asset", "infrastructure.add_asset", "infrastructure.change_asset"

@@ -12,87 +12,26 @@ from django import forms
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
-from psycopg import sql
 
 from accounts.decorators import permission_or_403
 from kernel.i18n import bilingual
 from kernel.thaidate import thai_datetime
-from kernel.tiles import (
-    BUFFER,
-    EXTENT,
-    mvt_layers,
-    mvt_sql,
-    mvt_tile,
-    tile_bounds,
-    tile_is_valid,
-    tile_response,
-)
+from kernel.tiles import mvt_layers, mvt_sql, mvt_tile, tile_is_valid, tile_response
 
 from .. import selectors
 from ..models import AssetStatus, AssetType, Condition, RequestCategory
+from ..tiles import ASSET_TILE_FIELDS, cluster_sql, detail_zoom
 from ..validators import GEOMETRY_KINDS, POINT
 
-ASSET_FIELDS = ("id", "asset_type", "condition", "code", "name")
 REQUEST_FIELDS = ("id", "tracking_code", "category", "priority", "status", "overdue")
 REQUEST_LAYER = "requests"
 
-# How the asset tiles stay light with 100,000 assets (a pilot-sized town has a few thousand):
-# from DETAIL_ZOOM on (a tile ≈ 2.4 km wide) every asset is its own feature, with only the
-# fields the map needs. Below it one tile covers a whole town, and 100,000 assets one by one
-# would be megabytes per tile and seconds of encoding (measured by `bench/map`: a z12 tile of
-# the centre was 2.2 MB). There each layer travels as a grid of clusters instead: one point per
-# occupied cell of 1/8 × 1/8 tile (32 screen pixels) with the number of assets in it and the
-# worst condition among them, computed by the query that encodes the tile (GROUP BY on the
-# cell of each asset's bounding-box centre: no per-row reprojection). An asset is counted in
-# the one tile that holds its centre, so counts add up across tiles.
-DETAIL_ZOOM = 14
-CLUSTER_CELLS = 8  # per tile side
 TILE_MAX_AGE = 30  # seconds: an edit shows on the map after at most this long
-_SEVERITY = ("good", "fair", "poor", "out_of_service")  # worst last: a cluster shows its worst
-
-
-def detail_zoom(asset_type: str) -> int:
-    """The first zoom at which assets of this type travel one by one (the same for every type
-    today; a per-type answer keeps the browser and the benchmark honest if that changes)."""
-    return DETAIL_ZOOM
-
-
-def cluster_sql(queryset, *, layer: str, z: int, x: int, y: int) -> tuple[sql.Composed, list]:
-    """The SQL (and its parameters) for grid clusters of `queryset`'s assets inside tile z/x/y,
-    as one MVT layer: a point per occupied cell with `count` and the worst `condition`."""
-    bounds = tile_bounds(z, x, y, margin=0)
-    west, south, east, north = bounds.extent
-    cell = 360.0 / 2**z / CLUSTER_CELLS  # degrees; lines up with tile edges in longitude
-    source = queryset.filter(geometry__bboverlaps=bounds).values("geometry", "condition")
-    inner_sql, inner_params = source.query.sql_with_params()
-    query = sql.SQL(
-        "SELECT ST_AsMVT(tile, %s, {extent}, 'mvt_geom') FROM ("
-        " SELECT ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(avg(c.cx), avg(c.cy)), 4326), 3857),"
-        " ST_TileEnvelope(%s, %s, %s), {extent}, {buffer}, true) AS mvt_geom, count(*)::int AS count,"
-        " ({names})[max(c.rank) + 1] AS condition"
-        " FROM (SELECT (ST_XMin(src.geometry) + ST_XMax(src.geometry)) / 2 AS cx,"
-        " (ST_YMin(src.geometry) + ST_YMax(src.geometry)) / 2 AS cy,"
-        " CASE src.condition {severity} ELSE 0 END AS rank FROM ({inner}) AS src) AS c"
-        " WHERE c.cx >= %s AND c.cx < %s AND c.cy >= %s AND c.cy < %s"
-        " GROUP BY floor(c.cx / %s), floor(c.cy / %s)"
-        ") AS tile WHERE tile.mvt_geom IS NOT NULL"
-    ).format(
-        extent=sql.Literal(EXTENT),
-        buffer=sql.Literal(BUFFER),
-        names=sql.SQL("ARRAY[{}]").format(sql.SQL(", ").join(sql.Literal(n) for n in _SEVERITY)),
-        severity=sql.SQL(" ").join(
-            sql.SQL("WHEN {} THEN {}").format(sql.Literal(name), sql.Literal(rank))
-            for rank, name in enumerate(_SEVERITY)
-        ),
-        inner=sql.SQL(inner_sql),
-    )
-    params = [layer, z, x, y, *inner_params, west, east, south, north, cell, cell]
-    return query, params
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -161,17 +100,6 @@ def _url_template(name: str, args: tuple, placeholders: dict[str, str]) -> str:
 
 
 _DUMMY_ID = "987654321"
-
-
-def _detail_url(name: str, obj, *alternatives) -> str | None:
-    """The staff detail page of `obj` when its URL exists (the pages are their own module):
-    tried with the primary key, then with the other identifiers given."""
-    for arg in (obj.pk, *alternatives):
-        try:
-            return reverse(name, args=[arg])
-        except NoReverseMatch:
-            continue
-    return None
 
 
 # --- The asset map ----------------------------------------------------------------------------
@@ -275,7 +203,7 @@ def asset_tiles(request, z: int, x: int, y: int):
         if z < detail_zoom(asset_type):
             layers.append(cluster_sql(layer, layer=asset_type, z=z, x=x, y=y))
         else:
-            layers.append(mvt_sql(layer, layer=asset_type, fields=ASSET_FIELDS, z=z, x=x, y=y))
+            layers.append(mvt_sql(layer, layer=asset_type, fields=ASSET_TILE_FIELDS, z=z, x=x, y=y))
     return tile_response(mvt_layers(layers), max_age=TILE_MAX_AGE)
 
 
@@ -295,7 +223,7 @@ def asset_popup(request, pk: int):
         "condition_label": str(asset.get_condition_display()),
         "status_label": str(asset.get_status_display()),
         "community": asset.community,
-        "url": _detail_url("infrastructure:asset-detail", asset, asset.code),
+        "url": reverse("infrastructure:asset-detail", args=[asset.pk]),
         "labels": {"type": _("Type"), "condition": _("Condition"), "status": _("Status"),
                    "community": _("Community")},
     })
@@ -322,11 +250,7 @@ def request_map(request):
         form.is_valid()
         filter_error = _("A filter in the link was not understood and has been reset.")
     category = form.cleaned_data["category"]
-    counts = (
-        selectors.service_requests_for(request.user, queue="open", category=category or None)
-        .order_by()
-        .aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now())))
-    )
+    counts = selectors.service_request_counts_by_category(request.user, category=category or None)
     config = {
         "tiles": _url_template("infrastructure:request-tiles", (11, 22, 33),
                                {"/11/22/33.mvt": "/{z}/{x}/{y}.mvt"}),
@@ -338,8 +262,8 @@ def request_map(request):
     return render(request, "infrastructure/request_map.html", {
         "form": form,
         "filter_error": filter_error,
-        "total": counts["total"],
-        "overdue": counts["overdue"],
+        "total": sum(c["open"] for c in counts.values()),
+        "overdue": sum(c["overdue"] for c in counts.values()),
         "map_config": config,
     })
 
@@ -381,7 +305,7 @@ def request_popup(request, pk: int):
         "address": item.address_text,
         "due": _due_text(item, left),
         "overdue": item.is_overdue(now),
-        "url": _detail_url("infrastructure:request-detail", item, item.tracking_code),
+        "url": reverse("infrastructure:request-detail", args=[item.pk]),
         "labels": {"priority": _("Priority"), "status": _("Status"), "due": _("Due")},
     })
 

@@ -15,10 +15,9 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,7 +50,14 @@ from ..models import (
     ServiceRequestEvent,
     SlaRule,
 )
-from ..selectors import QUEUES, assets_for, nearest_asset, service_requests_for, sla_table
+from ..selectors import (
+    QUEUES,
+    assets_for,
+    nearest_asset,
+    service_request_counts_by_category,
+    service_requests_for,
+    sla_table,
+)
 from ..services import (
     service_request_assign,
     service_request_comment,
@@ -65,6 +71,15 @@ from ..services import (
 VIEW = "infrastructure.view_servicerequest"
 CHANGE = "infrastructure.change_servicerequest"
 PAGE_SIZE = 50
+# Where each action form of the request page posts (the keys of _action_forms).
+ACTION_URL_NAMES = {
+    "status": "infrastructure:request-transition",
+    "assign": "infrastructure:request-assign",
+    "comment": "infrastructure:request-comment",
+    "priority": "infrastructure:request-priority",
+    "asset": "infrastructure:request-link-asset",
+    "duplicate": "infrastructure:request-duplicate",
+}
 QUEUE_LABELS = {
     "mine": gettext_lazy("Mine"),
     "overdue": gettext_lazy("Overdue"),
@@ -74,14 +89,6 @@ QUEUE_LABELS = {
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    """A link to a page another part of the module provides, or None while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _duration(delta: timedelta) -> str:
@@ -189,12 +196,7 @@ def request_list(request):
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "infrastructure/_request_queue.html", context)
-    counts = {
-        row["category"]: row
-        for row in service_requests_for(request.user, queue="open").order_by().values("category").annotate(
-            open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now))
-        )
-    }
+    counts = service_request_counts_by_category(request.user, now=now)
     context.update(
         summary=[
             {"category": c, "open": counts.get(c.value, {}).get("open", 0),
@@ -203,7 +205,7 @@ def request_list(request):
         ],
         can_create=request.user.has_perm("infrastructure.add_servicerequest"),
         can_see_sla=request.user.has_perm("infrastructure.view_slarule"),
-        map_url=_url_or_none("infrastructure:request-map"),
+        map_url=reverse("infrastructure:request-map"),
     )
     return render(request, "infrastructure/request_list.html", context)
 
@@ -262,7 +264,7 @@ def request_asset_suggestion(request):
         asset = nearest_asset(Point(lon, lat, srid=4326), category)
         if asset is not None:
             context.update(asset=asset, distance=round(asset.distance.m),
-                           asset_url=_url_or_none("infrastructure:asset-detail", asset.pk))
+                           asset_url=reverse("infrastructure:asset-detail", args=[asset.pk]))
     return render(request, "infrastructure/_request_asset_suggestion.html", context)
 
 
@@ -275,7 +277,7 @@ def _action_forms(request, obj: ServiceRequest, bound: dict | None = None) -> di
         return {}
     forms = {"comment": CommentForm(), "asset": LinkAssetForm(
         initial={"asset_code": obj.asset.code if obj.asset else ""})}
-    transition = TransitionForm(request_obj=obj)
+    transition = TransitionForm(service_request=obj)
     if transition.offered:
         forms["status"] = transition
     if obj.is_open:
@@ -305,10 +307,12 @@ def _render_detail(request, obj: ServiceRequest, *, bound: dict | None = None, s
             # Name, phone and e-mail of the reporter are personal data: only for those who act.
             "show_reporter": can_act,
             "forms": _action_forms(request, obj, bound),
+            "action_urls": {key: reverse(name, args=[obj.pk]) for key, name in ACTION_URL_NAMES.items()},
             "failed_form": failed,
             "map_data": map_data,
             "duplicates": service_requests_for(request.user).filter(duplicate_of=obj),
-            "asset_url": _url_or_none("infrastructure:asset-detail", obj.asset_id) if obj.asset_id else None,
+            "asset_url": (reverse("infrastructure:asset-detail", args=[obj.asset_id])
+                          if obj.asset_id else None),
         },
         status=status,
     )
@@ -368,9 +372,9 @@ def _action_view(perm=CHANGE):
 def request_transition(request, pk):
     obj = _fetch(request, pk)
     return _act(
-        request, pk, key="status", form=TransitionForm(request.POST, request_obj=obj),
+        request, pk, key="status", form=TransitionForm(request.POST, service_request=obj),
         action=lambda o, c: service_request_transition(
-            request=o, user=request.user, to_status=c["to_status"], comment=c["comment"]
+            service_request=o, user=request.user, to_status=c["to_status"], comment=c["comment"]
         ),
         done=_("The status was changed."),
     )
@@ -381,7 +385,7 @@ def request_assign(request, pk):
     return _act(
         request, pk, key="assign", form=AssignForm(request.POST),
         action=lambda o, c: service_request_assign(
-            request=o, user=request.user, assignee=c["assignee"], comment=c["comment"]
+            service_request=o, user=request.user, assignee=c["assignee"], comment=c["comment"]
         ),
         done=_("The request was assigned."),
     )
@@ -392,7 +396,7 @@ def request_priority(request, pk):
     return _act(
         request, pk, key="priority", form=PriorityForm(request.POST),
         action=lambda o, c: service_request_set_priority(
-            request=o, user=request.user, priority=c["priority"], comment=c["comment"]
+            service_request=o, user=request.user, priority=c["priority"], comment=c["comment"]
         ),
         done=_("The priority was changed; the due time follows the SLA target."),
     )
@@ -402,7 +406,9 @@ def request_priority(request, pk):
 def request_comment(request, pk):
     return _act(
         request, pk, key="comment", form=CommentForm(request.POST),
-        action=lambda o, c: service_request_comment(request=o, user=request.user, comment=c["comment"]),
+        action=lambda o, c: service_request_comment(
+            service_request=o, user=request.user, comment=c["comment"]
+        ),
         done=_("The comment was added."),
     )
 
@@ -413,7 +419,7 @@ def request_duplicate(request, pk):
     return _act(
         request, pk, key="duplicate", form=form,
         action=lambda o, c: service_request_transition(
-            request=o, user=request.user, to_status=RequestStatus.DUPLICATE, comment=c["comment"],
+            service_request=o, user=request.user, to_status=RequestStatus.DUPLICATE, comment=c["comment"],
             duplicate_of=c["original"],
         ),
         done=_("The request was marked as a duplicate."),
@@ -426,7 +432,7 @@ def request_link_asset(request, pk):
     return _act(
         request, pk, key="asset", form=form,
         action=lambda o, c: service_request_link_asset(
-            request=o, user=request.user, asset=c["asset_code"], comment=c["comment"]
+            service_request=o, user=request.user, asset=c["asset_code"], comment=c["comment"]
         ),
         done=_("The linked asset was saved."),
     )

@@ -1,4 +1,4 @@
-"""What the smart-health services share: permission and scope checks, error collection."""
+"""What the smart-health services share: the scope check, error collection."""
 
 import datetime as dt
 
@@ -10,11 +10,6 @@ from kernel.i18n import bilingual
 
 from ..models import Person
 from ..selectors import person_is_visible_to
-
-
-def require_perm(user, perm: str) -> None:
-    if user is None or not user.is_authenticated or not user.has_perm(perm):
-        raise PermissionDenied
 
 
 def require_person_in_scope(user, person: Person) -> None:

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from kernel.permissions import require_perm
+
 from ..models import AdlAssessment, HomeVisit, NcdScreening, Person
 from ..rules import (
     ADL_MAX,
@@ -21,7 +23,7 @@ from ..rules import (
     ncd_colour,
     vitals_errors,
 )
-from ._common import Errors, as_int, check_date, require_perm, require_person_in_scope
+from ._common import Errors, as_int, check_date, require_person_in_scope
 
 
 def _adl_score_from(errors: Errors, items, score, *, items_field: str = "items") -> int | None:

@@ -10,11 +10,12 @@ from kernel import geo
 from kernel.geo import THAILAND, location_problem
 from kernel.i18n import bilingual
 from kernel.national_id import normalise_national_id
+from kernel.permissions import require_perm
 
 from .. import crypto
 from ..audit import audit_log
 from ..models import AccessLog, Household, Person
-from ._common import Errors, require_perm, require_person_in_scope
+from ._common import Errors, require_person_in_scope
 
 PERSON_FIELDS = ("prefix", "first_name", "last_name", "sex", "birth_date", "household", "phone",
                  "chronic_conditions", "disability", "status")

@@ -7,15 +7,12 @@ The audit rows hold the list name, the filters and the row count — never a nam
 """
 
 import datetime as dt
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django import forms
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -25,48 +22,14 @@ from kernel.exports import csv_response, xlsx_response
 from kernel.thaidate import BE_OFFSET
 
 from ..audit import audit_log
+from ..forms.care import CARE_LISTS, CareFilterForm, CareList
 from ..models import AccessLog, Person
-from ..rules import (
-    ELDERLY_FILTER,
-    NCD_DIAGNOSES,
-    NCD_SEVERITY,
-    AdlGroup,
-    Disability,
-    NcdColour,
-)
-from ..selectors import care_flag_groups, households_for, persons_for, with_visit_dates
+from ..rules import AdlGroup, Disability, NcdColour
+from ..selectors import UNCONTROLLED, care_counts, care_queryset
 
 PAGE_SIZE = 50
 # A print-out beyond this many rows is better served by the export; the page says so.
 PRINT_LIMIT = 1000
-# "No visit in 30 days" makes a bedridden person overdue even without a due date.
-VISIT_INTERVAL_DAYS = 30
-UNCONTROLLED = (NcdColour.YELLOW, NcdColour.ORANGE, NcdColour.RED)
-
-
-@dataclass(frozen=True)
-class CareList:
-    kind: str
-    title: str
-    description: str
-    filters: tuple[str, ...]  # the kind-specific filter fields of CareFilterForm
-
-
-CARE_LISTS: dict[str, CareList] = {
-    spec.kind: spec for spec in (
-        CareList("elderly", _("Elderly (60+)"),
-                 _("Living persons aged 60 and over, by their latest ADL group."), ("adl_group",)),
-        CareList("bedridden", _("Bedridden"),
-                 _("Bedbound by the latest ADL assessment, with the last home visit; overdue when "
-                   "the next visit date has passed or there was no visit in 30 days."),
-                 ("overdue",)),
-        CareList("uncontrolled", _("Uncontrolled DM / HT"),
-                 _("Diabetes or hypertension patients whose latest screening is yellow, orange or red."),
-                 ("condition", "colour")),
-        CareList("disabled", _("Persons with disabilities"),
-                 _("Living persons with a registered disability, by type."), ("disability",)),
-    )
-}
 
 
 def _care_list(kind: str) -> CareList:
@@ -76,139 +39,9 @@ def _care_list(kind: str) -> CareList:
         raise Http404 from exc
 
 
-# --- filters ----------------------------------------------------------------------------------
-class CareFilterForm(forms.Form):
-    community = forms.ChoiceField(label=_("Community"), required=False)
-    moo = forms.IntegerField(label=_("Moo"), required=False, min_value=1, max_value=99,
-                             widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    adl_group = forms.ChoiceField(
-        label=_("ADL group"), required=False,
-        choices=[("", _("All ADL groups")), *AdlGroup.choices, ("none", _("Not assessed"))],
-    )
-    overdue = forms.ChoiceField(
-        label=_("Visits"), required=False,
-        choices=[("", _("All")), ("1", _("Overdue visits only"))],
-    )
-    condition = forms.ChoiceField(
-        label=_("Condition"), required=False,
-        choices=[("", _("DM or HT")), ("DM", _("Diabetes (DM)")), ("HT", _("Hypertension (HT)"))],
-    )
-    colour = forms.ChoiceField(
-        label=_("NCD colour"), required=False,
-        choices=[("", _("Yellow, orange or red")),
-                 *[(c.value, c.label) for c in UNCONTROLLED]],
-    )
-    disability = forms.ChoiceField(
-        label=_("Disability type"), required=False,
-        choices=[("", _("All types")), *[c for c in Disability.choices if c[0] != Disability.NONE]],
-    )
-
-    def __init__(self, data, *, spec: CareList, user):
-        super().__init__(data)
-        for name in ("adl_group", "overdue", "condition", "colour", "disability"):
-            if name not in spec.filters:
-                del self.fields[name]
-        communities = (households_for(user).exclude(community="").order_by("community")
-                       .values_list("community", flat=True).distinct())
-        self.fields["community"].choices = [("", _("All communities")),
-                                            *[(c, c) for c in communities]]
-
-    def summary(self) -> list[tuple[str, str]]:
-        """(label, shown value) of each filter in use, for the print header."""
-        shown = []
-        for name, value in self.active().items():
-            field = self.fields[name]
-            choices = dict(getattr(field, "choices", None) or [])
-            shown.append((str(field.label), str(choices.get(value, value))))
-        return shown
-
-    def active(self) -> dict:
-        """The filters in use, as strings (for the audit row and the page links)."""
-        if not self.is_valid():
-            return {}
-        return {k: str(v) for k, v in self.cleaned_data.items() if v not in (None, "")}
-
-
-# --- queries ----------------------------------------------------------------------------------
-def with_last_visit(qs, *, today: dt.date):
-    """Annotate last_visit_on, next_visit_due (of the latest visit) and is_overdue."""
-    qs = with_visit_dates(qs)
-    cutoff = today - dt.timedelta(days=VISIT_INTERVAL_DAYS)
-    return qs.annotate(is_overdue=Case(
-        When(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=cutoff) | Q(next_visit_due__lt=today),
-             then=Value(True)),
-        default=Value(False), output_field=BooleanField(),
-    ))
-
-
-def _ncd_severity():
-    return Case(*[When(current_ncd_colour=c, then=Value(NCD_SEVERITY[c])) for c in UNCONTROLLED],
-                default=Value(0), output_field=IntegerField())
-
-
-_BY_HOUSE = ("household__community", "household__moo", "household__house_no", "first_name",
-             "last_name", "id")
-
-
-def care_queryset(user, kind: str, active: dict, *, today: dt.date | None = None):
-    """The persons on one care list with the given (validated) filters, access-checked."""
-    today = today or timezone.localdate()
-    base = {"status": Person.Status.LIVING, "community": active.get("community"),
-            "moo": active.get("moo")}
-    if kind == "elderly":
-        qs = persons_for(user, filters={**base, "age_band": ELDERLY_FILTER,
-                                        "adl_group": active.get("adl_group")})
-        return qs.order_by(*_BY_HOUSE)
-    if kind == "bedridden":
-        qs = with_last_visit(persons_for(user, filters={**base, "adl_group": AdlGroup.BEDBOUND}),
-                             today=today)
-        if active.get("overdue"):
-            qs = qs.filter(is_overdue=True)
-        return qs.order_by("-is_overdue", "last_visit_on", *_BY_HOUSE)
-    if kind == "uncontrolled":
-        qs = persons_for(user, filters={**base, "condition": active.get("condition")})
-        colours = [active["colour"]] if active.get("colour") else list(UNCONTROLLED)
-        qs = qs.filter(chronic_conditions__overlap=sorted(NCD_DIAGNOSES), current_ncd_colour__in=colours)
-        return qs.annotate(ncd_severity=_ncd_severity()).order_by("-ncd_severity", *_BY_HOUSE)
-    if kind == "disabled":
-        qs = persons_for(user, filters={**base, "disability": active.get("disability") or "any"})
-        return qs.order_by("disability", *_BY_HOUSE)
-    raise Http404
-
-
-def care_counts(user, *, today: dt.date | None = None) -> dict:
-    """Counts for the index page over the user's scope (one GROUP BY: `care_flag_groups`)."""
-    today = today or timezone.localdate()
-    groups = care_flag_groups(persons_for(user, filters={"status": Person.Status.LIVING}), today=today)
-    counts = dict.fromkeys(
-        ["elderly", "elderly_none", "bedridden", "uncontrolled", "disabled",
-         *[f"elderly_{g.value}" for g in AdlGroup], *[f"uncontrolled_{c.value}" for c in UNCONTROLLED]],
-        0,
-    )
-    for row in groups:
-        n, adl, colour = row["n"], row["current_adl_group"], row["current_ncd_colour"]
-        if row["is_elderly"]:
-            counts["elderly"] += n
-            counts[f"elderly_{adl or 'none'}"] += n
-        if adl == AdlGroup.BEDBOUND:
-            counts["bedridden"] += n
-        if row["is_ncd_patient"] and colour in UNCONTROLLED:
-            counts["uncontrolled"] += n
-            counts[f"uncontrolled_{colour}"] += n
-        if row["is_disabled"]:
-            counts["disabled"] += n
-    # The visit subqueries only for the (few) bedbound, not for everyone.
-    counts["bedridden_overdue"] = care_queryset(user, "bedridden", {"overdue": "1"}, today=today).count()
-    return counts
-
-
 # --- helpers ----------------------------------------------------------------------------------
-def person_url(public_id) -> str | None:
-    """The person page (built by the registry part); None while it is not installed."""
-    try:
-        return reverse("smarthealth:person-detail", kwargs={"public_id": public_id})
-    except NoReverseMatch:
-        return None
+def person_url(public_id) -> str:
+    return reverse("smarthealth:person-detail", kwargs={"public_id": public_id})
 
 
 def _rows(people, today: dt.date):

@@ -19,7 +19,7 @@ import datetime as dt
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -136,10 +136,7 @@ def health_map_popup(request, pk: int):
         audit_log(request=request, user=request.user, action=AccessLog.Action.VIEW,
                   object_type="household", object_ref=str(household.pk),
                   detail={"via": "map", "persons": [str(m["person"].public_id) for m in members]})
-    try:
-        household_url = reverse("smarthealth:household-detail", kwargs={"pk": household.pk})
-    except NoReverseMatch:
-        household_url = None
+    household_url = reverse("smarthealth:household-detail", kwargs={"pk": household.pk})
     need = Need(household.need)
     return render(request, "smarthealth/care_map_popup.html", {
         "household": household, "household_url": household_url, "members": members,

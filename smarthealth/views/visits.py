@@ -112,6 +112,10 @@ def _person_context(person) -> dict:
         "recent_visits": list(person.visits.select_related("adl")[:3]),
         "adl_group_labels": ADL_GROUP_LABELS,
         "is_living": person.status == LIVING,
+        # The summary links to the other record pages (and not to the one it is shown on).
+        "record_urls": {key: reverse(name, args=[person.public_id]) for key, name in (
+            ("visit", "smarthealth:visit-create"), ("adl", "smarthealth:adl-create"),
+            ("screening", "smarthealth:screening-create"))},
     }
 
 

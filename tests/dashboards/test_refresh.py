@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from dashboards import services
-from dashboards.figures import Filters, asset_figures, health_figures
+from dashboards.aggregates import Filters, asset_aggregates, health_aggregates
 from dashboards.models import Aggregate, RefreshState
 from dashboards.tasks import dashboard_refresh_task
 
@@ -18,12 +18,12 @@ def mine() -> Filters:
 
 
 def test_a_refresh_after_an_edit_changes_the_figure(refreshed):
-    assert asset_figures(mine())["alert"] == 3
+    assert asset_aggregates(mine())["alert"] == 3
     refreshed.light.condition = "good"
     refreshed.light.save()
-    assert asset_figures(mine())["alert"] == 3  # the page reads the aggregates, not the assets
+    assert asset_aggregates(mine())["alert"] == 3  # the page reads the aggregates, not the assets
     assert dashboard_refresh_task(["infrastructure"]) == ["infrastructure"]
-    assert asset_figures(mine())["alert"] == 2
+    assert asset_aggregates(mine())["alert"] == 2
 
 
 def test_only_the_parts_asked_for_are_recomputed(refreshed):
@@ -32,9 +32,9 @@ def test_only_the_parts_asked_for_are_recomputed(refreshed):
     refreshed.p4.save()
     dashboard_refresh_task(["infrastructure"])
     assert RefreshState.objects.get(part="health").refreshed_at == before
-    assert health_figures(mine())["population"] == 5
+    assert health_aggregates(mine())["population"] == 5
     dashboard_refresh_task(["health"])
-    assert health_figures(mine())["population"] == 4
+    assert health_aggregates(mine())["population"] == 4
 
 
 def test_a_refresh_replaces_rows_rather_than_adding(refreshed):
@@ -52,9 +52,9 @@ def test_unknown_parts_are_refused(in_kantang):
 def enqueued(monkeypatch, in_kantang):
     calls = []
     monkeypatch.setattr(dashboard_refresh_task, "apply_async", lambda args, countdown: calls.append(args[0]))
-    cache.delete_many([services._pending_key(p) for p in services.PARTS])
+    cache.delete_many([services.refresh_pending_key(p) for p in services.PARTS])
     yield calls
-    cache.delete_many([services._pending_key(p) for p in services.PARTS])
+    cache.delete_many([services.refresh_pending_key(p) for p in services.PARTS])
 
 
 def test_edits_schedule_one_refresh_per_part_after_commit(town, enqueued, django_capture_on_commit_callbacks):
@@ -87,9 +87,9 @@ def test_a_finished_import_schedules_its_part(town, enqueued, django_capture_on_
 
 
 def test_the_task_clears_the_pending_mark(refreshed, enqueued):
-    cache.add(services._pending_key("health"), 1, 60)
+    cache.add(services.refresh_pending_key("health"), 1, 60)
     dashboard_refresh_task(["health"])
-    assert cache.get(services._pending_key("health")) is None
+    assert cache.get(services.refresh_pending_key("health")) is None
 
 
 def test_seed_demo_leaves_fresh_aggregates(in_kantang):

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from imports.engine import copy_text
-from imports.parsing import _parse_column, parse_column, plain_digits
+from imports.parsing import parse_column, parse_column_cells, plain_digits
 from imports.registry import CHOICE, CID, CODES, DATE, DIGITS, INT, TEXT, Column
 
 COLUMNS = [
@@ -36,7 +36,7 @@ def test_parsing_distinct_values_only_gives_what_parsing_every_cell_gives(column
 
     cells = normalise_text(pd.Series(CELLS[column.key] * 40, dtype=str))
     fast_values, fast_bad = parse_column(cells, column)
-    slow_values, slow_bad = _parse_column(cells, column)
+    slow_values, slow_bad = parse_column_cells(cells, column)
     assert fast_values.astype(str).tolist() == slow_values.astype(str).tolist()
     assert set(fast_bad) == set(slow_bad)
     def rows(mask):

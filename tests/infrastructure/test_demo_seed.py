@@ -25,11 +25,12 @@ from infrastructure.models import (
     RequestStatus,
     ServiceRequest,
     ServiceRequestEvent,
+    clean_attributes,
     sla_hours,
 )
 from infrastructure.selectors import nearest_asset
 from infrastructure.services import asset_create, service_request_create
-from infrastructure.validators import GEOMETRY_KINDS, clean_attributes
+from infrastructure.validators import GEOMETRY_KINDS
 from kernel.geo import THAILAND
 
 from .helpers import line, point

@@ -20,7 +20,7 @@ from infrastructure.models import (
     ServiceRequest,
 )
 from infrastructure.services import asset_create, service_request_create
-from infrastructure.views.maps import DETAIL_ZOOM
+from infrastructure.tiles import DETAIL_ZOOM
 
 from ..helpers import host_client, login
 from .helpers import FAR_AWAY, line, offset, point

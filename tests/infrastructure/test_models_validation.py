@@ -6,11 +6,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from infrastructure.models import AssetType, Condition, RequestCategory, tracking_code_normalise
+from infrastructure.models import (
+    AssetType,
+    Condition,
+    RequestCategory,
+    clean_attributes,
+    tracking_code_normalise,
+)
 from infrastructure.models.requests import TRACKING_ALPHABET, tracking_code_generate
 from infrastructure.validators import (
     MAX_PHOTO_BYTES,
-    clean_attributes,
     parse_geometry,
     validate_asset_geometry,
     validate_photo,

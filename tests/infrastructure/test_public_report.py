@@ -194,9 +194,11 @@ def test_the_status_page_shows_the_status_but_never_the_reporter_or_staff(client
     code = code_from(submit(client))
     with schema_context("kantang"):
         engineer = User.objects.get(username="engineer")
-        request = ServiceRequest.objects.get(tracking_code=code)
-        service_request_comment(request=request, user=engineer, comment="internal: ask contractor Somsak")
-        service_request_assign(request=request, user=engineer, assignee=engineer)
+        service_request = ServiceRequest.objects.get(tracking_code=code)
+        service_request_comment(
+            service_request=service_request, user=engineer, comment="internal: ask contractor Somsak"
+        )
+        service_request_assign(service_request=service_request, user=engineer, assignee=engineer)
 
     thai = host_client("kantang.localhost")
     response = thai.get(f"/report/status/{code}/")
@@ -217,9 +219,11 @@ def test_a_rejected_report_shows_the_reason_written_for_the_citizen(client):
     code = code_from(submit(client))
     with schema_context("kantang"):
         engineer = User.objects.get(username="engineer")
-        request = ServiceRequest.objects.get(tracking_code=code)
-        service_request_transition(request=request, user=engineer, to_status=RequestStatus.REJECTED,
-                                   comment="This road belongs to the Department of Highways.")
+        service_request = ServiceRequest.objects.get(tracking_code=code)
+        service_request_transition(
+            service_request=service_request, user=engineer, to_status=RequestStatus.REJECTED,
+            comment="This road belongs to the Department of Highways.",
+        )
 
     response = client.get(f"/report/status/{code}/")
 

@@ -187,15 +187,15 @@ def test_the_mine_and_overdue_tabs_hold_the_right_requests(kantang):
     engineer = staff("engineer")
     mine = make_request(description=TAB_TEST)
     with schema_context("kantang"):
-        service_request_assign(request=mine, user=engineer, assignee=engineer)
+        service_request_assign(service_request=mine, user=engineer, assignee=engineer)
     late = make_request(description=TAB_TEST, received_at=timezone.now() - timedelta(days=30))
     someone_elses = make_request(description=TAB_TEST)
     with schema_context("kantang"):
-        service_request_assign(request=someone_elses, user=engineer, assignee=staff("admin"))
+        service_request_assign(service_request=someone_elses, user=engineer, assignee=staff("admin"))
     done_late = make_request(description=TAB_TEST, received_at=timezone.now() - timedelta(days=30))
     with schema_context("kantang"):
-        service_request_transition(request=done_late, user=engineer, to_status="in_progress")
-        service_request_transition(request=done_late, user=engineer, to_status="resolved")
+        service_request_transition(service_request=done_late, user=engineer, to_status="in_progress")
+        service_request_transition(service_request=done_late, user=engineer, to_status="resolved")
     client = client_for("engineer")
     everything = (mine, late, someone_elses, done_late)
 

@@ -64,3 +64,18 @@ def test_it_takes_no_secret_and_no_stray_line_from_the_file(tmp_path, line):
 
     with pytest.raises(ImproperlyConfigured, match="dev.env:1"):
         load_dev_env(dev_env)
+
+
+def test_the_readme_template_command_writes_a_workbook_the_import_reads(tmp_path):
+    dev_env = tmp_path / "dev.env"
+    dev_env.write_text("DEBUG=1\n")
+    target = tmp_path / "households.xlsx"
+
+    result = _manage("import_template", "--dataset", "households", str(target),
+                     env=_clean_env(DEV_ENV_FILE=str(dev_env)))
+
+    assert result.returncode == 0, result.stderr
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("รหัสบ้าน", "บ้านเลขที่") and rows[1][0] == "92020100001"

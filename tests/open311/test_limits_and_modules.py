@@ -4,7 +4,8 @@ import pytest
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from tenants.components import components_for, components_update, get_widget, nav_module
+from tenants.registry import get_widget, nav_module
+from tenants.services.components import components_for, components_update
 
 from ..helpers import host_client
 from .helpers import counts, error_of, post_data

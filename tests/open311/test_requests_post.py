@@ -14,7 +14,7 @@ from accounts.models import ApiToken, User
 from accounts.tokens import api_token_revoke
 from infrastructure.models import Channel, ServiceRequest, sla_hours
 from infrastructure.services import asset_create
-from tenants.components import components_for, components_update
+from tenants.services.components import components_for, components_update
 
 from ..helpers import host_client
 from ..infrastructure.helpers import png_upload

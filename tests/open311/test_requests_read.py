@@ -117,12 +117,12 @@ def test_another_municipalitys_request_is_not_found(kantang, nueaklong):
 def test_status_notes_show_what_the_status_page_shows_and_no_internal_comment(client):
     rejected, original, duplicate, working = make(), make(), make(), make()
     with schema_context("kantang"):
-        service_request_transition(request=rejected, user=engineer(), to_status="rejected",
+        service_request_transition(service_request=rejected, user=engineer(), to_status="rejected",
                                    comment="เป็นถนนของกรมทางหลวง ได้ส่งเรื่องต่อแล้ว")
-        service_request_transition(request=duplicate, user=engineer(), to_status="duplicate",
+        service_request_transition(service_request=duplicate, user=engineer(), to_status="duplicate",
                                    duplicate_of=original)
-        service_request_comment(request=working, user=engineer(), comment="ภายใน: ผู้รับเหมาสมศักดิ์")
-        service_request_transition(request=working, user=engineer(), to_status="in_progress")
+        service_request_comment(service_request=working, user=engineer(), comment="ภายใน: ผู้รับเหมาสมศักดิ์")
+        service_request_transition(service_request=working, user=engineer(), to_status="in_progress")
 
     rows = {row["service_request_id"]: row for row in body(client.get("/open311/v2/requests.json"))}
 
@@ -138,9 +138,9 @@ def test_status_notes_show_what_the_status_page_shows_and_no_internal_comment(cl
 def test_updated_datetime_is_the_last_status_change_not_an_internal_note(client):
     mine = make()
     with schema_context("kantang"):
-        service_request_transition(request=mine, user=engineer(), to_status="in_progress")
+        service_request_transition(service_request=mine, user=engineer(), to_status="in_progress")
         changed = mine.events.get(kind="status").at
-        service_request_comment(request=mine, user=engineer(), comment="ยังรอวัสดุ")
+        service_request_comment(service_request=mine, user=engineer(), comment="ยังรอวัสดุ")
 
     row = body(client.get(f"/open311/v2/requests/{mine.tracking_code}.json"))[0]
 
@@ -187,7 +187,9 @@ def test_filter_by_service_code(client):
 def test_filter_by_status(client):
     open_one, closed_one = make(), make()
     with schema_context("kantang"):
-        service_request_transition(request=closed_one, user=engineer(), to_status="rejected", comment="ไม่ใช่")
+        service_request_transition(
+            service_request=closed_one, user=engineer(), to_status="rejected", comment="ไม่ใช่"
+        )
 
     opened = body(client.get("/open311/v2/requests.json?status=open"))
     closed = body(client.get("/open311/v2/requests.json?status=closed"))

@@ -94,7 +94,8 @@ def test_a_switched_off_module_publishes_nothing(admin_client, visitor, kantang)
     from django_tenants.utils import schema_context
 
     from accounts.models import User
-    from tenants.components import components_for, components_update, get_widget, nav_module
+    from tenants.registry import get_widget, nav_module
+    from tenants.services.components import components_for, components_update
 
     publish(admin_client, "health")
     publish(admin_client, "assets")

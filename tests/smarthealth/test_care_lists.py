@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from smarthealth.models import AccessLog
 from smarthealth.rules import years_before
+from smarthealth.selectors import care_queryset
 from smarthealth.services import adl_assess, home_visit_record, ncd_screen, person_create
-from smarthealth.views.care import care_queryset
 from tests.helpers import host_client, login
 
 from .conftest import make_cid
@@ -301,7 +301,7 @@ def test_an_export_writes_exactly_one_audit_row_with_the_count(people, nurse):
 
 
 def test_the_index_counts_match_the_lists(people, nurse, volunteer):
-    from smarthealth.views.care import care_counts
+    from smarthealth.selectors import care_counts
     for user in (nurse, volunteer):
         counts = care_counts(user)
         assert counts["elderly"] == care_queryset(user, "elderly", {}).count() >= 5

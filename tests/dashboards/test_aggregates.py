@@ -3,14 +3,14 @@ the aggregate tables through the community filter."""
 
 import pytest
 
-from dashboards.figures import (
+from dashboards.aggregates import (
     Filters,
-    asset_figures,
-    health_figures,
+    asset_aggregates,
+    health_aggregates,
     histogram_median,
     hotspot_cells,
-    request_figures,
-    road_figures,
+    request_aggregates,
+    road_aggregates,
 )
 
 from .conftest import COMMUNITY
@@ -21,7 +21,7 @@ def all_year() -> Filters:
 
 
 def test_it_counts_assets_by_type_and_condition_without_retired_ones(refreshed):
-    figures = asset_figures(all_year())
+    figures = asset_aggregates(all_year())
     assert figures["total"] == 4
     types = {t["value"]: t["by_condition"] for t in figures["types"]}
     assert types["road"] == {"good": 1, "fair": 0, "poor": 1, "out_of_service": 0}
@@ -33,14 +33,14 @@ def test_it_counts_assets_by_type_and_condition_without_retired_ones(refreshed):
 
 
 def test_it_sums_road_length_by_surface_on_the_spheroid(refreshed):
-    roads = {s["value"]: s for s in road_figures(all_year())["surfaces"]}
+    roads = {s["value"]: s for s in road_aggregates(all_year())["surfaces"]}
     assert roads["asphalt"]["metres"] == pytest.approx(1105.9, abs=1)
     assert roads["concrete"]["metres"] == pytest.approx(553.0, abs=1)
     assert roads["asphalt"]["count"] == roads["concrete"]["count"] == 1
 
 
 def test_it_counts_requests_opened_and_closed_per_month(refreshed):
-    figures = request_figures(all_year(), today=refreshed.today)
+    figures = request_aggregates(all_year(), today=refreshed.today)
     by_month = {m["month"]: (m["opened"], m["closed"]) for m in figures["months"]}
     assert len(by_month) == 12
     month = {r: refreshed.requests.__dict__[r].received_at.astimezone().date().replace(day=1)
@@ -53,7 +53,7 @@ def test_it_counts_requests_opened_and_closed_per_month(refreshed):
 
 
 def test_the_period_filter_keeps_only_the_last_months(refreshed):
-    figures = request_figures(Filters(community=COMMUNITY, months=3), today=refreshed.today)
+    figures = request_aggregates(Filters(community=COMMUNITY, months=3), today=refreshed.today)
     assert len(figures["months"]) == 3
     assert figures["opened"] == 5  # r3 is 4 months back
     assert figures["closed"] == 2
@@ -61,13 +61,13 @@ def test_the_period_filter_keeps_only_the_last_months(refreshed):
 
 
 def test_it_computes_the_median_time_to_resolve(refreshed):
-    figures = request_figures(all_year(), today=refreshed.today)
+    figures = request_aggregates(all_year(), today=refreshed.today)
     assert figures["resolved"] == 3
     assert figures["median_hours"] == 20  # 10, 20, 30 hours
 
 
 def test_it_counts_open_and_overdue_requests_by_category(refreshed):
-    figures = request_figures(all_year(), today=refreshed.today)
+    figures = request_aggregates(all_year(), today=refreshed.today)
     categories = {c["value"]: c for c in figures["categories"]}
     assert (categories["flood"]["open"], categories["flood"]["overdue"]) == (1, 1)
     # r5 has no asset: it takes the community of the nearest asset (the drain, 40 m away)
@@ -91,7 +91,7 @@ def test_histogram_median():
 
 
 def test_it_builds_the_population_pyramid(refreshed):
-    health = health_figures(all_year())
+    health = health_aggregates(all_year())
     assert health["population"] == 5  # the deceased person is not counted
     assert (health["male"], health["female"]) == (2, 3)
     bands = {b["band"]: (b["male"], b["female"]) for b in health["bands"]}
@@ -104,14 +104,14 @@ def test_it_builds_the_population_pyramid(refreshed):
 
 
 def test_it_counts_elderly_by_current_adl_group(refreshed):
-    health = health_figures(all_year())
+    health = health_aggregates(all_year())
     groups = {g["value"]: g["count"] for g in health["adl_groups"]}
     assert health["elderly"] == 3
     assert groups == {"social": 0, "homebound": 1, "bedbound": 2, "none": 0}
 
 
 def test_it_counts_bedridden_and_those_visited_in_30_days(refreshed):
-    health = health_figures(all_year())
+    health = health_aggregates(all_year())
     assert health["bedridden"] == 2
     assert health["bedridden_visited"] == 1  # 10 days ago; the other one 45 days ago
     assert health["bedridden_visited_percent"] == 50.0
@@ -119,20 +119,20 @@ def test_it_counts_bedridden_and_those_visited_in_30_days(refreshed):
 
 def test_it_counts_ncd_colours_of_dm_and_ht_patients(refreshed):
     ncd = {dx["value"]: {c["value"]: c["count"] for c in dx["colours"]}
-           for dx in health_figures(all_year())["ncd"]}
+           for dx in health_aggregates(all_year())["ncd"]}
     assert ncd["DM"]["yellow"] == 1 and sum(ncd["DM"].values()) == 1  # the latest screening counts
     assert ncd["HT"]["red"] == 1 and sum(ncd["HT"].values()) == 1
 
 
 def test_it_computes_screening_coverage_of_adults_35_plus(refreshed):
-    health = health_figures(all_year())
+    health = health_aggregates(all_year())
     assert health["adults"] == 4  # 82, 40, 65, 70
     assert health["screened"] == 1  # only the 40-year-old within 12 months
     assert health["screened_percent"] == 25.0
 
 
 def test_it_counts_living_persons_with_disabilities(refreshed):
-    health = health_figures(all_year())
+    health = health_aggregates(all_year())
     assert health["disabled"] == 1
     assert [(d["value"], d["count"]) for d in health["disability_types"]] == [("physical", 1)]
 

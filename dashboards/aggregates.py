@@ -62,7 +62,7 @@ def updated_at() -> dict[str, dt.datetime | None]:
 
 
 # --- infrastructure ---------------------------------------------------------------------------
-def asset_figures(filters: Filters) -> dict:
+def asset_aggregates(filters: Filters) -> dict:
     by_type: dict[str, Counter] = defaultdict(Counter)
     by_condition: Counter = Counter()
     for _m, asset_type, condition, n, _a in _rows("assets", filters):
@@ -82,7 +82,7 @@ def asset_figures(filters: Filters) -> dict:
     }
 
 
-def road_figures(filters: Filters) -> dict:
+def road_aggregates(filters: Filters) -> dict:
     metres: Counter = Counter()
     counts: Counter = Counter()
     for _m, surface, _k, n, amount in _rows("road_length", filters):
@@ -114,7 +114,7 @@ def histogram_median(histogram: dict[int, int]) -> float | None:
     return (nth((total - 1) // 2) + nth(total // 2)) / 2
 
 
-def request_figures(filters: Filters, *, today: dt.date | None = None) -> dict:
+def request_aggregates(filters: Filters, *, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     since = month_start(today, filters.months - 1)
     months = [month_start(today, back) for back in reversed(range(filters.months))]
@@ -174,7 +174,7 @@ def _band_label(band: int) -> str:
     return f"{band}+" if band >= BAND_TOP else f"{band}–{band + 4}"
 
 
-def health_figures(filters: Filters) -> dict:
+def health_aggregates(filters: Filters) -> dict:
     pyramid: dict[int, Counter] = defaultdict(Counter)
     for _m, sex, band, n, _a in _rows("population", filters):
         pyramid[int(band)][sex] += n
