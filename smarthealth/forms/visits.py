@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from kernel.forms import ThaiDateField
+from kernel.forms import ThaiDateField, form_add_service_errors
 from kernel.text import ascii_digits
 
 from ..rules import BARTHEL_ITEMS, AdlGroup, Complication
@@ -253,16 +253,15 @@ class VisitFilterForm(forms.Form):
 def apply_service_errors(form: forms.Form, exc: ValidationError, *, aliases: dict | None = None) -> list[str]:
     """Put a service's {field: [messages]} on the form; fields the form does not have become
     form-wide errors. Returns the messages of `adl_items`/`items` (shown next to the ADL table)."""
-    aliases = aliases or {}
-    adl_messages = []
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return adl_messages
-    for field, errors in exc.message_dict.items():
-        field = aliases.get(field, field)
-        if field in ("adl_items", "items"):
-            adl_messages.extend(errors)
-            form.add_error(None, _("Check the ADL items below."))
-            continue
-        form.add_error(field if field in form.fields else None, errors)
+    adl_messages: list[str] = []
+    if hasattr(exc, "error_dict"):
+        rest = {}
+        for field, errors in exc.error_dict.items():
+            if (aliases or {}).get(field, field) in ("adl_items", "items"):
+                adl_messages.extend(message for error in errors for message in error.messages)
+                form.add_error(None, _("Check the ADL items below."))
+            else:
+                rest[field] = errors
+        exc = ValidationError(rest)
+    form_add_service_errors(form, exc, aliases=aliases)
     return adl_messages
