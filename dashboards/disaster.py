@@ -29,6 +29,9 @@ from smarthealth.rules import AdlGroup, Disability
 from smarthealth.selectors import households_for, persons_for
 
 DEFAULT_METRES, MIN_METRES, MAX_METRES = 200, 50, 1000
+# Counts of households from 1 to 4 are hidden from count-only readers (the "fewer than 5" rule the
+# national snapshot applies too).
+SMALL_CELL_MIN, SMALL_CELL_MAX = 1, 4
 HAZARD_CATEGORIES = (RequestCategory.FLOOD, RequestCategory.DRAIN, RequestCategory.ROAD)
 DRAIN_CONDITIONS = (Condition.POOR, Condition.OUT_OF_SERVICE)
 KINDS = {
@@ -140,13 +143,39 @@ def disaster_summary(user, *, metres: int, rows: list[AtRisk] | None = None) -> 
         c["disabled"] += row.disabled
         for kind in row.kinds:
             by_kind[kind] += 1
+    communities = [{"community": k, **v, "hidden": False} for k, v in sorted(by_community.items())]
+    kinds = [{"kind": k, "label": label, "households": by_kind[k], "hidden": False}
+             for k, label in KINDS.items()]
+    if not may_see_households(user):
+        _suppress_small_cells(communities, kinds)
     return {
         "households": len(rows),
         "bedbound": sum(r.bedbound for r in rows),
         "disabled": sum(r.disabled for r in rows),
-        "by_community": [{"community": k, **v} for k, v in sorted(by_community.items())],
-        "by_kind": [{"kind": k, "label": label, "households": by_kind[k]} for k, label in KINDS.items()],
+        "by_community": communities,
+        "by_kind": kinds,
     }
+
+
+def _suppress_small_cells(communities: list[dict], kinds: list[dict]) -> None:
+    """For readers who see counts only: a community row of 1–4 households is shown as "<5" (at
+    50 m one household is one family: its street and its bedridden member would be named by the
+    count). The rows add up to the headline totals, so when exactly one row is hidden the next
+    smallest is hidden too, or subtracting would give it back. Hazard kinds overlap (a household
+    near a flood and a drain counts in both), so they are no equation: only small ones are hidden."""
+    for row in communities:
+        row["hidden"] = SMALL_CELL_MIN <= row["households"] <= SMALL_CELL_MAX
+    hidden = [row for row in communities if row["hidden"]]
+    shown = sorted((row for row in communities if not row["hidden"]), key=lambda r: r["households"])
+    if len(hidden) == 1 and shown:
+        shown[0]["hidden"] = True
+    for row in kinds:
+        row["hidden"] = SMALL_CELL_MIN <= row["households"] <= SMALL_CELL_MAX
+    for row in communities + kinds:
+        if row["hidden"]:
+            for field in ("households", "bedbound", "disabled"):
+                if field in row:
+                    row[field] = None
 
 
 def disaster_households(user, *, metres: int, request, rows: list[AtRisk]) -> list[dict]:

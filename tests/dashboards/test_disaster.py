@@ -23,7 +23,23 @@ def test_it_finds_households_with_bedridden_or_disabled_members_near_hazards(tow
     assert near.kinds == {"flood", "drain", "drain_poor"}  # the poor drain and the drain request
     assert town.far.pk not in rows  # a bedridden person, but 7 km from any hazard
     assert _community(disaster_summary(executive, metres=200, rows=list(rows.values()))) == {
-        "community": COMMUNITY, "households": 1, "bedbound": 1, "disabled": 1}
+        "community": COMMUNITY, "households": None, "bedbound": None, "disabled": None, "hidden": True}
+
+
+def test_a_count_only_reader_never_sees_a_small_community_count_nor_works_it_out(town, executive):
+    rows = households_at_risk(metres=50)
+    summary = disaster_summary(executive, metres=50, rows=rows)
+
+    shown = [c for c in summary["by_community"] if not c["hidden"]]
+    assert all(c["households"] >= 5 for c in shown)
+    hidden = [c for c in summary["by_community"] if c["hidden"]]
+    assert len(hidden) != 1 or not shown  # one hidden row would be the total minus the others
+    assert all(k["hidden"] or not 1 <= k["households"] <= 4 for k in summary["by_kind"])
+
+
+def test_a_nurse_sees_the_exact_counts(town, nurse):
+    rows = households_at_risk(metres=200)
+    assert _community(disaster_summary(nurse, metres=200, rows=rows))["households"] == 1
 
 
 def test_the_distance_decides(town):
