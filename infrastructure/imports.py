@@ -3,6 +3,7 @@ GeoJSON. Declared next to the Asset model; registered from InfrastructureConfig.
 
 import pandas as pd
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from imports.geo import check_lat_lon
@@ -10,15 +11,14 @@ from imports.registry import CHOICE, DATE, DECIMAL, TEXT, Column, Dataset, regis
 from kernel.geo import THAILAND
 
 from .models import AssetType, Condition
-from .validators import GEOMETRY_KINDS
+from .validators import GEOMETRY_KINDS, validate_vertex_count
 
 
 def _geometry_from_text(text: str) -> GEOSGeometry | None:
     try:
-        geometry = GEOSGeometry(text, srid=4326)
+        return GEOSGeometry(text, srid=4326)
     except (GEOSException, ValueError, TypeError):
         return None
-    return geometry if geometry.valid else None
 
 
 def _prepare_assets(parsed: pd.DataFrame, reject) -> pd.DataFrame:
@@ -33,6 +33,16 @@ def _prepare_assets(parsed: pd.DataFrame, reject) -> pd.DataFrame:
         source = parsed.at[index, "wkt"] or parsed.at[index, "geojson"]
         geometry = _geometry_from_text(source)
         if geometry is None:
+            reject(pd.Series(parsed.index == index, index=parsed.index), "wkt",
+                   _("The geometry cannot be read (not valid WKT or GeoJSON)."))
+            continue
+        try:
+            validate_vertex_count(geometry)
+        except ValidationError as error:
+            reject(pd.Series(parsed.index == index, index=parsed.index), "wkt", error.message,
+                   **(error.params or {}))
+            continue
+        if not geometry.valid:  # after the size check: validity is costly on a huge shape
             reject(pd.Series(parsed.index == index, index=parsed.index), "wkt",
                    _("The geometry cannot be read (not valid WKT or GeoJSON)."))
             continue

@@ -48,6 +48,10 @@ _ALLOWED_WORDS = {
 }
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
+# A municipal asset drawn by hand or surveyed has tens to a few thousand points. 10,000 keeps every
+# real asset, keeps an asset page and its map tile small, and as WKT (about 16–22 bytes a point)
+# fits in one CSV row of the import's line limit (IMPORT_MAX_LINE_BYTES).
+MAX_VERTICES = 10_000
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -80,10 +84,23 @@ def validate_in_thailand(geom: GEOSGeometry) -> None:
         raise location_error(problem)
 
 
+def validate_vertex_count(geom: GEOSGeometry) -> None:
+    """At most MAX_VERTICES points: checked before anything costly (validity is quadratic at worst),
+    so a million-point polygon is refused at once instead of making a 25 MB page."""
+    if geom.num_coords > MAX_VERTICES:
+        raise ValidationError(
+            _("The shape has %(count)s points; at most %(max)s are accepted. Simplify it (e.g. in "
+              "QGIS: Vector › Geometry Tools › Simplify) and try again."),
+            params={"count": f"{geom.num_coords:,}", "max": f"{MAX_VERTICES:,}"},
+            code="geometry_too_large",
+        )
+
+
 def validate_geometry(geom: GEOSGeometry) -> None:
-    """Not empty, geometrically valid (no self-intersection), in Thailand."""
+    """Not empty, not absurdly detailed, geometrically valid (no self-intersection), in Thailand."""
     if geom is None or geom.empty:
         raise ValidationError(_("The location is empty: draw it on the map."), code="geometry_empty")
+    validate_vertex_count(geom)
     if not geom.valid:
         raise ValidationError(
             _("The shape is not valid (%(reason)s). Lines of an area must not cross each other."),

@@ -205,3 +205,15 @@ def test_tracking_codes_are_readable_aloud():
 def test_points_are_offset_in_metres():
     # guards the helpers the other tests rely on
     assert point(0, 0).distance(point(0, 111)) == pytest.approx(0.001, rel=0.01)
+
+
+def test_a_shape_with_too_many_points_is_refused_before_anything_costly():
+    from django.contrib.gis.geos import LineString
+
+    from infrastructure.validators import MAX_VERTICES, validate_geometry
+
+    line = LineString([(99.5 + i * 1e-7, 7.4) for i in range(MAX_VERTICES + 1)], srid=4326)
+    with pytest.raises(ValidationError) as raised:
+        validate_geometry(line)
+    assert raised.value.code == "geometry_too_large"
+    validate_geometry(LineString([(99.5 + i * 1e-6, 7.4) for i in range(MAX_VERTICES)], srid=4326))
