@@ -10,13 +10,15 @@ ENV PYTHONUNBUFFERED=1 \
 # GeoDjango loads GDAL, GEOS and PROJ through ctypes at start-up, so only the shared libraries
 # are needed, not the -dev packages or a compiler (psycopg comes as a binary wheel).
 # Debian 12's GDAL 3.6 triggers gis.W001, which settings silence on purpose.
-# gettext provides msgfmt for compilemessages.
+# gettext provides msgfmt for compilemessages. postgresql-client-15 gives pg_dump / pg_restore of
+# the server's major version (postgis/postgis:15) for backup_municipality / restore_municipality.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libgdal32 \
         libgeos-c1v5 \
         libproj25 \
         gettext \
+        postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed uid/gid, so the named volumes keep the same ownership across rebuilds.
