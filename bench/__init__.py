@@ -15,4 +15,5 @@ BENCHMARKS = {
     "import": "bench.import",
     "dashboard": "bench.dashboard",
     "api": "bench.api",
+    "soak": "bench.soak",
 }

@@ -11,7 +11,6 @@
 import http.client
 import io
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,10 +21,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 from django_tenants.utils import schema_context
 
-from bench.harness import BASE_DIR, Report, Row, fmt_ratio, fmt_time
+from bench.harness import BASE_DIR, Report, Row, fmt_ratio, fmt_time, free_port, session_cookie, wait_until_up
 
 SCHEMA, HOST = "kantang", "kantang.localhost"
 CLIENTS = 20
@@ -41,15 +39,15 @@ def run(report: Report) -> None:
     started = time.perf_counter()
     call_command("seed_demo", size="large", verbosity=0, stdout=io.StringIO())
     report.progress(f"seeded in {fmt_time(time.perf_counter() - started)}")
-    cookie = _session_cookie()
+    cookie = session_cookie(SCHEMA, HOST, "executive")
     env = {**os.environ, "DEBUG": "0"}
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cityplatform.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(WORKERS), "--log-level", "warning"],
         cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_until_up(port)
+        wait_until_up(port)
         report.progress(f"gunicorn with {WORKERS} workers; {CLIENTS} clients × {ROUNDS} rounds")
         trivial, dashboard = _load(port, cookie)
     finally:
@@ -72,32 +70,6 @@ def run(report: Report) -> None:
         notes=[f"the refresh started {fmt_time(lag)} after the job ended and took {refresh_ms:,} ms"
                " (health part, ~100k persons)"],
     ))
-
-
-def _session_cookie() -> str:
-    from accounts.models import User
-
-    with schema_context(SCHEMA):
-        client = Client(HTTP_HOST=HOST)
-        client.force_login(User.objects.get(username="executive"))
-        return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def _load(port: int, cookie: str) -> tuple[list[float], list[float]]:

@@ -3,6 +3,7 @@ the results table."""
 
 import os
 import platform
+import socket
 import statistics
 import sys
 import time
@@ -239,3 +240,60 @@ class Report:
             lines.extend(f"    {note}" for note in row.notes)
         lines.append(f"({self.name}: {elapsed:.0f} s in all)")
         return "\n".join(lines)
+
+
+# --- Serving the bench database with the production WSGI server --------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(port: int, *, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on port {port} within {seconds:.0f} s")
+
+
+def session_cookie(schema: str, host: str, username: str) -> str:
+    """A signed-in session of `username` in `schema`, as the cookie value a browser would send."""
+    from django.conf import settings
+    from django.test import Client
+    from django_tenants.utils import schema_context
+
+    from accounts.models import User
+
+    with schema_context(schema):
+        client = Client(HTTP_HOST=host)
+        client.force_login(User.objects.get(username=username))
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def process_tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(entry.name)] = int(line.split()[1]) * 1024
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack.extend(children.get(current, []))
+    return total
