@@ -12,6 +12,7 @@ Buddhist-Era dates, 1 % bad rows of five kinds. Three loaders in the same run:
   does what the file needs (BE dates, the ID hashed and encrypted, the household looked up).
 
 Targets: engine ≥ 0.5× raw COPY's rows/s, ≥ 20× django-import-export's, peak RSS ≤ 400 MB.
+Then bench.import_limits: the peak memory of reading the review's hostile 63 MB one-line header.
 `BENCH_IMPORT_ROWS` makes the run smaller for a quick look (the targets still print).
 """
 
@@ -28,6 +29,7 @@ import pandas as pd
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from bench import import_limits
 from bench.harness import BASE_DIR, Report, Row, fmt_ratio, fmt_time
 from smarthealth.demo.names import FEMALE_NAMES, MALE_NAMES, SURNAMES
 from tenants.services.municipalities import municipality_create
@@ -109,6 +111,8 @@ def run(report: Report) -> None:
     ))
     if engine["rejected"] != bad or engine["created"] + engine["rejected"] != ROWS:
         report.add(Row("engine counts", f"UNEXPECTED: {engine['summary']} ({expected})", verdict="MISSED"))
+    # Issue 22: a hostile file is refused in bounded memory before pandas reads it.
+    import_limits.run(report)
 
 
 # --- The file ----------------------------------------------------------------------------------

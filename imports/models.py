@@ -37,6 +37,14 @@ class ImportJob(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("runs"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # What the user checks before confirming, prepared by a task (never in a web request): the
+    # facts of the file and its first rows, problems in Thai and English. Emptied on confirm.
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    # When the job's task was last handed to the broker; empty while it could not be (broker
+    # down): the recovery sweep sends it again.
+    sent_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
+    # When the retention rule deleted the uploaded file and the error report (the job stays).
+    file_purged_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import job")
@@ -54,6 +62,28 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def preview_pending(self) -> bool:
+        return self.status == self.Status.PREVIEW and not self.preview
+
+    @property
+    def is_waiting(self) -> bool:
+        """Something is still to happen without the user: a preview to prepare, a run to finish."""
+        return self.is_active or self.preview_pending
+
+    @property
+    def waits_for_queue(self) -> bool:
+        return self.sent_at is None and (self.status == self.Status.QUEUED or self.preview_pending)
+
+    def preview_in(self, language: str) -> dict:
+        """The stored preview with its problems and date format in `language` (th or en)."""
+        language = "en" if (language or "").startswith("en") else "th"
+        preview = dict(self.preview)
+        preview["date_format"] = (preview.get("date_format") or {}).get(language, "")
+        preview["rows"] = [(number, cells, [problem[language] for problem in problems])
+                           for number, cells, problems in preview.get("rows", [])]
+        return preview
 
     def summary(self) -> str:
         return (f"rows={self.rows} created={self.created} updated={self.updated} "

@@ -1,14 +1,14 @@
 """Reading an uploaded file into chunks of string cells, whatever Excel or a Thai office PC wrote.
 
 Every cell is read as text (pandas `dtype=str`): the engine, not the reader, decides what a value
-means, so leading zeros survive and `t`/`f` are never guessed into booleans.
+means, so leading zeros survive and `t`/`f` are never guessed into booleans. Before pandas or
+calamine sees a file, imports.prechecks reads it in bounded memory and refuses one that is too
+wide, has too long a line or spans too many cells.
 """
 
 import codecs
 import csv
 import datetime as dt
-import json
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,20 +18,16 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineWorkbook
 
+from . import prechecks
+from .errors import ImportFileError
+from .geojson import geojson_frame
+from .prechecks import MAX_UNZIPPED
 from .registry import Dataset, spelling
 
+__all__ = ["CHUNK_ROWS", "MAX_UNZIPPED", "FileInfo", "ImportFileError", "file_kind", "map_headers",
+           "max_upload_bytes", "open_chunks"]
+
 CHUNK_ROWS = 20_000
-MAX_UNZIPPED = 200 * 1024 * 1024  # an .xlsx that inflates past this is treated as a zip bomb
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported; nothing is loaded. `message` is a lazy
-    translation, `params` its values."""
-
-    def __init__(self, message, params: dict | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.params = params or {}
 
 
 @dataclass
@@ -39,9 +35,10 @@ class FileInfo:
     kind: str  # csv / xlsx / geojson
     encoding: str = ""
     delimiter: str = ","
-    approx_rows: int = 0  # data rows by line count, for the progress bar (quoted newlines aside)
+    approx_rows: int = 0  # data rows (records after the header), for the progress bar
     mapping: dict[str, str] = field(default_factory=dict)  # file header → column key
     ignored: list[str] = field(default_factory=list)  # headers no column knows
+    skip: int = 0  # bytes before the text: a UTF-8 BOM in front of a TIS-620 body
 
 
 def max_upload_bytes() -> int:
@@ -54,68 +51,57 @@ def file_kind(name: str) -> str:
             ".json": "geojson"}.get(suffix, "")
 
 
-def detect_encoding(path: Path) -> str:
-    """BOM → strict UTF-8 → cp874 (TIS-620's superset, what Thai Windows writes). The whole file
-    is checked in blocks, so a bad byte in row 900,000 is found before any row is loaded."""
+def detect_encoding(path: Path) -> tuple[str, int]:
+    """(encoding, bytes to skip): UTF-16 by its BOM; else strict UTF-8, then cp874 (TIS-620's
+    superset, what Thai Windows writes). The whole file is checked in blocks, so a bad byte in row
+    900,000 is found before any row is loaded. A UTF-8 BOM is no proof: some Thai tools put one in
+    front of a TIS-620 body, which then reads as TIS-620 after the BOM."""
     with open(path, "rb") as handle:
         head = handle.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        return "utf-16", 0
+    skip = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     for encoding in ("utf-8", "cp874"):
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         try:
             with open(path, "rb") as handle:
+                handle.seek(skip)
                 while block := handle.read(1 << 20):
                     if b"\x00" in block:
                         raise ImportFileError(_("The file contains NUL bytes: it is not a text file."))
                     decoder.decode(block)
                 decoder.decode(b"", final=True)
-            return encoding
         except UnicodeDecodeError:
             continue
+        if encoding == "utf-8" and skip:
+            return "utf-8-sig", 0  # the codec drops the BOM itself
+        return encoding, skip
     raise ImportFileError(_("The file's text encoding is not UTF-8, UTF-16 or TIS-620 (cp874). Save it "
                             "again as “CSV UTF-8” from Excel."))
 
 
-def _count_lines(path: Path, encoding: str) -> int:
-    newline = b"\n\x00" if encoding == "utf-16" else b"\n"
-    count = 0
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            count += block.count(newline)
-    return count
-
-
-def _sniff_delimiter(path: Path, encoding: str) -> str:
+def _sniff_delimiter(path: Path, encoding: str, skip: int) -> str:
     if encoding == "utf-16":
         return "\t"
-    with open(path, encoding=encoding, newline="") as handle:
-        first = handle.readline()
+    first = prechecks.first_line(path, encoding=encoding, skip=skip)
     counts = {sep: first.count(sep) for sep in (",", "\t", ";", "|")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
-
-
-def _check_xlsx(path: Path) -> None:
-    if not zipfile.is_zipfile(path):
-        raise ImportFileError(_("This .xlsx file is damaged or not an Excel workbook."))
-    with zipfile.ZipFile(path) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-            raise ImportFileError(_("This .xlsx file expands to more than %(mb)s MB: it is refused."),
-                                  {"mb": MAX_UNZIPPED // (1024 * 1024)})
 
 
 def map_headers(headers: list[str], dataset: Dataset, info: FileInfo) -> list[str]:
     """Column keys for the file's headers ("" for unknown ones); file error when a required column
-    is missing or two headers name the same column."""
+    is missing or two headers name the same column (the same header twice included: the readers
+    hand over the headers as the file writes them, never renamed)."""
     known = {s: column.key for column in dataset.columns for s in column.spellings()}
     keys = []
     for header in headers:
         key = known.get(spelling(header), "")
-        if key and key in info.mapping.values():
-            raise ImportFileError(_("Two columns of the file are both “%(column)s”."), {"column": key})
+        if key and key in keys:
+            first = next(h for h, k in zip(headers, keys, strict=False) if k == key)
+            raise ImportFileError(_("The headers “%(first)s” and “%(second)s” both name the column "
+                                    "“%(column)s”: keep one of them."),
+                                  {"first": first, "second": header, "column": key})
         if key:
             info.mapping[str(header)] = key
         elif str(header).strip():
@@ -163,27 +149,19 @@ def open_chunks(path: Path, name: str, dataset: Dataset, chunk_rows: int = CHUNK
         raise ImportFileError(_("The file is larger than %(mb)s MB."), {"mb": max_upload_bytes() // 2**20})
     info = FileInfo(kind=kind)
     if kind == "csv":
-        info.encoding = detect_encoding(path)
-        info.delimiter = _sniff_delimiter(path, info.encoding)
-        info.approx_rows = max(_count_lines(path, info.encoding) - 1, 1)
-        try:
-            reader = pd.read_csv(path, encoding=info.encoding, sep=info.delimiter, dtype=str,
-                                 keep_default_na=False, chunksize=chunk_rows, skipinitialspace=False,
-                                 quoting=csv.QUOTE_MINIMAL, engine="c")
-            frames = iter(reader)
-            first = next(frames)
-        except (StopIteration, pd.errors.EmptyDataError):  # EmptyDataError: only blank lines
-            raise ImportFileError(_("The file has no data rows.")) from None
-        except (pd.errors.ParserError, ValueError) as error:
-            raise ImportFileError(_("The file cannot be read as CSV: %(error)s"), {"error": error}) from None
-        frames = _csv_errors_as_file_errors(_chain(first, frames))
+        info.encoding, info.skip = detect_encoding(path)
+        info.delimiter = _sniff_delimiter(path, info.encoding, info.skip)
+        records = prechecks.csv_records(path, encoding=info.encoding, skip=info.skip,
+                                        delimiter=info.delimiter)
+        info.approx_rows = max(records - 1, 1)
+        frames = _csv_frames(path, info, chunk_rows)
     elif kind == "xlsx":
-        _check_xlsx(path)
+        prechecks.xlsx_check(path)
         info.encoding = "xlsx"
         info.approx_rows, frames = _xlsx_frames(path, chunk_rows)
     else:
         info.encoding = "utf-8"
-        whole = _geojson_frame(path)
+        whole = geojson_frame(path, dataset.key_columns[0])
         info.approx_rows = max(len(whole), 1)
         frames = iter([whole])
     chunks = _frames_with_keys(frames, dataset, info)
@@ -240,35 +218,29 @@ def _xlsx_frames(path: Path, chunk_rows: int) -> tuple[int, Iterator[pd.DataFram
     return max(sheet.height - 1, 1), frames()
 
 
-def _csv_errors_as_file_errors(frames):
-    """A malformed line far down the file (too many fields, an unclosed quote) fails the whole
-    file with its line number, like a malformed header would."""
-    try:
-        yield from frames
-    except (pd.errors.ParserError, ValueError) as error:
-        raise ImportFileError(_("The file cannot be read as CSV: %(error)s"), {"error": error}) from None
+def _csv_frames(path: Path, info: FileInfo, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The CSV in chunks of `chunk_rows` data rows. The header is read as a row (header=None) and
+    handed over as the file writes it: pandas would rename a repeated header (`house_id.1`) and
+    so hide it from map_headers. A malformed line far down the file (too many fields, an unclosed
+    quote) fails the whole file with its line number, like a malformed header would."""
+    with open(path, "rb") as handle:
+        handle.seek(info.skip)
+        try:
+            reader = pd.read_csv(handle, encoding=info.encoding, sep=info.delimiter, header=None, dtype=str,
+                                 keep_default_na=False, chunksize=chunk_rows, skipinitialspace=False,
+                                 quoting=csv.QUOTE_MINIMAL, engine="c")
+            with reader:
+                first = reader.get_chunk(chunk_rows + 1)
+                headers = [str(h) for h in first.iloc[0]]
+                yield first.iloc[1:].set_axis(headers, axis=1)
+                for frame in reader:
+                    yield frame.set_axis(headers, axis=1)
+        except pd.errors.EmptyDataError:  # nothing but blank lines
+            raise ImportFileError(_("The file has no data rows.")) from None
+        except (pd.errors.ParserError, ValueError, UnicodeError) as error:
+            raise ImportFileError(_("The file cannot be read as CSV: %(error)s"), {"error": error}) from None
 
 
 def _chain(first, rest):
     yield first
     yield from rest
-
-
-def _geojson_frame(path: Path) -> pd.DataFrame:
-    """One row per feature: its properties as text plus the geometry as GeoJSON text (`geojson`)."""
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            document = json.load(handle)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ImportFileError(_("The GeoJSON file cannot be read: %(error)s"), {"error": error}) from None
-    features = document.get("features") if isinstance(document, dict) else None
-    if not isinstance(features, list):
-        raise ImportFileError(_("The GeoJSON file has no FeatureCollection."))
-    rows = []
-    for feature in features:
-        properties = (feature or {}).get("properties") or {}
-        row = {str(k): "" if v is None else str(v) for k, v in properties.items()}
-        geometry = (feature or {}).get("geometry")
-        row["geojson"] = json.dumps(geometry) if geometry else ""
-        rows.append(row)
-    return pd.DataFrame(rows, dtype=str)

@@ -1,4 +1,6 @@
-"""Import workflows: start a job (upload), preview it, run it (in a Celery task), fail stuck ones."""
+"""Import workflows: start a job (upload), prepare its preview, confirm and run it (in Celery
+tasks), hand tasks to the broker without ever losing a job, recover stuck jobs, and delete kept
+files once the retention time has passed."""
 
 import csv
 import io
@@ -7,30 +9,34 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.i18n import bilingual
-from kernel.national_id import mask_national_id
 
 from . import engine, registry
 from .models import ImportJob
-from .parsing import normalise_text
-from .reading import ImportFileError, open_chunks
-from .registry import CID, DATE
+from .previews import preview_compute
+from .reading import ImportFileError
 
 if TYPE_CHECKING:  # django-stubs-ext is a development requirement only
     from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
-PREVIEW_ROWS = 10
 MAX_ATTEMPTS = 3  # runs of one job (the first and the re-runs after a lost worker)
+# A job not handed to the broker (its send failed, or is under way right now) is sent again by the
+# sweep after UNSENT_GRACE; one sent but still waiting after RESEND_AFTER is sent again too, in
+# case the broker lost it (Redis restarted without its data). A duplicate is harmless: the tasks
+# are idempotent (a run takes the job's lock).
+UNSENT_GRACE = timedelta(minutes=2)
+RESEND_AFTER = timedelta(minutes=15)
 
 
 class ImportRefused(Exception):
@@ -48,13 +54,26 @@ def _progress_key(job_id: int) -> str:
 def job_progress(job: ImportJob) -> int:
     """Live progress: the running task writes it to the cache (its rows are not committed yet)."""
     if job.status == ImportJob.Status.RUNNING:
-        return int(cache.get(_progress_key(job.pk), job.progress))
+        try:
+            return int(cache.get(_progress_key(job.pk), job.progress))
+        except Exception:  # Redis down: the page still answers, without the live figure
+            return job.progress
     return 100 if job.status in (ImportJob.Status.DONE, ImportJob.Status.FAILED) else job.progress
 
 
+def _progress_set(key: str, value: int) -> None:
+    try:
+        cache.set(key, value, 86400)
+    except Exception:  # Redis down for a moment: the import goes on, only its progress bar waits
+        logger.warning("import progress not written: the cache is unavailable", exc_info=True)
+
+
 @transaction.atomic
-def import_job_start(*, dataset: str, upload: Any, user: Any = None, preview: bool = False) -> ImportJob:
-    """Keep the file and create the job; unless it waits for a preview, enqueue it on commit."""
+def import_job_start(*, dataset: str, upload: Any, user: Any = None, preview: bool = False,
+                     run_here: bool = False) -> ImportJob:
+    """Keep the file and create the job. With `preview` it waits for the user's confirmation while
+    a task prepares its preview; otherwise it is queued on commit, unless its caller runs it
+    itself (`run_here`: import_data)."""
     spec = registry.get(dataset)
     if spec is None:
         raise ImportRefused(_("Unknown dataset."))
@@ -64,80 +83,92 @@ def import_job_start(*, dataset: str, upload: Any, user: Any = None, preview: bo
     job = ImportJob(dataset=dataset, user=user, original_name=name,
                     status=ImportJob.Status.PREVIEW if preview else ImportJob.Status.QUEUED)
     job.file.save(name, upload, save=False)
+    _private(job.file)
     job.save()
-    if not preview:
+    if not run_here:
         _enqueue(job)
     return job
 
 
+def _private(stored: FieldFile) -> None:
+    """The kept file (national IDs, names, phones in clear) and its folder, readable by the app's
+    user only. FILE_UPLOAD_*PERMISSIONS cover what is created from now on; a month folder made
+    before them (an upgraded installation) keeps its old mode unless it is set here."""
+    path = Path(stored.path)
+    path.chmod(0o600)
+    path.parent.chmod(0o700)
+
+
 @transaction.atomic
 def import_job_confirm(*, job: ImportJob) -> ImportJob:
+    """Queue a job whose preview the user has seen. The preview (first rows, personal data) is
+    not kept once confirmed."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status == ImportJob.Status.PREVIEW:
-        job.status = ImportJob.Status.QUEUED
-        job.save(update_fields=["status"])
+    if job.status == ImportJob.Status.PREVIEW and job.preview:
+        job.status, job.preview, job.attempts, job.sent_at = ImportJob.Status.QUEUED, {}, 0, None
+        job.save(update_fields=["status", "preview", "attempts", "sent_at"])
         _enqueue(job)
     return job
 
 
 def _enqueue(job: ImportJob) -> None:
-    from .tasks import import_job_run_task
-
-    transaction.on_commit(lambda: import_job_run_task.delay(job.pk))
+    transaction.on_commit(lambda: _send(job))
 
 
-def import_job_preview(*, job: ImportJob) -> dict[str, Any]:
-    """The facts a user checks before committing: encoding, header mapping, date format, rows."""
-    spec = registry.get(job.dataset)
+def _send(job: ImportJob) -> bool:
+    """Hand the job's next task (its preview, or its run) to the broker. With the broker down this
+    gives up within IMPORT_QUEUE_TIMEOUT (one attempt, short socket timeouts, no result backend
+    to subscribe to: a web request is waiting) and raises nothing: the job stays as it is, its
+    page says it waits for the queue, and the recovery sweep sends it again."""
+    from .tasks import import_job_preview_task, import_job_run_task
+
+    task = import_job_preview_task if job.status == ImportJob.Status.PREVIEW else import_job_run_task
+    timeout = settings.IMPORT_QUEUE_TIMEOUT
+    options = {"socket_connect_timeout": timeout, "socket_timeout": timeout, "max_retries": 0}
     try:
-        if spec is None:  # a dataset no app registers any more (e.g. its app was removed)
-            raise ImportFileError(_("Unknown dataset."))
-        info, chunks = open_chunks(Path(job.file.path), job.original_name, spec, chunk_rows=PREVIEW_ROWS)
-        first = next(chunks)
+        with task.app.connection_for_write(connect_timeout=timeout, transport_options=options) as broker:
+            task.apply_async(args=[job.pk], connection=broker, retry=False, ignore_result=True)
+    except Exception as error:  # whatever the broker's client raises: the job is kept, not lost
+        logger.warning("import job %s could not be sent to the queue: %r", job.pk, error)
+        return False
+    job.sent_at = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(sent_at=job.sent_at)
+    return True
+
+
+def import_job_preview_prepare(*, job_id: int) -> ImportJob:
+    """Prepare the preview of a job awaiting confirmation (a task: no web request ever parses a
+    file). A file that cannot be imported at all ends the job here, so the history says why.
+    Idempotent: a job with its preview, or no longer awaiting one, is left alone. No lock is held
+    while reading: a duplicate delivery only computes the same preview twice, and a job its
+    caller runs meanwhile (import_data) is never touched."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != ImportJob.Status.PREVIEW or job.preview:
+            return job
+        job.attempts += 1  # the sweep gives up on a preview whose worker keeps dying
+        job.save(update_fields=["attempts"])
+    preview, reason = {}, ""
+    try:
+        preview = preview_compute(job)
     except ImportFileError as error:
-        # The file cannot be imported at all: the job ends here, so the history says why.
-        _fail(job, bilingual(error.message, error.params or None))
-        return {"error": job.failure_reason}
-    spec = spec.resolved()
-    parsed, reject = engine.validate(first, spec)
-    # What will be stored (Thai digits converted, dates in ISO, choices as codes); a rejected row
-    # keeps what the file says, with the reasons beside it.
-    language = translation.get_language() or "th"
-    problems: dict[int, list[str]] = {}
-    for index, column, reason in reject.items:
-        for row in index:
-            problems.setdefault(int(row), []).append(f"{column}: {engine.render(reason, language)}")
-    keys = [c.key for c in spec.columns]
-    shown = parsed[keys].astype(object)
-    shown.loc[reject.bad, keys] = first.loc[reject.bad, keys].astype(object)
-    for spec_column in spec.columns:
-        if spec_column.type == CID:  # never a full national ID on a screen
-            shown[spec_column.key] = parsed[spec_column.key].map(
-                lambda v: mask_national_id(v[-3:]) if v else ""
-            )
-    keys = [key for key in keys if key in info.mapping.values()]
-    return {
-        "encoding": info.encoding, "delimiter": info.delimiter, "mapping": info.mapping,
-        "ignored": info.ignored, "columns": keys, "date_format": _date_format(first, spec),
-        "rows": [(int(i), [shown.at[i, k] for k in keys], problems.get(int(i), [])) for i in shown.index],
-    }
-
-
-def _date_format(frame: pd.DataFrame, spec: registry.Dataset) -> str:
-    dates = [normalise_text(frame[c.key]) for c in spec.columns if c.type == DATE]
-    if not dates:
-        return ""
-    values = [v for s in dates for v in s if v]
-    if not values:
-        return ""
-    years = [int(v[-4:]) for v in values if v[-4:].isdigit()]
-    if any(v[:4].isdigit() and v[4:5] == "-" for v in values):
-        return "yyyy-mm-dd"
-    if years and all(y >= 2400 for y in years):
-        return str(_("dd/mm/yyyy, Buddhist Era"))
-    if years:
-        return str(_("dd/mm/yyyy, Christian year"))
-    return str(_("Thai month names or Excel dates"))
+        reason = bilingual(error.message, error.params or None)
+    except SoftTimeLimitExceeded:
+        reason = bilingual(_("The preview could not be prepared in time."))
+    except Exception as error:
+        logger.exception("preview of import job %s failed", job.pk)
+        reason = bilingual(_("The import stopped on an unexpected error: %(error)s"),
+                           {"error": type(error).__name__})
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status != ImportJob.Status.PREVIEW or job.preview:
+            return job
+        if reason:
+            _fail(job, reason)
+        else:
+            job.preview = preview
+            job.save(update_fields=["preview"])
+    return job
 
 
 def _job_timeout() -> timedelta:
@@ -190,7 +221,7 @@ def _run(job: ImportJob) -> None:
             raise ImportFileError(_("Unknown dataset."))
         with transaction.atomic():
             result = engine.run(dataset=spec, path=Path(job.file.path), name=job.original_name,
-                                progress=lambda value: cache.set(key, value, 86400))
+                                progress=lambda value: _progress_set(key, value))
             if result.info is None:  # engine.run() always sets it from open_chunks()
                 raise RuntimeError("engine.run() returned a result without the file's info")
             job.rows, job.created, job.updated = result.rows, result.created, result.updated
@@ -200,6 +231,7 @@ def _run(job: ImportJob) -> None:
             if result.errors:
                 job.error_report.save(f"errors-{job.public_id}.csv", ContentFile(_error_csv(result)),
                                       save=False)
+                _private(job.error_report)
             job.status, job.progress, job.finished_at = ImportJob.Status.DONE, 100, timezone.now()
             job.save()
             if spec.after_import is not None:
@@ -212,7 +244,10 @@ def _run(job: ImportJob) -> None:
         logger.exception("import job %s failed", job.pk)
         _fail(job, bilingual(_("The import stopped on an unexpected error: %(error)s"),
                              {"error": type(error).__name__}))
-    cache.delete(key)
+    try:
+        cache.delete(key)
+    except Exception:  # the entry expires by itself
+        logger.warning("import progress not cleared: the cache is unavailable", exc_info=True)
 
 
 def _timeout_reason() -> str:
@@ -241,10 +276,12 @@ def _cell(text: str) -> str:
 
 
 def import_jobs_recover() -> dict[str, int]:
-    """The safety net (beat): a job marked running that no session holds lost its worker. It
-    runs again from its kept file, up to MAX_ATTEMPTS runs; past that, or past the job time
-    limit, it ends as failed with the reason, never left "running"."""
-    counts = {"rerun": 0, "failed": 0}
+    """The safety net (beat, every 5 minutes). A job marked running that no session holds lost
+    its worker: it runs again from its kept file, up to MAX_ATTEMPTS runs; past that, or past the
+    job time limit, it ends as failed with the reason, never left "running". A job waiting for
+    the queue (queued, or its preview to prepare) that was never handed to the broker, or was
+    handed long ago and is still waiting with no worker on it, is sent again."""
+    counts = {"rerun": 0, "failed": 0, "resent": 0}
     limit = timezone.now() - _job_timeout()
     for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
         if not _job_lock(job.pk, "pg_try_advisory_lock"):
@@ -266,4 +303,64 @@ def import_jobs_recover() -> dict[str, int]:
                     counts["rerun"] += 1
         finally:
             _job_lock(job.pk, "pg_advisory_unlock")
+    now = timezone.now()
+    waiting = ImportJob.objects.filter(
+        Q(status=ImportJob.Status.QUEUED) | Q(status=ImportJob.Status.PREVIEW, preview={}),
+        Q(sent_at__isnull=True, created_at__lt=now - UNSENT_GRACE) | Q(sent_at__lt=now - RESEND_AFTER),
+    )
+    for job in waiting:
+        if not _job_lock(job.pk, "pg_try_advisory_lock"):
+            continue  # a worker is on it
+        try:
+            with transaction.atomic():
+                job = ImportJob.objects.select_for_update().get(pk=job.pk)
+                if not (job.status == ImportJob.Status.QUEUED or job.preview_pending):
+                    continue  # it moved on meanwhile
+                if job.preview_pending and job.attempts >= MAX_ATTEMPTS:
+                    _fail(job, bilingual(_("The preview could not be prepared: the worker preparing it "
+                                           "stopped %(n)s times."), {"n": job.attempts}))
+                    counts["failed"] += 1
+                else:
+                    _enqueue(job)
+                    counts["resent"] += 1
+        finally:
+            _job_lock(job.pk, "pg_advisory_unlock")
     return counts
+
+
+def import_files_purge() -> dict[str, int]:
+    """The retention rule (beat, daily): an import's uploaded file and its error report hold
+    personal data (national IDs, names, phones) and are deleted IMPORT_FILE_RETENTION_DAYS after
+    the job ended; the job stays with its counts and says the files were deleted. A preview never
+    confirmed in that time ends as failed and loses its file too."""
+    days = settings.IMPORT_FILE_RETENTION_DAYS
+    now = timezone.now()
+    limit = now - timedelta(days=days)
+    counts = {"purged": 0, "abandoned": 0}
+    for job in ImportJob.objects.filter(status=ImportJob.Status.PREVIEW, created_at__lt=limit):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if job.status != ImportJob.Status.PREVIEW:
+                continue
+            _fail(job, bilingual(_("The import was not confirmed within %(days)s days."), {"days": days}))
+        counts["abandoned"] += 1
+        counts["purged"] += _purge(job, now)
+    ended = ImportJob.objects.filter(status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED],
+                                     finished_at__lt=limit, file_purged_at__isnull=True)
+    for job in ended.iterator():
+        counts["purged"] += _purge(job, now)
+    return counts
+
+
+def _purge(job: ImportJob, now) -> int:
+    # The files go first: if the row cannot be written after, the next run finds it again; the
+    # other way round, a file with personal data could stay on disk with nothing pointing at it.
+    try:
+        for kept in (job.file, job.error_report):
+            if kept.name:
+                kept.storage.delete(kept.name)
+    except OSError:
+        logger.exception("import job %s: its files could not be deleted", job.pk)
+        return 0
+    ImportJob.objects.filter(pk=job.pk).update(file="", error_report="", preview={}, file_purged_at=now)
+    return 1

@@ -1,9 +1,14 @@
-"""Pages: upload → preview → confirm → live progress → result with error report; history."""
+"""Pages: upload → preview → confirm → live progress → result with error report; history.
 
+No page parses a file: the upload keeps it and a task prepares the preview, which the job page
+waits for (htmx polling, like the progress bar)."""
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import permission_or_403
@@ -31,6 +36,7 @@ def upload(request):
                                             upload=form.cleaned_data["file"], user=request.user, preview=True)
         except services.ImportRefused as error:
             raise PermissionDenied(str(error.message)) from None
+        _say_if_queue_down(request, job)
         return redirect("imports:job", public_id=job.public_id)
     recent = import_jobs_visible_to(request.user)[:5]
     return render(request, "imports/upload.html", {
@@ -49,31 +55,35 @@ def history(request):
 def job_detail(request, public_id):
     job = _job(request, public_id)
     if request.method == "POST":
-        services.import_job_confirm(job=job)
-        messages.success(request, _confirm_message())
+        job = services.import_job_confirm(job=job)
+        if job.status == job.Status.QUEUED and not _say_if_queue_down(request, job):
+            messages.success(request, gettext("The import has started."))
         return redirect("imports:job", public_id=job.public_id)
     spec = registry.get(job.dataset)
-    preview = services.import_job_preview(job=job) if job.status == job.Status.PREVIEW else None
-    if preview and preview.get("rows") and spec.on_preview is not None:
+    preview = job.preview_in(get_language()) if job.status == job.Status.PREVIEW and job.preview else None
+    if preview and preview.get("rows") and spec is not None and spec.on_preview is not None:
         spec.on_preview(job=job, request=request)  # e.g. the PDPA audit row of smarthealth
     return render(request, "imports/job.html", {
-        "job": job, "preview": preview, "dataset": spec,
-        "progress": services.job_progress(job),
+        "job": job, "preview": preview, "dataset": spec, "progress": services.job_progress(job),
+        "retention_days": settings.IMPORT_FILE_RETENTION_DAYS,
     })
 
 
-def _confirm_message():
-    from django.utils.translation import gettext
-
-    return gettext("The import has started.")
+def _say_if_queue_down(request, job) -> bool:
+    job.refresh_from_db(fields=["sent_at", "status"])
+    if job.waits_for_queue:
+        messages.warning(request, gettext("The task queue is unavailable right now. The file is kept and "
+                                          "the job will start by itself when the queue is back."))
+        return True
+    return False
 
 
 @permission_or_403(VIEW)
 def job_progress(request, public_id):
     job = _job(request, public_id)
     response = render(request, "imports/_progress.html", {"job": job, "progress": services.job_progress(job)})
-    if not job.is_active and request.htmx:
-        # Finished: reload the whole page once to show the result.
+    if not job.is_waiting and request.htmx:
+        # Preview ready or job finished: reload the whole page once to show it.
         response["HX-Refresh"] = "true"
     return response
 

@@ -2,6 +2,7 @@
 GeoJSON. Declared next to the Asset model; registered from InfrastructureConfig.ready()."""
 
 import pandas as pd
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +17,10 @@ from .validators import GEOMETRY_KINDS, validate_vertex_count
 
 def _geometry_from_text(text: str) -> GEOSGeometry | None:
     try:
-        return GEOSGeometry(text, srid=4326)
-    except (GEOSException, ValueError, TypeError):
+        geometry = GEOSGeometry(text, srid=4326)
+    except (GEOSException, GDALException, ValueError, TypeError):
         return None
+    return None if geometry.empty else geometry  # POINT EMPTY has no place and no extent
 
 
 def _prepare_assets(parsed: pd.DataFrame, reject) -> pd.DataFrame:

@@ -1,7 +1,9 @@
 """`POST /api/v1/imports/` (multipart `dataset`, `file` → 202) and `GET /api/v1/imports/{id}`.
 
-The job is the same as the web upload's: same checks on the file (UploadForm), same service,
-same Celery task; the API skips the preview step and queues the job at once."""
+The job is the same as the web upload's: same checks on the upload (UploadForm), same service,
+same Celery task; the API skips the preview step and queues the job at once. The request only
+keeps the file: the worker reads it (and refuses a file over the limits of imports.prechecks), and
+with the broker down the job stays queued until the recovery sweep hands it on."""
 
 import datetime as dt
 import uuid
@@ -20,7 +22,7 @@ from imports.models import ImportJob
 from imports.selectors import import_jobs_visible_to
 from kernel.permissions import require_perm
 
-from ..errors import ApiError, field_error, with_errors
+from ..errors import ApiError, form_fields, with_errors
 from ..gates import require_module
 
 router = Router(tags=["imports"])
@@ -66,9 +68,7 @@ def import_start(request, dataset: Form[str], file: File[UploadedFile]):
     require_perm(request.user, VIEW)
     form = UploadForm({"dataset": dataset}, {"file": file}, user=request.user)
     if not form.is_valid():
-        fields = [field_error(name, " ".join(str(m) for m in messages))
-                  for name, messages in form.errors.items()]
-        raise ApiError(422, fields=fields)
+        raise ApiError(422, fields=form_fields(form))
     try:
         job = services.import_job_start(
             dataset=form.cleaned_data["dataset"], upload=form.cleaned_data["file"], user=request.user)

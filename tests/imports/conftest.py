@@ -33,9 +33,7 @@ def run(schema: str, dataset: str, path, user=None):
     with schema_context(schema):
         with open(path, "rb") as handle:
             job = import_job_start(dataset=dataset, upload=File(handle, name=path.name), user=user,
-                                   preview=True)
-        job.status = job.Status.QUEUED
-        job.save(update_fields=["status"])
+                                   run_here=True)
         return import_job_run(job_id=job.pk)
 
 

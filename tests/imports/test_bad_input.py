@@ -59,13 +59,13 @@ def test_an_unknown_column_is_reported_and_ignored(kantang, tmp_path):
 def test_a_workbook_that_expands_too_far_is_refused(kantang, tmp_path, monkeypatch):
     from openpyxl import Workbook
 
-    from imports import reading
+    from imports import prechecks
 
     workbook = Workbook()
     workbook.active.append(HEADER)
     workbook.active.append(["Z-1", "cctv", "x" * 1000, 7.41, 99.52])
     workbook.save(tmp_path / "bomb.xlsx")
-    monkeypatch.setattr(reading, "MAX_UNZIPPED", 1000)
+    monkeypatch.setattr(prechecks, "MAX_UNZIPPED", 1000)
     job = run("kantang", "assets", tmp_path / "bomb.xlsx")
     assert job.status == "failed" and "expands" in job.failure_reason
 

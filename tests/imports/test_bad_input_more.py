@@ -89,7 +89,9 @@ def test_a_workbook_missing_a_required_column_loads_none_of_its_rows(kantang, tm
 def test_two_headers_naming_the_same_column_fail_the_file(kantang, tmp_path):
     # "name" and its Thai header "ชื่อ" are the same column: which one to load would be a guess.
     path = write_csv(tmp_path / "twice.csv", [[*HEADER, "ชื่อ"], ["XT-1", "cctv", "a", "7.41", "99.52", "b"]])
-    _failed_leaving_nothing(run("kantang", "assets", path), "XT-", "Two columns")
+    job = run("kantang", "assets", path)
+    _failed_leaving_nothing(job, "XT-", "both name the column")
+    assert "“name”" in job.failure_reason and "“ชื่อ”" in job.failure_reason
 
 
 def test_a_file_over_the_size_limit_loads_nothing(kantang, tmp_path, settings):
@@ -101,14 +103,14 @@ def test_a_file_over_the_size_limit_loads_nothing(kantang, tmp_path, settings):
 
 
 def test_a_real_zip_bomb_xlsx_is_refused_before_it_is_inflated(kantang, tmp_path):
-    from imports import reading
+    from imports import prechecks
 
     path = tmp_path / "bomb.xlsx"
     block = b"\0" * (1 << 20)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as entry:
-            for _ in range(reading.MAX_UNZIPPED // len(block) + 1):
+            for _ in range(prechecks.MAX_UNZIPPED // len(block) + 1):
                 entry.write(block)
     assert path.stat().st_size < 2 * 1024 * 1024  # small on disk, > 200 MB inflated
     _failed_leaving_nothing(run("kantang", "assets", path), "XB-", "expands to more than")

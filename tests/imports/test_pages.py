@@ -26,11 +26,19 @@ def _upload(client, dataset, path):
     return client.post("/imports/", {"dataset": dataset, "file": upload})
 
 
+def _upload_and_prepare(client, dataset, path, capture):
+    """Upload, then let the preview task run (eager, in this process) as the worker would."""
+    with capture(execute=True):
+        response = _upload(client, dataset, path)
+    assert response.status_code == 302, response.content
+    return response
+
+
 def test_a_nurse_uploads_previews_confirms_and_sees_the_result(kantang_client, households_file, eager,
                                                                django_capture_on_commit_callbacks):
     login(kantang_client, "kantang", "nurse")
-    response = _upload(kantang_client, "households", households_file)
-    assert response.status_code == 302
+    response = _upload_and_prepare(kantang_client, "households", households_file,
+                                   django_capture_on_commit_callbacks)
     page = kantang_client.get(response["Location"])
     content = page.content.decode()
     assert "utf-8-sig" in content and "รหัสบ้าน" in content and "house_id" in content
@@ -54,7 +62,7 @@ def test_the_error_report_downloads_as_csv(kantang_client, tmp_path, eager,
     login(kantang_client, "kantang", "nurse")
     path = tmp_path / "h.csv"
     path.write_text("house_id,house_no\n123,1\n", encoding="utf-8")
-    response = _upload(kantang_client, "households", path)
+    response = _upload_and_prepare(kantang_client, "households", path, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         kantang_client.post(response["Location"])
     with schema_context("kantang"):
@@ -115,7 +123,7 @@ def test_a_job_stuck_running_past_the_time_limit_is_marked_failed(kantang, house
     job = run("kantang", "households", households_file)
     with schema_context("kantang"):
         _running(job, hours=24)
-        assert import_jobs_recover() == {"rerun": 0, "failed": 1}
+        assert import_jobs_recover() == {"rerun": 0, "failed": 1, "resent": 0}
         job.refresh_from_db()
     assert job.status == "failed" and "did not finish" in job.failure_reason and not reruns
 
@@ -128,10 +136,10 @@ def test_a_job_whose_worker_vanished_runs_again_then_is_given_up(kantang, househ
     job = run("kantang", "households", households_file)
     with schema_context("kantang"):
         _running(job, attempts=1)
-        assert import_jobs_recover() == {"rerun": 1, "failed": 0}
+        assert import_jobs_recover() == {"rerun": 1, "failed": 0, "resent": 0}
         assert reruns == [job.pk]
         _running(job, attempts=MAX_ATTEMPTS)
-        assert import_jobs_recover() == {"rerun": 0, "failed": 1}
+        assert import_jobs_recover() == {"rerun": 0, "failed": 1, "resent": 0}
         job.refresh_from_db()
     assert job.status == "failed" and "interrupted" in job.failure_reason
 
@@ -154,7 +162,7 @@ def test_a_job_another_session_is_running_is_left_alone(kantang, households_file
         assert other.execute("SELECT pg_try_advisory_lock(hashtext('imports:kantang'), %s)",
                              [job.pk]).fetchone()[0]
         with schema_context("kantang"):
-            assert import_jobs_recover() == {"rerun": 0, "failed": 0}
+            assert import_jobs_recover() == {"rerun": 0, "failed": 0, "resent": 0}
             assert import_job_run(job_id=job.pk).status == "running"  # a duplicate delivery: no-op
             job.refresh_from_db()
         assert job.status == "running" and job.attempts == 1 and not reruns
@@ -170,18 +178,21 @@ def test_a_file_over_the_size_limit_is_refused(kantang, households_file, setting
     assert job.status == "failed" and "larger than" in job.failure_reason
 
 
-def test_the_preview_of_personal_data_is_audited(kantang_client, households_file):
+def test_the_preview_of_personal_data_is_audited(kantang_client, households_file, eager,
+                                                 django_capture_on_commit_callbacks):
     from smarthealth.models import AccessLog
 
     login(kantang_client, "kantang", "nurse")
-    response = _upload(kantang_client, "households", households_file)
+    response = _upload_and_prepare(kantang_client, "households", households_file,
+                                   django_capture_on_commit_callbacks)
     kantang_client.get(response["Location"])
     with schema_context("kantang"):
         log = AccessLog.objects.latest("at")
     assert (log.action, log.object_type, log.username) == ("view", "import:households", "nurse")
 
 
-def test_the_preview_masks_national_ids_and_names_the_problems(kantang_client, tmp_path):
+def test_the_preview_masks_national_ids_and_names_the_problems(kantang_client, tmp_path, eager,
+                                                               django_capture_on_commit_callbacks):
     from .conftest import bad_checksum, make_cid
 
     login(kantang_client, "kantang", "nurse")
@@ -190,17 +201,18 @@ def test_the_preview_masks_national_ids_and_names_the_problems(kantang_client, t
     path.write_text("cid,first_name,last_name,sex,birth_date\n"
                     f"{cid},ก,ข,M,01/01/2500\n{bad_checksum(make_cid(8))},ค,ง,F,01/01/2500\n",
                     encoding="utf-8")
-    response = _upload(kantang_client, "persons", path)
+    response = _upload_and_prepare(kantang_client, "persons", path, django_capture_on_commit_callbacks)
     content = kantang_client.get(response["Location"]).content.decode()
     assert cid not in content and f"x-xxxx-xxxxx-{cid[10:12]}-{cid[12]}" in content
     assert content.count('class="imp-bad"') == 1 and "cid: " in content
 
 
-def test_a_file_that_cannot_be_read_fails_at_the_preview(kantang_client, tmp_path):
+def test_a_file_that_cannot_be_read_fails_at_the_preview(kantang_client, tmp_path, eager,
+                                                         django_capture_on_commit_callbacks):
     login(kantang_client, "kantang", "engineer")
     path = tmp_path / "empty.csv"
     path.write_bytes(b"code,asset_type,name\n")
-    response = _upload(kantang_client, "assets", path)
+    response = _upload_and_prepare(kantang_client, "assets", path, django_capture_on_commit_callbacks)
     content = kantang_client.get(response["Location"]).content.decode()
     assert "no data rows" in content
     with schema_context("kantang"):

@@ -114,15 +114,17 @@ def test_a_job_whose_worker_is_killed_is_redelivered_and_ends_exactly_right(
                           lambda: f"the worker to reach the upsert (job: {_job_state(job_id)})")
                 assert _status(job_id) == ImportJob.Status.RUNNING
                 os.killpg(first.pid, signal.SIGKILL)  # the main process and its pool child
+                killed_at = time.monotonic()
                 first.wait(timeout=30)
             # The dead worker's session notices on its own, while still waiting on the lock, and
             # ends: nothing of the file was committed, and the job's advisory lock is free.
             _wait_for(lambda: not _session_alive(locker, orphans), "the dead worker's session to end", 30)
+            session_ended_at = time.monotonic()
             locker.rollback()
             with schema_context("kantang"):
                 assert _status(job_id) == ImportJob.Status.RUNNING
                 assert not Asset.objects.filter(code__startswith=PREFIX).exists()
-                assert import_jobs_recover() == {"rerun": 1, "failed": 0}
+                assert import_jobs_recover() == {"rerun": 1, "failed": 0, "resent": 0}
             with celery_worker(queue, env=env, concurrency=1, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True):
                 _wait_for(lambda: _status(job_id) in (ImportJob.Status.DONE, ImportJob.Status.FAILED),
@@ -132,6 +134,9 @@ def test_a_job_whose_worker_is_killed_is_redelivered_and_ends_exactly_right(
                 assert job.status == ImportJob.Status.DONE, job.failure_reason
                 counts = (job.rows, job.created, job.updated, job.unchanged, job.rejected, job.attempts)
                 assert counts == (ROWS, ROWS, 0, 0, 0, 2)
+                print(f"\nworker killed mid-import: its session ended {session_ended_at - killed_at:.2f} s "
+                      f"later; the job ended done once, {time.monotonic() - killed_at:.2f} s after the "
+                      f"kill, rows={job.rows} created={job.created} attempts={job.attempts}")
                 codes = list(Asset.objects.filter(code__startswith=PREFIX).values_list("code", flat=True))
                 assert sorted(codes) == [f"{PREFIX}{n:05d}" for n in range(ROWS)]
         finally:

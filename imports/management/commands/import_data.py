@@ -38,9 +38,8 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {file}")
         with schema_context(schema):
             with open(path, "rb") as handle:
-                # preview=True keeps the job out of the queue: it runs right here.
-                job = import_job_start(dataset=dataset, upload=File(handle, name=path.name), preview=True)
-            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+                # run_here: nothing is queued, the job runs right here.
+                job = import_job_start(dataset=dataset, upload=File(handle, name=path.name), run_here=True)
             job = import_job_run(job_id=job.pk)
         if job.status != ImportJob.Status.DONE:
             raise CommandError(job.failure_reason or "the import failed")
