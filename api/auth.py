@@ -12,7 +12,7 @@ from ninja.security import HttpBearer
 
 from accounts.tokens import api_token_authenticate
 from kernel.http import client_ip
-from kernel.ratelimit import rate_hit
+from kernel.ratelimit import rate_hit, refund_on_server_error
 
 from .errors import ApiError
 
@@ -36,6 +36,7 @@ class TokenAuth(HttpBearer):
             raise ApiError(401, _("The API token is unknown, revoked or expired here. A token works only "
                                   "on the municipality (host) that issued it."), code="invalid_token")
         verdict = rate_hit(request, "api", who=found.key_hash[:24], limit=rate_limit())
+        refund_on_server_error(request, "api", who=found.key_hash[:24], limit=rate_limit())
         request.rate_limit_headers = {
             "X-RateLimit-Limit": str(verdict.limit),
             "X-RateLimit-Remaining": str(max(0, verdict.limit - verdict.count)),

@@ -7,15 +7,19 @@
 language, so a script can log either. `fields` lists what was wrong with which input, when known.
 """
 
+import json
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from kernel.request_errors import DATABASE_ERRORS, request_failure
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +31,11 @@ TITLES = {
     405: ("method_not_allowed", _("This method is not allowed here.")),
     409: ("conflict", _("The request conflicts with the current state.")),
     413: ("too_large", _("The upload is too large.")),
+    415: ("unsupported_media_type", _("This content type is not accepted here.")),
     422: ("invalid", _("Some values are not valid.")),
     429: ("rate_limited", _("Too many requests for this token; wait and try again.")),
     500: ("server_error", _("Something went wrong on our side; the platform team has been told.")),
+    503: ("unavailable", _("The platform is briefly unavailable; try again in a minute.")),
 }
 
 
@@ -59,6 +65,30 @@ class ApiError(Exception):
 def field_error(field: str, message) -> dict:
     thai, english = both(message)
     return {"field": field, "message": thai, "message_en": english}
+
+
+def _joined(errors: list[DjangoValidationError]) -> tuple[str, str]:
+    """The messages of ValidationErrors, rendered in Thai and in English. Each is rendered inside
+    its language: text made before (form.errors, str(error)) is already in the active one."""
+    texts = []
+    for language in ("th", "en"):
+        with translation.override(language):
+            texts.append(" ".join(str(m) for error in errors for m in error.messages))
+    return texts[0], texts[1]
+
+
+def _fields_of(errors_by_name: dict) -> list[dict]:
+    fields = []
+    for name, errors in errors_by_name.items():
+        thai, english = _joined(errors)
+        fields.append({"field": "" if name == "__all__" else name, "message": thai, "message_en": english})
+    return fields
+
+
+def form_fields(form) -> list[dict]:
+    """A bound, invalid Django form's errors as the body's `fields`, Thai and English (use this,
+    not form.errors, whose texts are already Thai)."""
+    return _fields_of(form.errors.as_data())
 
 
 def error_body(status: int, message, *, code: str, fields: list | None = None) -> dict:
@@ -101,8 +131,9 @@ def _pydantic_field(error: dict) -> dict:
     field = ".".join(location[1:]) or (location[0] if location else "")
     template = PYDANTIC_MESSAGES.get(error.get("type", ""))
     if template is None:
-        text = error.get("msg", "")
-        return {"field": field, "message": text, "message_en": text}
+        # pydantic's own text is English: Thai gets the plain "not valid", English the detail.
+        thai, _english = both(_("This value is not valid."))
+        return {"field": field, "message": thai, "message_en": error.get("msg", "") or _english}
     params = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
     thai, english = both(template)
     try:
@@ -114,9 +145,37 @@ def _pydantic_field(error: dict) -> dict:
 
 def django_validation_fields(error: DjangoValidationError) -> list[dict]:
     if hasattr(error, "error_dict"):
-        return [field_error(name, " ".join(str(m) for m in DjangoValidationError(messages).messages))
-                for name, messages in error.error_dict.items()]
-    return [field_error("", " ".join(str(m) for m in error.messages))]
+        return _fields_of(error.error_dict)
+    return _fields_of({"": [error]})
+
+
+def _nul_path(value, path: str = "") -> str | None:
+    """Where a NUL character sits in parsed JSON (PostgreSQL text cannot hold one), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return f"{path}.{key}".strip(".").replace("\x00", "\\0")
+        found = _nul_path(item, f"{path}.{key}".strip("."))
+        if found is not None:
+            return found
+    return None
+
+
+NUL_MESSAGE = _("Text may not contain the NUL character (code 0).")
+
+
+def reject_nul(data, location: str) -> None:
+    """422 naming the field when a NUL character is in the parsed input."""
+    found = _nul_path(data)
+    if found is not None:
+        raise ApiError(422, fields=[field_error(".".join(p for p in (location, found) if p), NUL_MESSAGE)])
 
 
 def install(api) -> None:
@@ -148,7 +207,26 @@ def install(api) -> None:
         return respond(request, 401)
 
     def on_http_error(request, exc: HttpError):
+        # ninja wraps what the body parser raised ("Cannot parse request body"): say what it was.
+        cause = exc.__cause__
+        if isinstance(cause, ApiError):
+            return on_api_error(request, cause)
+        if isinstance(cause, (json.JSONDecodeError, UnicodeDecodeError)):
+            return respond(request, 400, PYDANTIC_MESSAGES["json_invalid"], code="invalid_json")
+        if cause is not None and request_failure(cause) is not None:
+            return on_request_failure(request, cause)
         return respond(request, exc.status_code)
+
+    def on_request_failure(request, exc):
+        # A body we cannot read (4xx) or the database not answering (503): not our bug.
+        failure = request_failure(exc)
+        if failure is None:
+            return on_exception(request, exc)
+        if failure.outage:
+            logger.warning("API %s %s: database unavailable (%s)", request.method, request.path,
+                           type(exc).__name__)
+        return respond(request, failure.status, failure.message, code=failure.code,
+                       headers=failure.headers)
 
     def on_404(request, exc):
         return respond(request, 404)
@@ -168,6 +246,9 @@ def install(api) -> None:
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_404)
     api.add_exception_handler(PermissionDenied, on_403)
+    for error in (*DATABASE_ERRORS, MultiPartParserError, UnreadablePostError, UnicodeDecodeError,
+                  BadRequest, SuspiciousOperation):
+        api.add_exception_handler(error, on_request_failure)
 
 
 # --- the body in the OpenAPI document -----------------------------------------------------------
@@ -191,6 +272,6 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
-def with_errors(ok: dict, codes=(400, 401, 403, 404, 422, 429)) -> dict:
+def with_errors(ok: dict, codes=(400, 401, 403, 404, 413, 422, 429, 503)) -> dict:
     """An operation's `response=` mapping: its own answers plus the error body on each error code."""
     return {**ok, **{code: ErrorOut for code in codes}}

@@ -31,6 +31,15 @@ worker_tmp_dir = "/dev/shm"
 # Nobody drives gunicornc inside the container, and the home directory need not be writable.
 control_socket_disable = True
 
+# What gunicorn refuses (400 / 431) before Django sees it, said here rather than left to defaults:
+# a request line (method, path and query) of at most 4 KB — the longest of ours, an API list
+# with every filter, is a few hundred bytes; at most 50 header fields (browsers send ~20); each
+# at most 8 KB (session and CSRF cookies included). Bodies are checked by Content-Length in
+# cityplatform/request_guard.py before they are read, and uploads stream to disk.
+limit_request_line = _int("GUNICORN_LIMIT_REQUEST_LINE", 4094)
+limit_request_fields = _int("GUNICORN_LIMIT_REQUEST_FIELDS", 50)
+limit_request_field_size = _int("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", 8190)
+
 accesslog = "-"
 # Path only (%(U)s), never the query string or referrer: those can carry search terms and other
 # personal data (same reason settings.LOGGING keeps django.request to errors).

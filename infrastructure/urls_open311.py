@@ -11,4 +11,5 @@ urlpatterns = [
     path("services/<str:code>.json", views.service, name="service"),
     path("requests.json", views.requests_collection, name="requests"),
     path("requests/<str:code>.json", views.request_detail, name="request"),
+    path("openapi.json", views.openapi, name="openapi"),  # this API as OpenAPI 3.1, for tools
 ]

@@ -75,3 +75,32 @@ def rate_hit(request: HttpRequest, scope: str, *, who: str | None = None,
         cache.set(key, 1, timeout=window + 5)
         count = 1
     return Verdict(count <= max_hits, count, max_hits, retry_after)
+
+
+def rate_refund(request: HttpRequest, scope: str, *, who: str | None = None,
+                limit: tuple[int, int] | None = None) -> None:
+    """Take back one hit counted by `rate_hit` in the current window: the platform's own failure
+    (a 5xx) must not use up the client's quota."""
+    _max_hits, _window_s, window_no, _retry_after = _window(scope, limit)
+    key = _key(scope, who or client_ip(request), window_no)
+    try:
+        if (cache.get(key) or 0) > 0:
+            cache.decr(key)
+    except ValueError:  # the window ended meanwhile: nothing left to take back
+        pass
+
+
+def refund_on_server_error(request: HttpRequest, scope: str, *, who: str | None = None,
+                           limit: tuple[int, int] | None = None) -> None:
+    """Ask the request guard (cityplatform.request_guard) to refund this hit if the answer turns
+    out to be a server error."""
+    refunds = getattr(request, "rate_limit_refunds", None)
+    if refunds is None:
+        refunds = []
+        setattr(request, "rate_limit_refunds", refunds)  # noqa: B010
+    refunds.append((scope, who, limit))
+
+
+def refund_all(request: HttpRequest) -> None:
+    for scope, who, limit in getattr(request, "rate_limit_refunds", ()):
+        rate_refund(request, scope, who=who, limit=limit)

@@ -27,6 +27,7 @@ from .filing import (
     open311_request_create,
     service_errors,
 )
+from .openapi import open311_document
 from .reading import (
     RequestQuery,
     public_requests,
@@ -43,6 +44,7 @@ __all__ = [
     "created_serialise",
     "form_errors",
     "jurisdiction_check",
+    "open311_document",
     "open311_request_create",
     "param_error",
     "public_requests",

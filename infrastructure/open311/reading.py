@@ -3,11 +3,11 @@ may read (the package docstring says what is public and why)."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import timezone as dt_timezone
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from ..forms.public import CATEGORY_HINTS
@@ -69,31 +69,57 @@ def service_definition(code: str) -> dict:
 
 # --- Reading requests -------------------------------------------------------------------------
 
-_W3C_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# W3C-DTF (www.w3.org/TR/NOTE-datetime), as GeoReport v2 asks: a year, a month, a day, or an
+# instant (minutes, seconds, a fraction) with its zone; without one, Thai time. A "+" left
+# unescaped in a query string arrives as a space, so a space also stands for "+". The OpenAPI
+# document (openapi.py) publishes this very pattern: what it calls valid is what is accepted.
+_60 = "[0-5][0-9]"
+W3C_DATETIME = (
+    r"(?P<year>(?:19|2[0-9])[0-9]{2})(-(?P<month>0[1-9]|1[0-2])(-(?P<day>0[1-9]|[12][0-9]|3[01])"
+    rf"(T(?P<hour>[01][0-9]|2[0-3]):(?P<minute>{_60})(:(?P<second>{_60})(\.(?P<fraction>[0-9]{{1,6}}))?)?"
+    rf"(?P<zone>Z|[+ -](?:[01][0-9]|2[0-3]):{_60})?)?)?)?"
+)
+_W3C = re.compile(W3C_DATETIME)
+# Dates a request can have, with room for the 90-day window on either side (year 1 or 9999 would
+# overflow Python's dates when the window is added). A Buddhist-era year (2568) is inside: it
+# simply finds nothing, as a date in the future does.
+YEARS = range(1900, 3000)
+
+
+def _zone(text: str | None) -> tzinfo | None:
+    if not text:
+        return None
+    if text == "Z":
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    return dt_timezone(sign * timedelta(hours=int(text[1:3]), minutes=int(text[4:6])))
 
 
 def parse_w3c(param: str, text: str) -> tuple[datetime, datetime]:
     """(start, end) of what `text` names: an instant (start == end) when it has a time, else the
     whole year, month or day in local time, end exclusive. Naive times are Thai time."""
-    text = text.strip()
     bad = param_error(
         400, param,
         _("“%(value)s” is not a date; use ISO 8601, e.g. 2025-01-31 or 2025-01-31T08:00:00+07:00."),
         {"value": text[:50]},
     )
-    match = _W3C_DATE.match(text)
+    match = _W3C.fullmatch(text)
     if not match:
-        try:  # an unescaped "+07:00" in a query string arrives as " 07:00"
-            moment = parse_datetime(text.replace(" ", "+") if "T" in text else text)
-        except ValueError:
-            moment = None
-        if moment is None:
-            raise bad
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        return moment, moment
-    year, month, day = (int(part) if part else None for part in match.groups())
+        if re.match("[0-9]{4}", text) and int(text[:4]) not in YEARS:
+            raise param_error(400, param, _(
+                "“%(value)s” is out of range: use a date of the years 1900 to 2999 (Common Era)."
+            ), {"value": text[:50]})
+        raise bad
+    parts = match.groupdict()
+    year, month, day = (int(parts[name]) if parts[name] else None for name in ("year", "month", "day"))
     try:
+        if parts["hour"] is not None:
+            moment = datetime(year, month, day, int(parts["hour"]), int(parts["minute"]),
+                              int(parts["second"] or 0), int((parts["fraction"] or "0").ljust(6, "0")),
+                              tzinfo=_zone(parts["zone"]))
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            return moment, moment
         start = datetime(year, month or 1, day or 1)
         if day:
             end = start + timedelta(days=1)
@@ -101,13 +127,15 @@ def parse_w3c(param: str, text: str) -> tuple[datetime, datetime]:
             end = datetime(year + (month == 12), month % 12 + 1, 1)
         else:
             end = datetime(year + 1, 1, 1)
-    except ValueError:
+    except ValueError:  # a day the month has not: 2025-02-30
         raise bad from None
     return timezone.make_aware(start), timezone.make_aware(end)
 
 
 def _comma_list(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
+    """The items of a comma-separated parameter; spaces around them and empty items are ignored
+    (the OpenAPI document's patterns say the same)."""
+    return [part.strip(" ") for part in (value or "").split(",") if part.strip(" ")]
 
 
 @dataclass
@@ -138,7 +166,7 @@ def request_query_parse(params, *, now: datetime | None = None) -> RequestQuery:
             raise param_error(400, "status", _("“%(value)s” is not a status: use open, closed or both."),
                               {"value": state[:50]})
         query.open_states.add(state.lower())
-    start_text, end_text = params.get("start_date", "").strip(), params.get("end_date", "").strip()
+    start_text, end_text = params.get("start_date", ""), params.get("end_date", "")
     start = parse_w3c("start_date", start_text) if start_text else None
     end = parse_w3c("end_date", end_text) if end_text else None
     if start and end:

@@ -4,7 +4,8 @@ municipality host). The mapping onto service requests lives in the infrastructur
 Reads are public (what the citizens' status page shows), limited per address and open to web
 apps on other sites (CORS). Filing needs an API token of this municipality whose user may add
 service requests, sent as `api_key` in the body (the spec) or `Authorization: Bearer`; it is
-limited per token. Every error is the spec's `[{"code": …, "description": …}]`.
+limited per token. Every error is the spec's `[{"code": …, "description": …}]`. The endpoints are
+described for tools by an OpenAPI 3.1 document at /open311/v2/openapi.json (open311/openapi.py).
 """
 
 import functools
@@ -21,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.tokens import api_token_authenticate
 from kernel.http import client_ip
 from kernel.ratelimit import Verdict, rate_hit, rate_peek
+from kernel.request_errors import RequestFailure, request_failure
 
 from ..models import tracking_code_normalise
 from ..open311 import (
@@ -30,6 +32,7 @@ from ..open311 import (
     created_serialise,
     form_errors,
     jurisdiction_check,
+    open311_document,
     open311_request_create,
     param_error,
     public_requests,
@@ -66,14 +69,24 @@ def _too_many(verdict: Verdict) -> Open311Error:
                        {"seconds": verdict.retry_after}, headers={"Retry-After": str(verdict.retry_after)})
 
 
+# Per address: every read; every POST, before its body (which may carry an 8 MB photo) is read.
+SCOPES = {"GET": "open311-read", "POST": "open311-post"}
+
+
 def open311_endpoint(*methods: str):
     """JSON in the request's language, errors in the spec's shape, GETs limited per address
-    and readable from any origin; POST without CSRF (API clients have no cookie)."""
+    and readable from any origin; POST without CSRF (API clients have no cookie).
+
+    A request counts against its address once answered, unless the answer is the platform's
+    own failure (the database not answering: 503): an outage must not use up anyone's quota.
+    The limit is checked before (rate_peek), so requests in flight at once may pass it by as
+    many as the server has threads; the per-token limit of filing works the same way."""
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             language = _language(request)
+            scope = None
             with translation.override(language):
                 try:
                     components = getattr(request, "components", None)
@@ -87,14 +100,23 @@ def open311_endpoint(*methods: str):
                             {"method": request.method[:10], "allowed": ", ".join(methods)},
                             headers={"Allow": ", ".join(methods)},
                         )
+                    verdict = rate_peek(request, SCOPES[request.method])
+                    if not verdict.allowed:
+                        raise _too_many(verdict)
+                    scope = SCOPES[request.method]
                     if request.method == "GET":
-                        verdict = rate_hit(request, "open311-read")
-                        if not verdict.allowed:
-                            raise _too_many(verdict)
                         _jurisdiction(request, request.GET)
                     response = view(request, *args, **kwargs)
                 except Open311Error as error:
                     response = _json(error.body(), status=error.status, headers=error.headers)
+                except Exception as error:
+                    # A body we cannot read (4xx) or the database not answering (503); else a bug.
+                    failure = request_failure(error)
+                    if failure is None:
+                        raise
+                    response = _failure_json(failure)
+            if scope is not None and response.status_code < 500:
+                rate_hit(request, scope)
             response["Content-Language"] = language
             if request.method == "GET":
                 response["Access-Control-Allow-Origin"] = "*"  # public data, for citizens' web apps
@@ -103,6 +125,17 @@ def open311_endpoint(*methods: str):
         return csrf_exempt(never_cache(wrapper))
 
     return decorate
+
+
+def _failure_json(failure: RequestFailure) -> JsonResponse:
+    error = param_error(failure.status, "request", failure.message, headers=failure.headers)
+    return _json(error.body(), status=error.status, headers=error.headers)
+
+
+@open311_endpoint("GET")
+def openapi(request):
+    """This API as an OpenAPI 3.1 document, for integrators' tools."""
+    return _json(open311_document(server_url=request.path.rsplit("/", 1)[0]))
 
 
 @open311_endpoint("GET")
@@ -167,10 +200,7 @@ def _status_url(request, code: str) -> str | None:
 
 
 def _create(request):
-    # Per address before anything is read: each POST may carry an 8 MB photo.
-    verdict = rate_hit(request, "open311-post")
-    if not verdict.allowed:
-        raise _too_many(verdict)
+    # (The per-address limit of POSTs is checked by open311_endpoint before this reads anything.)
     if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
         raise param_error(415, "request", _("Send the parameters form-encoded "
                                             "(application/x-www-form-urlencoded or multipart/form-data), "

@@ -164,14 +164,18 @@ def test_person_reads_are_audited_like_the_web_page(kantang, make_token):
     assert [(r.action, r.username, r.object_ref) for r in rows] == [
         (AccessLog.Action.VIEW, "nurse", str(person.public_id))] * 2
     assert rows[1].detail == {"via": "cid"} and rows[0].path.startswith("/api/v1/persons/")
-    # Unknown and malformed IDs: 404 and 422, and nothing is logged as a read.
+    # Unknown and malformed IDs: 404 and 422, and nothing is logged as a read; the unknown ID
+    # is logged as a refused look-up (issue 22), without the ID.
     assert_error_body(call("kantang", "POST", "/api/v1/persons/lookup", nurse,
                            json_body={"cid": "1101700203450"}), 404)
     error = assert_error_body(call("kantang", "POST", "/api/v1/persons/lookup", nurse,
                                    json_body={"cid": "1.23457E+12"}), 422)
     assert error["fields"][0]["field"] == "cid"
     with schema_context("kantang"):
-        assert AccessLog.objects.count() == before + 2
+        assert AccessLog.objects.filter(outcome="allowed").count() == before + 2
+        denied = AccessLog.objects.get(outcome="denied")
+        assert (denied.object_ref, denied.detail) == ("", {"reason": "unknown", "via": "cid"})
+        assert "1101700203450" not in str(denied.detail) + denied.path
 
 
 @pytest.fixture

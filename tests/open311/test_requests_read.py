@@ -3,7 +3,7 @@ filters, and what it never shows."""
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -240,6 +240,11 @@ def test_only_an_end_date_means_the_90_days_before_it(client):
     ({"end_date": "2025-02-30"}, "end_date"),
     ({"start_date": "2025-01-01", "end_date": "2025-06-01"}, "end_date"),  # more than 90 days
     ({"start_date": "2025-03-01", "end_date": "2025-02-01"}, "end_date"),  # backwards
+    ({"start_date": "2025-01-31 08:00"}, "start_date"),  # not W3C-DTF (the "T")
+    ({"start_date": "2025-01-31T24:00"}, "start_date"),
+    ({"end_date": "1899-12-31"}, "end_date"),  # out of range
+    ({"end_date": "9999-12-31"}, "end_date"),  # used to overflow: 500
+    ({"status": "open;closed"}, "status"),
     ({"jurisdiction_id": "trang"}, "jurisdiction_id"),
 ])
 def test_bad_parameters_are_named(client, params, field):
@@ -247,3 +252,22 @@ def test_bad_parameters_are_named(client, params, field):
 
     status = 404 if field == "jurisdiction_id" else 400
     assert error_of(response, status).startswith(f"{field}: ")
+
+
+def test_lists_ignore_spaces_and_empty_items_and_status_takes_any_case(client):
+    opened = make(category="drain")
+
+    listed = ids(client.get("/open311/v2/requests.json",
+                            {"status": " OPEN ,", "service_code": "drain, ,road"}))
+
+    assert opened.tracking_code in listed
+
+
+def test_an_instant_in_thai_time_or_in_utc_with_a_fraction_is_understood(client):
+    inside = make(days_ago=2)
+    minute_before = inside.received_at - timedelta(minutes=1)
+    thai = timezone.localtime(minute_before).strftime("%Y-%m-%dT%H:%M")
+    utc = minute_before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.123Z")
+
+    for start in (thai, utc):
+        assert inside.tracking_code in ids(client.get("/open311/v2/requests.json", {"start_date": start}))
