@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +34,14 @@ class AccountsConfig(AppConfig):
         # Runs in each schema as django-tenants migrates it, so the role groups pick up
         # permissions that newly migrated modules bring.
         post_migrate.connect(roles.roles_sync_after_migrate, dispatch_uid="accounts-roles-sync")
+        # Every way of signing in (the form, the console, force_login in tests) starts the
+        # session's idle and absolute clocks afresh (accounts.middleware).
+        user_logged_in.connect(_session_clocks_start, dispatch_uid="accounts-session-clocks")
+
+
+def _session_clocks_start(sender, request=None, user=None, **kwargs):
+    from .middleware import session_limits_start
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        session_limits_start(session)

@@ -2,14 +2,29 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from kernel.text import strip_bidi_controls
+
 from .models import User
 from .roles import MUNICIPAL_ROLES
+
+
+class PlainTextField(forms.CharField):
+    """A name or a position: bidirectional control characters (a right-to-left override shows a
+    name in another order than typed) are dropped before the required check."""
+
+    def to_python(self, value):
+        return strip_bidi_controls(super().to_python(value)).strip()
+
+
+# The fields people read as names in lists, the timeline of a request and the audit log.
+_PLAIN_TEXT = {"first_name": PlainTextField, "last_name": PlainTextField, "position": PlainTextField}
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "phone", "position"]
+        field_classes = _PLAIN_TEXT
 
 
 def _role_choices():
@@ -26,6 +41,7 @@ class UserCreateForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "phone", "position"]
+        field_classes = _PLAIN_TEXT
 
     def clean(self):
         cleaned = super().clean()
@@ -54,6 +70,7 @@ class UserUpdateForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "phone", "position"]
+        field_classes = _PLAIN_TEXT
 
 
 class PasswordResetByAdminForm(forms.Form):

@@ -3,9 +3,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kernel.db import current_schema_name
+from kernel.text import strip_bidi_controls
 
 from .models import User
 from .roles import Role, roles_for_schema
+
+# Shown as names (lists, timelines, the audit log): no bidirectional control characters.
+_PLAIN_TEXT_FIELDS = frozenset({"first_name", "last_name", "position"})
 
 
 class AccountError(Exception):
@@ -42,8 +46,9 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise AccountError(_("The username “%(username)s” is taken.") % {"username": username})
     user = User(
-        username=username, first_name=first_name, last_name=last_name, email=email,
-        phone=phone, position=position,
+        username=username, first_name=strip_bidi_controls(first_name).strip(),
+        last_name=strip_bidi_controls(last_name).strip(), email=email, phone=phone,
+        position=strip_bidi_controls(position).strip(),
     )
     user.set_password(password)
     user.full_clean()
@@ -58,6 +63,8 @@ def user_update(*, user: User, acting_user: User, role: Role, is_active: bool, *
         # An administrator locking themselves out leaves the municipality with nobody to fix it.
         raise AccountError(_("You cannot deactivate yourself or change your own role."))
     for name, value in fields.items():
+        if name in _PLAIN_TEXT_FIELDS and isinstance(value, str):
+            value = strip_bidi_controls(value).strip()
         setattr(user, name, value)
     user.is_active = is_active
     user.full_clean()

@@ -7,18 +7,11 @@ app_name = "accounts"
 
 # Shared by the console host and every municipality host: each serves its own schema's users.
 auth_urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password-change-done"),
-        ),
+        views.ThrottledPasswordChangeView.as_view(success_url=reverse_lazy("accounts:password-change-done")),
         name="password-change",
     ),
     path(

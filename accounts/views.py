@@ -1,14 +1,22 @@
+import math
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from kernel.personal import personal_data
+from kernel.ratelimit import Verdict, rate_hit, rate_peek
+from kernel.searches import search_load, search_store
 
 from .decorators import permission_or_403
 from .forms import ApiTokenForm, PasswordResetByAdminForm, ProfileForm, UserCreateForm, UserUpdateForm
@@ -72,17 +80,34 @@ def api_token_revoke_view(request, pk):
     return redirect("accounts:profile")
 
 
+USER_SEARCH_SCOPE = "accounts:user-list"
+
+
+@personal_data  # staff names, e-mail addresses and phones
 @permission_or_403("accounts.manage_users")
+@require_http_methods(["GET", "POST"])
 def user_list(request):
-    search = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
+    """The search box posts: a person's name typed into it stays out of the URL (server logs,
+    browser history). The list comes back at `?s=<random key>` (kernel.searches)."""
+    role = (request.POST if request.method == "POST" else request.GET).get("role", "")
     if role not in {r.value for r in MUNICIPAL_ROLES}:
         role = ""
+    if request.method == "POST":
+        params = {"role": role} if role else {}
+        if text := request.POST.get("q", "").strip()[:100]:
+            params["s"] = search_store(request, scope=USER_SEARCH_SCOPE, query={"q": text})
+        url = reverse("accounts:user-list")
+        return redirect(f"{url}?{urlencode(params)}" if params else url)
+    key = request.GET.get("s", "")
+    query = search_load(request, scope=USER_SEARCH_SCOPE, key=key) or {}
+    search = str(query.get("q", ""))
     page = Paginator(users_for_admin(search=search, role=role), 50).get_page(request.GET.get("page"))
+    page_params = {**({"s": key} if query else {}), **({"role": role} if role else {})}
     return render(
         request,
         "accounts/user_list.html",
-        {"page": page, "search": search, "role": role, "roles": MUNICIPAL_ROLES},
+        {"page": page, "search": search, "role": role, "roles": MUNICIPAL_ROLES,
+         "page_query": urlencode(page_params)},
     )
 
 
@@ -110,6 +135,7 @@ def _update_initial(user: User) -> dict:
     return {"role": user.role.value if user.role else "", "is_active": user.is_active}
 
 
+@personal_data
 @permission_or_403("accounts.manage_users")
 @require_http_methods(["GET", "POST"])
 def user_update_view(request, pk):
@@ -155,3 +181,62 @@ def user_password_reset(request, pk):
         {"form": update_form, "password_form": form, "subject": user, "creating": False},
         status=400,
     )
+
+
+# --- Signing in and changing the password: throttled ----------------------------------------
+def _retry_minutes(verdict: Verdict) -> int:
+    return max(1, math.ceil(verdict.retry_after / 60))
+
+
+def _refused(view, form, verdict: Verdict, message: str):
+    """The same page again, with `message` and nothing tried: 429 with Retry-After."""
+    form.add_error(None, message)
+    response = view.render_to_response(view.get_context_data(form=form))
+    response.status_code = 429
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+class SignInView(auth_views.LoginView):
+    """django-axes locks one username at one address after AXES_FAILURE_LIMIT failures; it does
+    not see one address trying a few passwords on many usernames (password spraying). This
+    counts every failed sign-in per client address whatever the username (RATE_LIMITS
+    "login-failure"), and refuses further tries from that address until the window ends. The
+    limit is higher than axes' because a municipal office signs in from behind one address."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        verdict = rate_peek(request, "login-failure")
+        if not verdict.allowed:
+            return _refused(self, self.get_form(), verdict, _(
+                "Too many failed sign-ins from your network. Try again in %(minutes)s minutes."
+            ) % {"minutes": _retry_minutes(verdict)})
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        rate_hit(self.request, "login-failure")
+        return super().form_invalid(form)
+
+
+class ThrottledPasswordChangeView(auth_views.PasswordChangeView):
+    """The form checks the old password, so a session left open could be used to guess it:
+    failed attempts are counted per user (RATE_LIMITS "password-change")."""
+
+    template_name = "accounts/password_change.html"
+
+    def _who(self) -> str:
+        return f"user-{self.request.user.pk}"
+
+    def post(self, request, *args, **kwargs):
+        verdict = rate_peek(request, "password-change", who=self._who())
+        if not verdict.allowed:
+            return _refused(self, self.get_form(), verdict, _(
+                "Too many failed attempts to change the password. Try again in %(minutes)s minutes."
+            ) % {"minutes": _retry_minutes(verdict)})
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        rate_hit(self.request, "password-change", who=self._who())
+        return super().form_invalid(form)

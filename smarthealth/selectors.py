@@ -34,6 +34,7 @@ from kernel.permissions import require_perm
 
 from . import crypto
 from .audit import audit_log
+from .erasure import erased_q
 from .models import AccessLog, AdlAssessment, HomeVisit, Household, NcdScreening, Person
 from .rules import (
     AGE_BAND_LIMITS,
@@ -116,7 +117,8 @@ def households_for(user) -> QuerySet[Household]:
 
 def _persons_scope(user) -> QuerySet[Person]:
     require_perm(user, "smarthealth.view_person")
-    persons = Person.objects.select_related("household")
+    # An erased person (PDPA erasure) keeps a nameless row for the figures, never a place in a list.
+    persons = Person.objects.select_related("household").exclude(erased_q())
     return persons if _sees_everyone(user) else persons.filter(household__volunteer=user)
 
 
@@ -124,7 +126,8 @@ def persons_for(user, *, filters: dict | None = None) -> QuerySet[Person]:
     """Persons the user may see, annotated with their current ADL and NCD (see with_current_*).
 
     filters (all optional; unknown values match nothing rather than everything):
-    q (part of a first or last name, or a full 13-digit national ID), community, moo,
+    q (part of a first or last name, or a full 13-digit national ID), cid_hash (crypto.cid_hash of
+    a national ID), community, moo,
     condition (a ChronicCondition code), adl_group (AdlGroup or "none" = never assessed),
     ncd_colour (NcdColour or "none"), age_band (AgeBand or "60_plus"), status (Person.Status),
     disability ("any" or a Disability), household (a Household pk).
@@ -133,6 +136,9 @@ def persons_for(user, *, filters: dict | None = None) -> QuerySet[Person]:
     persons = with_current_ncd(with_current_adl(_persons_scope(user)))
     today = timezone.localdate()
 
+    if cid_hash := filters.get("cid_hash"):
+        # A national ID searched earlier, kept only as its keyed hash (kernel.searches).
+        persons = persons.filter(cid_hash=str(cid_hash))
     if q := str(filters.get("q", "")).strip():
         try:
             persons = persons.filter(cid_hash=crypto.cid_hash(normalise_national_id(q)))
@@ -174,28 +180,72 @@ def _audited_view(user, person: Person, request, *, via: str | None = None) -> P
     return person
 
 
+def _audited_denial(user, request, *, object_type: str, object_ref: str, action: str, exists: bool,
+                    via: str | None = None) -> None:
+    """One DENIED row: the user asked for a record outside their scope ("out_of_scope": it exists)
+    or for none at all ("unknown"). The user gets the same 404 either way; only the log tells."""
+    detail = {"reason": "out_of_scope" if exists else "unknown", **({"via": via} if via else {})}
+    audit_log(request=request, user=user, action=action, object_type=object_type, object_ref=object_ref,
+              outcome=AccessLog.Outcome.DENIED, detail=detail)
+
+
+def _person_or_denied(user, public_id, request, action: str) -> Person:
+    scope = persons_for(user)
+    try:
+        wanted = uuid.UUID(str(public_id))
+    except ValueError as exc:
+        # Not an id at all: nothing typed is copied into the log (it could be anything).
+        _audited_denial(user, request, object_type="person", object_ref="", action=action, exists=False)
+        raise Http404 from exc
+    person = scope.filter(public_id=wanted).first()
+    if person is None:
+        _audited_denial(user, request, object_type="person", object_ref=str(wanted), action=action,
+                        exists=Person.objects.filter(public_id=wanted).exists())
+        raise Http404
+    return person
+
+
 def person_get(user, public_id, *, request=None) -> Person:
     """One person by public_id, annotated like persons_for; writes one 'view' audit row.
 
     PermissionDenied without view_person; Http404 when unknown or outside the user's scope
-    (a 404 does not tell a volunteer that the person exists elsewhere).
+    (a 404 does not tell a volunteer that the person exists elsewhere), with a DENIED row.
     """
-    scope = persons_for(user)
-    try:
-        person = scope.get(public_id=uuid.UUID(str(public_id)))
-    except (ValueError, Person.DoesNotExist) as exc:
-        raise Http404 from exc
+    person = _person_or_denied(user, public_id, request, AccessLog.Action.VIEW)
     return _audited_view(user, person, request)
+
+
+def person_in_scope(user, public_id, *, action: str, request=None) -> Person:
+    """The person for a change or a reveal (annotated like persons_for), WITHOUT a 'view' row: the
+    caller records what the request did. Http404 with a DENIED row (`action`) when unknown or
+    outside the user's scope."""
+    return _person_or_denied(user, public_id, request, action)
+
+
+def household_in_scope(user, pk, *, action: str, request=None) -> Household:
+    """One household the user may see, without an audit row on success (the caller writes what it
+    shows); Http404 with a DENIED row (`action`) when unknown or outside the user's scope."""
+    household = households_for(user).filter(pk=pk).first()
+    if household is None:
+        _audited_denial(user, request, object_type="household", object_ref=str(pk), action=action,
+                        exists=Household.objects.filter(pk=pk).exists())
+        raise Http404
+    return household
 
 
 def person_lookup_by_cid(user, cid, *, request=None) -> Person:
     """One person by national ID (ValidationError when the ID is malformed, Http404 when unknown
-    or out of scope); writes one 'view' audit row with detail {"via": "cid"}."""
+    or out of scope, with a DENIED row that never holds the ID); writes one 'view' audit row with
+    detail {"via": "cid"}."""
     scope = persons_for(user)
     digits = normalise_national_id(cid)
+    hashed = crypto.cid_hash(digits)
     try:
-        person = scope.get(cid_hash=crypto.cid_hash(digits))
+        person = scope.get(cid_hash=hashed)
     except Person.DoesNotExist as exc:
+        elsewhere = Person.objects.filter(cid_hash=hashed).values_list("public_id", flat=True).first()
+        _audited_denial(user, request, object_type="person", object_ref=str(elsewhere or ""),
+                        action=AccessLog.Action.VIEW, exists=elsewhere is not None, via="cid")
         raise Http404 from exc
     return _audited_view(user, person, request, via="cid")
 
@@ -400,7 +450,8 @@ def care_counts(user, *, today: dt.date | None = None) -> dict:
 
 __all__ = [
     "UNCONTROLLED", "care_counts", "care_flag_groups", "care_queryset", "health_summary",
-    "household_need_levels", "households_for", "person_get", "person_is_visible_to",
+    "household_in_scope", "household_need_levels", "households_for", "person_get", "person_in_scope",
+    "person_is_visible_to",
     "person_lookup_by_cid", "persons_for", "with_current_adl", "with_current_ncd", "with_last_visit",
     "with_visit_dates",
 ]

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 
 from ..geo import geodesic_length_m
 from ..models import LINE_TYPES, Asset, AssetConditionChange, AssetPhoto
-from ..validators import parse_geometry, validate_photo
+from ..validators import parse_geometry
+from .photos import photo_reencode
 
 ASSET_FIELDS = frozenset({
     "code", "asset_type", "name", "geometry", "condition", "status", "installed_on", "community",
@@ -82,8 +83,9 @@ def asset_update(*, asset: Asset, user, data: dict, note: str = "") -> Asset:
 
 @transaction.atomic
 def asset_photo_add(*, asset: Asset, user, image, caption: str = "") -> AssetPhoto:
-    validate_photo(image)
-    photo = AssetPhoto(asset=asset, image=image, caption=caption.strip(), uploaded_by=user)
+    """Stored re-encoded under a random name (services.photos): no EXIF/GPS, upright."""
+    stored = photo_reencode(image)
+    photo = AssetPhoto(asset=asset, image=stored, caption=caption.strip(), uploaded_by=user)
     photo.full_clean(exclude=["image"])  # the image was checked more strictly just above
     photo.save()
     return photo

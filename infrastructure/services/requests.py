@@ -22,7 +22,8 @@ from ..models import (
     tracking_code_generate,
 )
 from ..selectors import nearest_asset
-from ..validators import parse_geometry, validate_photo, validate_point
+from ..validators import parse_geometry, validate_point
+from .photos import photo_reencode
 
 Kind = ServiceRequestEvent.Kind
 REQUEST_FIELDS = frozenset({
@@ -94,10 +95,10 @@ def service_request_create(
             pass  # unknown category or priority: full_clean names it
     if photo is not None:
         try:
-            validate_photo(photo)
+            # Stored re-encoded under a random name: no EXIF/GPS, no name of the sender's choosing.
+            service_request.photo = photo_reencode(photo)
         except ValidationError as error:
             raise ValidationError({"photo": error.error_list}) from None
-        service_request.photo = photo
     # Without a due time the category or priority was wrong: let full_clean name that instead.
     service_request.full_clean(
         exclude=["photo", "tracking_code"] + ([] if service_request.due_at else ["due_at"])

@@ -6,7 +6,6 @@ services, which validate everything and save nothing when any of it is wrong.
 
 import copy
 import json
-import mimetypes
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, FloatField, Func, TextField
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -29,6 +28,7 @@ from ..forms.assets import AssetFilterForm, AssetForm, AssetPhotoForm
 from ..models import ATTRIBUTE_SPECS, Asset, AssetPhoto, Attr, Condition
 from ..selectors import assets_for
 from ..services import asset_create, asset_photo_add, asset_update
+from ..services.photos import photo_response
 
 PAGE_SIZE = 50
 VIEW, ADD, CHANGE = "infrastructure.view_asset", "infrastructure.add_asset", "infrastructure.change_asset"
@@ -236,14 +236,8 @@ def asset_photo(request, pk: int, photo_pk: int):
     """A photo, only to people who may see the asset (media files are never served publicly)."""
     asset = get_object_or_404(assets_for(request.user), pk=pk)
     photo: AssetPhoto = get_object_or_404(asset.photos, pk=photo_pk)
-    try:
-        handle = photo.image.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("photo file missing") from None
-    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response(photo.image, download_name=f"asset-{asset.pk}-photo-{photo.pk}",
+                          cache_control="private, max-age=3600")
 
 
 def _form(request, *, instance=None):

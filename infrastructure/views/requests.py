@@ -6,7 +6,6 @@ Reading needs `view_servicerequest` (executives read); every action needs
 """
 
 import json
-import mimetypes
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -15,7 +14,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import permission_or_403
 from accounts.models import User
 from kernel.forms import form_add_service_errors
+from kernel.personal import personal_data
 
 from ..forms.requests import (
     AssignForm,
@@ -67,6 +67,7 @@ from ..services import (
     service_request_transition,
     sla_rule_set,
 )
+from ..services.photos import photo_response
 
 VIEW = "infrastructure.view_servicerequest"
 CHANGE = "infrastructure.change_servicerequest"
@@ -217,6 +218,7 @@ def _assets(user):
     return assets_for(user) if user.has_perm("infrastructure.view_asset") else Asset.objects.none()
 
 
+@personal_data  # a form sent back with an error shows the reporter's contact
 @permission_or_403("infrastructure.add_servicerequest")
 @require_http_methods(["GET", "POST"])
 def request_create(request):
@@ -322,6 +324,7 @@ def _geojson(geometry) -> dict:
     return json.loads(geometry.geojson)
 
 
+@personal_data  # the reporter's name, phone and e-mail
 @permission_or_403(VIEW)
 @require_GET
 def request_detail(request, pk):
@@ -329,6 +332,7 @@ def request_detail(request, pk):
     return _render_detail(request, obj)
 
 
+@personal_data  # a citizen's photo may show people, their house, their car
 @permission_or_403(VIEW)
 @require_GET
 def request_photo(request, pk):
@@ -336,14 +340,7 @@ def request_photo(request, pk):
     obj = _fetch(request, pk)
     if not obj.photo:
         raise Http404
-    try:
-        handle = obj.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = mimetypes.guess_type(obj.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response(obj.photo, download_name=f"request-{obj.pk}", cache_control="no-store")
 
 
 def _act(request, pk, *, key: str, form, action, done: str):
@@ -364,7 +361,8 @@ def _act(request, pk, *, key: str, form, action, done: str):
 
 def _action_view(perm=CHANGE):
     def wrap(view):
-        return permission_or_403(perm)(require_POST(view))
+        # A refused action shows the request page again, reporter's contact included.
+        return personal_data(permission_or_403(perm)(require_POST(view)))
     return wrap
 
 

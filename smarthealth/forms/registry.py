@@ -13,6 +13,7 @@ from accounts.roles import Role
 from kernel.forms import ThaiBirthDateField, ThaiDateField
 from kernel.i18n import bilingual
 from kernel.national_id import normalise_national_id
+from kernel.text import strip_bidi_controls
 
 from ..models import AccessLog, ChronicCondition, Person
 from ..rules import ELDERLY_FILTER, AdlGroup, AgeBand, Disability, NcdColour
@@ -21,6 +22,14 @@ from ..rules import ELDERLY_FILTER, AdlGroup, AgeBand, Disability, NcdColour
 PREFIX_SUGGESTIONS = ("นาย", "นาง", "นางสาว", "ด.ช.", "ด.ญ.")
 _PHONE = re.compile(r"^\+?[0-9][0-9\s\-]{7,18}$")
 _ALL = ("", _("All"))
+
+
+class PlainTextField(forms.CharField):
+    """A name or label: bidirectional control characters are dropped before the required check,
+    so a name of nothing but a right-to-left override is empty, not a name."""
+
+    def to_python(self, value):
+        return strip_bidi_controls(super().to_python(value)).strip()
 
 
 def _choices(*extra, choices=()):
@@ -130,13 +139,13 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("13 digits; dashes and spaces are fine."),
     )
-    prefix = forms.CharField(
+    prefix = PlainTextField(
         label=_("Prefix"), required=False, max_length=30,
         widget=forms.TextInput(attrs={"list": "person-prefixes", "autocomplete": "off"}),
         help_text=_("นาย, นาง, นางสาว, ด.ช., ด.ญ. or any other title."),
     )
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = PlainTextField(label=_("First name"), max_length=100)
+    last_name = PlainTextField(label=_("Last name"), max_length=100)
     sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, widget=forms.RadioSelect)
     birth_date = ThaiBirthDateField(
         label=_("Birth date"),
@@ -215,11 +224,11 @@ class HouseholdForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("11 digits, as on the house registration (ทะเบียนบ้าน)."),
     )
-    house_no = forms.CharField(label=_("House number"), max_length=20)
+    house_no = PlainTextField(label=_("House number"), max_length=20)
     moo = forms.IntegerField(label=_("Moo (village no.)"), required=False, min_value=1, max_value=99)
-    community = forms.CharField(label=_("Community"), required=False, max_length=120,
+    community = PlainTextField(label=_("Community"), required=False, max_length=120,
                                 widget=forms.TextInput(attrs={"list": "household-communities"}))
-    road = forms.CharField(label=_("Road"), required=False, max_length=120)
+    road = PlainTextField(label=_("Road"), required=False, max_length=120)
     subdistrict_code = forms.RegexField(
         label=_("Subdistrict code"), regex=r"^\d{6}$", required=False, max_length=6,
         error_messages={"invalid": _("A subdistrict code has exactly 6 digits.")},
@@ -270,6 +279,8 @@ class AccessLogFilterForm(forms.Form):
     username = forms.ChoiceField(label=_("User"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False,
                                choices=_choices(choices=AccessLog.Action.choices))
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False,
+                                choices=_choices(choices=AccessLog.Outcome.choices))
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_ref = forms.CharField(label=_("Object reference"), required=False, max_length=120,
                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))

@@ -31,6 +31,13 @@ class AccessLog(models.Model):
         IMPORT = "import", _("Imported")
         API_READ = "api_read", _("Read through the API")
 
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("Allowed")
+        # Asked for a person or household the user may not see (outside the volunteer's
+        # households, or without the permission): answered 404/403, and recorded so an
+        # administrator sees who probes for records.
+        DENIED = "denied", _("Denied")
+
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -40,6 +47,8 @@ class AccessLog(models.Model):
     username = models.CharField(_("username"), max_length=150, blank=True)
     role = models.CharField(_("role"), max_length=20, blank=True)
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices,
+                               default=Outcome.ALLOWED)
     object_type = models.CharField(_("object type"), max_length=40)
     object_ref = models.CharField(_("object"), max_length=120, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)

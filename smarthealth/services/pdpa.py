@@ -23,7 +23,7 @@ from kernel.permissions import require_perm
 
 from .. import crypto
 from ..audit import audit_log
-from ..erasure import ERASED_HASH_PREFIX, is_erased
+from ..erasure import ERASED_HASH_PREFIX, erased_q, is_erased
 from ..models import AccessLog, AdlAssessment, ChronicCondition, HomeVisit, NcdScreening, Person
 from ..rules import AdlGroup, Complication, Disability, NcdColour
 from ..selectors import persons_for
@@ -65,11 +65,21 @@ def person_for_request(*, user, public_id: str | None = None, cid: str | None = 
             raise PdpaError(" ".join(exc.messages)) from exc
         person = scope.filter(cid_hash=crypto.cid_hash(digits)).first()
     if person is None:
+        # The lists leave erased persons out; by public ID the request can still be told what
+        # happened to them (a national ID no longer leads anywhere: its hash went with the erasure).
+        if public_id and _erased_by_public_id(public_id):
+            raise PdpaError(_("This person's personal data was erased on request; nothing is left to "
+                              "export or erase."))
         raise PdpaError(_("No person with this ID is registered in this municipality."))
-    if is_erased(person):
-        raise PdpaError(_("This person's personal data was erased on request; nothing is left to export "
-                          "or erase."))
     return person
+
+
+def _erased_by_public_id(public_id: str) -> bool:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        return False
+    return Person.objects.filter(erased_q(), public_id=key).exists()
 
 
 # --- access request -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from kernel.geo import THAILAND, location_problem
 from kernel.i18n import bilingual
 from kernel.national_id import normalise_national_id
 from kernel.permissions import require_perm
+from kernel.text import strip_bidi_controls
 
 from .. import crypto
 from ..audit import audit_log
@@ -79,7 +80,8 @@ def _household_apply(household: Household, data: dict, errors: Errors) -> None:
     for field, value in data.items():
         if field in ("community", "road", "house_no", "subdistrict_code") and value is None:
             value = ""
-        setattr(household, field, value.strip() if isinstance(value, str) else value)
+        # Bidirectional controls would let a label show in another order than typed.
+        setattr(household, field, strip_bidi_controls(value).strip() if isinstance(value, str) else value)
     if "house_id" in data and Household.objects.filter(house_id=household.house_id).exclude(
             pk=household.pk).exists():
         errors.add("house_id", _DUPLICATE_HOUSE)
@@ -147,7 +149,8 @@ def _person_apply(person: Person, data: dict, errors: Errors) -> set[str]:
         if field in ("prefix", "phone") and value is None:
             value = ""
         if isinstance(value, str):
-            value = value.strip()
+            # A right-to-left override in a name shows it as someone else's in lists and exports.
+            value = strip_bidi_controls(value).strip()
         if getattr(person, field) != value:
             setattr(person, field, value)
             changed.add(field)

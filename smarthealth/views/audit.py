@@ -35,6 +35,8 @@ def access_log_filtered(filters: dict) -> QuerySet[AccessLog]:
         rows = rows.filter(username=username)
     if action := filters.get("action"):
         rows = rows.filter(action=action)
+    if outcome := filters.get("outcome"):
+        rows = rows.filter(outcome=outcome)
     if object_type := filters.get("object_type"):
         rows = rows.filter(object_type=object_type)
     if object_ref := filters.get("object_ref", "").strip():
@@ -82,14 +84,15 @@ def audit_log_export(request):
     audit_log(request=request, user=request.user, action=AccessLog.Action.EXPORT,
               object_type="access_log", object_ref="csv",
               detail={"filters": _json_safe(filters), "count": rows.count()})
-    header = [_("Time"), _("Username"), _("Role"), _("Action"), _("Object type"),
+    header = [_("Time"), _("Username"), _("Role"), _("Action"), _("Outcome"), _("Object type"),
               _("Object reference"), _("Detail"), _("IP address"), _("Path")]
-    actions = dict(AccessLog.Action.choices)
+    actions, outcomes = dict(AccessLog.Action.choices), dict(AccessLog.Outcome.choices)
 
     def lines():
         for row in rows.iterator(chunk_size=2000):
             yield [thai_datetime(row.at), row.username, row.role, actions.get(row.action, row.action),
-                   row.object_type, row.object_ref, _detail_text(row.detail), row.ip or "", row.path]
+                   outcomes.get(row.outcome, row.outcome), row.object_type, row.object_ref,
+                   _detail_text(row.detail), row.ip or "", row.path]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_response(filename=f"access-log-{stamp}.csv", header=header, rows=lines())

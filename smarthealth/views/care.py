@@ -3,7 +3,9 @@
 Personal data, so every page comes through `selectors.persons_for(user)` (volunteers get only
 their assigned households), carries `Cache-Control: no-store`, and writes exactly one audit row:
 'list' for the page (or its htmx refresh), 'print' for the print view, 'export' for a download.
-The audit rows hold the list name, the filters and the row count — never a name or an ID.
+The audit rows hold the list name, the filters, the row count and the public ids of the persons
+shown (the page, the print-out, the exported rows up to audit.PERSONS_SHOWN_LIMIT) — never a name
+or a national ID.
 """
 
 import datetime as dt
@@ -21,7 +23,7 @@ from accounts.decorators import permission_or_403
 from kernel.exports import csv_response, xlsx_response
 from kernel.thaidate import BE_OFFSET
 
-from ..audit import audit_log
+from ..audit import PERSONS_SHOWN_LIMIT, audit_log, persons_shown
 from ..forms.care import CARE_LISTS, CareFilterForm, CareList
 from ..models import AccessLog, Person
 from ..rules import AdlGroup, Disability, NcdColour
@@ -103,14 +105,15 @@ def care_list(request, kind: str):
     if printing:
         total = qs.count()
         rows = list(_rows(qs[:PRINT_LIMIT], today))
-        _audit(request, AccessLog.Action.PRINT, spec, active, total, printed=len(rows))
+        _audit(request, AccessLog.Action.PRINT, spec, active, total, printed=len(rows), **persons_shown(rows))
         context.update(rows=rows, total=total, truncated=total > len(rows), print_limit=PRINT_LIMIT,
                        printed_at=timezone.now(), filter_summary=form.summary())
         return render(request, "smarthealth/care_print.html", context)
 
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(_rows(page.object_list, today))
-    _audit(request, AccessLog.Action.LIST, spec, active, page.paginator.count, page=page.number)
+    _audit(request, AccessLog.Action.LIST, spec, active, page.paginator.count, page=page.number,
+           **persons_shown(rows))
     context.update(page=page, rows=rows, total=page.paginator.count)
     if not request.htmx:
         return render(request, "smarthealth/care_list.html", context)
@@ -178,7 +181,10 @@ def care_export(request, kind: str, fmt: str):
     today = timezone.localdate()
     qs = care_queryset(request.user, kind, active, today=today)
     count = qs.count()
-    _audit(request, AccessLog.Action.EXPORT, spec, active, count, format=fmt)
+    # Whose data leaves in the file: the ids in the file's order, one more than the limit so
+    # persons_shown can say the list was cut.
+    exported = qs.values_list("public_id", flat=True)[:PERSONS_SHOWN_LIMIT + 1]
+    _audit(request, AccessLog.Action.EXPORT, spec, active, count, format=fmt, **persons_shown(exported))
 
     language = translation.get_language() or "th"
     header = [str(c) for c in EXPORT_COLUMNS + (VISIT_COLUMNS if kind == "bedridden" else ())]

@@ -26,10 +26,10 @@ from django.views.decorators.cache import never_cache
 from accounts.decorators import permission_or_403
 from kernel.tiles import mvt_tile, tile_is_valid, tile_response
 
-from ..audit import audit_log
+from ..audit import audit_log, denials_audited
 from ..models import AccessLog, Person
 from ..rules import ELDERLY_AGE, NEED_LEVELS, AdlGroup, Disability, NcdColour, Need
-from ..selectors import household_need_levels, households_for, persons_for
+from ..selectors import household_in_scope, household_need_levels, households_for, persons_for
 from .care import person_url
 
 TILE_LAYER = "households"
@@ -118,10 +118,13 @@ def health_map_tile(request, z: int, x: int, y: int):
 
 
 @never_cache
+@denials_audited(object_type="household", ref_kwarg="pk")
 @permission_or_403("smarthealth.view_household")
 def health_map_popup(request, pk: int):
+    # Unknown, or not assigned to this volunteer: the same 404, and a DENIED row.
+    household_in_scope(request.user, pk, action=AccessLog.Action.VIEW, request=request)
     household = household_need_levels(households_for(request.user)).filter(pk=pk).first()
-    if household is None:  # unknown, or not assigned to this volunteer: the same answer
+    if household is None:
         raise Http404
     today = timezone.localdate()
     members = []

@@ -29,7 +29,7 @@ from accounts.decorators import permission_or_403
 from kernel.forms import form_add_service_errors
 from kernel.national_id import format_national_id, normalise_national_id
 
-from ..audit import audit_log
+from ..audit import audit_log, denials_audited, persons_shown
 from ..forms.registry import (
     PREFIX_SUGGESTIONS,
     HouseholdFilterForm,
@@ -38,9 +38,16 @@ from ..forms.registry import (
     PersonForm,
     active_volunteers,
 )
-from ..models import AccessLog, ChronicCondition, Household, Person
+from ..models import AccessLog, ChronicCondition, Person
 from ..rules import AdlGroup, NcdColour, Need
-from ..selectors import household_need_levels, households_for, person_get, persons_for
+from ..selectors import (
+    household_in_scope,
+    household_need_levels,
+    households_for,
+    person_get,
+    person_in_scope,
+    persons_for,
+)
 from ..services import (
     household_create,
     household_update,
@@ -89,22 +96,6 @@ def _places(households) -> tuple[list[str], list[int]]:
                    .values_list("community", flat=True).distinct())
     moos = (households.exclude(moo=None).order_by("moo").values_list("moo", flat=True).distinct())
     return list(communities), list(moos)
-
-
-def _person_in_scope(user, public_id) -> Person:
-    """A person the user may act on, without a 'view' row: for writes and the reveal, whose
-    services write their own audit row."""
-    person = persons_for(user).filter(public_id=public_id).first()
-    if person is None:
-        raise Http404
-    return person
-
-
-def _household_in_scope(user, pk: int) -> Household:
-    household = households_for(user).filter(pk=pk).first()
-    if household is None:
-        raise Http404
-    return household
 
 
 def _condition_names() -> dict[str, str]:
@@ -174,7 +165,7 @@ def person_list(request):
         request=request, user=user, action=AccessLog.Action.LIST, object_type="person_list",
         object_ref="registry",
         detail={"filters": {k: v for k, v in filters.items() if k != "q"}, "search": search_kind,
-                "count": page.paginator.count, "page": page.number},
+                "count": page.paginator.count, "page": page.number, **persons_shown(page.object_list)},
     )
     context = {
         "form": form, "page": page, "search_kind": search_kind,
@@ -186,6 +177,7 @@ def person_list(request):
 
 
 @never_cache
+@denials_audited(object_type="person", ref_kwarg="public_id")
 @permission_or_403("smarthealth.view_person")
 def person_detail(request, public_id: uuid.UUID):
     user = request.user
@@ -211,11 +203,12 @@ def person_detail(request, public_id: uuid.UUID):
 
 
 @never_cache
+@denials_audited(object_type="person", ref_kwarg="public_id", action=AccessLog.Action.REVEAL_CID)
 @permission_or_403("smarthealth.reveal_cid")
 @require_POST
 def person_reveal_cid(request, public_id: uuid.UUID):
     """The full national ID, on an explicit request (one 'reveal_cid' row per reveal)."""
-    person = _person_in_scope(request.user, public_id)
+    person = person_in_scope(request.user, public_id, action=AccessLog.Action.REVEAL_CID, request=request)
     cid = format_national_id(person_cid_reveal(person=person, user=request.user, request=request))
     template = "smarthealth/_person_cid.html" if request.htmx else "smarthealth/person_cid.html"
     return render(request, template, {"person": person, "cid": cid})
@@ -248,6 +241,7 @@ def person_create_view(request):
 
 
 @never_cache
+@denials_audited(object_type="person", ref_kwarg="public_id", action=AccessLog.Action.UPDATE)
 @permission_or_403("smarthealth.change_person")
 @require_http_methods(["GET", "POST"])
 def person_update_view(request, public_id: uuid.UUID):
@@ -256,7 +250,7 @@ def person_update_view(request, public_id: uuid.UUID):
         # The form shows the person's data: a 'view' like the detail page.
         person = person_get(user, public_id, request=request)
         return _person_form_page(request, PersonForm(person=person), person=person)
-    person = _person_in_scope(user, public_id)
+    person = person_in_scope(user, public_id, action=AccessLog.Action.UPDATE, request=request)
     form = PersonForm(request.POST, person=person)
     saved, _result = _save_with(request, form, lambda data: person_update(
         person=person, user=user, data=data, request=request), _PERSON_ERROR_FIELDS)
@@ -304,7 +298,8 @@ def household_list(request):
         household.need_label = needs.get(household.need, "")
     audit_log(request=request, user=user, action=AccessLog.Action.LIST, object_type="household_list",
               object_ref="registry",
-              detail={"filters": filters, "count": page.paginator.count, "page": page.number})
+              detail={"filters": filters, "count": page.paginator.count, "page": page.number,
+                      "households": [h.pk for h in page.object_list]})
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "smarthealth/household_list.html", {
@@ -314,17 +309,19 @@ def household_list(request):
 
 
 @never_cache
+@denials_audited(object_type="household", ref_kwarg="pk")
 @permission_or_403("smarthealth.view_household")
 def household_detail(request, pk: int):
     user = request.user
+    household_in_scope(user, pk, action=AccessLog.Action.VIEW, request=request)  # 404 + DENIED row
     household = household_need_levels(households_for(user).filter(pk=pk)).first()
-    if household is None:
+    if household is None:  # removed in between
         raise Http404
     conditions = _condition_names()
     members = _decorate(persons_for(user, filters={"household": household.pk}).order_by(
         "status", "birth_date"), conditions) if user.has_perm("smarthealth.view_person") else []
     audit_log(request=request, user=user, action=AccessLog.Action.LIST, object_type="household",
-              object_ref=str(household.pk), detail={"members": len(members)})
+              object_ref=str(household.pk), detail={"members": len(members), **persons_shown(members)})
     return render(request, "smarthealth/household_detail.html", {
         "household": household, "members": members,
         "need_label": dict(Need.choices).get(household.need, ""),
@@ -359,10 +356,11 @@ def household_create_view(request):
 
 
 @never_cache
+@denials_audited(object_type="household", ref_kwarg="pk", action=AccessLog.Action.UPDATE)
 @permission_or_403("smarthealth.change_household")
 @require_http_methods(["GET", "POST"])
 def household_update_view(request, pk: int):
-    household = _household_in_scope(request.user, pk)
+    household = household_in_scope(request.user, pk, action=AccessLog.Action.UPDATE, request=request)
     form = HouseholdForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:

@@ -8,14 +8,12 @@ response carries Cache-Control: no-store (never_cache).
 """
 
 import datetime as dt
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,9 +24,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import permission_or_403
 from accounts.roles import Role
+from kernel.national_id import normalise_national_id
+from kernel.searches import search_load, search_store
 from kernel.thaidate import thai_date
 
-from ..audit import audit_log
+from .. import crypto
+from ..audit import audit_log, denials_audited, persons_shown
 from ..forms.visits import (
     ADL_GROUP_LABELS,
     AdlForm,
@@ -48,7 +49,14 @@ from ..rules import (
     adl_group,
     adl_score,
 )
-from ..selectors import household_need_levels, households_for, person_get, persons_for, with_visit_dates
+from ..selectors import (
+    household_need_levels,
+    households_for,
+    person_get,
+    person_in_scope,
+    persons_for,
+    with_visit_dates,
+)
 from ..services import adl_assess, home_visit_record, ncd_screen
 
 VIEW_VISITS = "smarthealth.view_homevisit"
@@ -58,17 +66,10 @@ ADD_SCREENING = "smarthealth.add_ncdscreening"
 HOUSEHOLDS_PER_PAGE = 20
 ROWS_PER_PAGE = 50
 LIVING = Person.Status.LIVING
+SEARCH_SCOPE = "smarthealth:my-households"
 
 
 # --- reads (all built on the selectors' access-checked querysets) ------------------------------
-def _person_unaudited(user, public_id) -> Person:
-    """The person for a POST (audited once by the caller, with what the request did)."""
-    try:
-        return persons_for(user).get(public_id=uuid.UUID(str(public_id)))
-    except (ValueError, Person.DoesNotExist) as exc:
-        raise Http404 from exc
-
-
 def _audit_person(request, person, action, **detail):
     audit_log(request=request, user=request.user, action=action, object_type="person",
               object_ref=str(person.public_id), detail=detail or None)
@@ -131,16 +132,42 @@ def _adl_script_data() -> dict:
 # --- the list -----------------------------------------------------------------------------------
 @never_cache
 @permission_or_403(VIEW_VISITS)
+@require_http_methods(["GET", "POST"])
 def visit_list(request):
     """Volunteers: their assigned households, the most urgent first. Nurses and administrators:
     recent visits with filters, and the persons whose next visit is overdue."""
     if request.user.role == Role.VOLUNTEER:
+        if request.method == "POST":
+            return _my_households_search(request)
         return _my_households(request)
+    if request.method == "POST":
+        return redirect("smarthealth:visit-list")
     return _staff_visits(request)
+
+
+def _my_households_search(request):
+    """The volunteer's search box posts here: the name or national ID is kept in the session
+    (kernel.searches) and the list comes back at `?s=<random key>`, so neither the typed text
+    nor the ID ever reaches a URL, a server log or the phone's history. A national ID is kept
+    only as its keyed hash, a name as typed (the box shows it again)."""
+    text = request.POST.get("q", "").strip()[:100]
+    if not text:
+        return redirect("smarthealth:visit-list")
+    try:
+        query = {"cid_hash": crypto.cid_hash(normalise_national_id(text))}
+    except ValidationError:
+        query = {"q": text}
+    key = search_store(request, scope=SEARCH_SCOPE, query=query)
+    return redirect(f"{reverse('smarthealth:visit-list')}?{urlencode({'s': key})}")
 
 
 def _my_households(request):
     user, today = request.user, timezone.localdate()
+    key = request.GET.get("s", "")
+    # An unknown or expired key (an old bookmark, another session's link) shows everyone.
+    saved = search_load(request, scope=SEARCH_SCOPE, key=key) or {}
+    query = {name: saved[name] for name in ("q", "cid_hash") if saved.get(name)}
+    key = key if query else ""
     living = {"status": LIVING}
     overdue = with_visit_dates(persons_for(user, filters=living)).filter(
         household=OuterRef("pk"), next_visit_due__lt=today)
@@ -153,10 +180,10 @@ def _my_households(request):
         When(need_level__gte=NEED_LEVELS[Need.NCD_ORANGE], then=Value(2)),
         default=Value(3), output_field=IntegerField(),
     )).order_by("tier", "-need_level", "community", "moo", "house_no", "pk")
-    search = request.GET.get("q", "").strip()[:100]
-    if search:
-        # A name (or a full national ID): the households where someone living matches.
-        matching = persons_for(user, filters={**living, "q": search}).values("household_id")
+    search = str(query.get("q", ""))[:100]
+    if query:
+        # A name or a national ID (as its hash): the households where someone living matches.
+        matching = persons_for(user, filters={**living, **query}).values("household_id")
         households = households.filter(pk__in=matching)
     page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
 
@@ -173,13 +200,16 @@ def _my_households(request):
         rows.append({"household": household, "members": people,
                      "needs_visit": any(p.urgency < 4 for p in people)})
 
+    shown = [person for r in rows for person in r["members"]]
     audit_log(request=request, user=user, action=AccessLog.Action.LIST, object_type="person",
               object_ref="my_households",
-              detail={"page": page.number, "search": bool(search), "households": len(rows),
-                      "persons": sum(len(r["members"]) for r in rows)})
+              detail={"page": page.number, "search": ("cid" if "cid_hash" in query else "name") if query
+                      else False, "households": len(rows), "count": len(shown), **persons_shown(shown)})
     return render(request, "smarthealth/my_households.html", {
         "page": page, "rows": rows, "today": today, "total_households": page.paginator.count,
-        "search": search, "page_query": urlencode({"q": search}) if search else "",
+        "search": search, "searching": bool(query), "search_kind": "cid" if "cid_hash" in query else "name",
+        # Page links carry the opaque key, never the query.
+        "page_query": urlencode({"s": key}) if key else "",
         "can_adl": user.has_perm(ADD_ADL),
     })
 
@@ -221,7 +251,8 @@ def _staff_visits(request):
     if tab == "overdue":
         query["tab"] = "overdue"
     detail = {"tab": tab, "page": page.number, "rows": len(page.object_list),
-              "filters": {k: v for k, v in query.items() if k != "tab"}}
+              "filters": {k: v for k, v in query.items() if k != "tab"},
+              **persons_shown([v.person for v in page] if tab == "recent" else page)}
     audit_log(request=request, user=user, action=AccessLog.Action.LIST, object_type="home_visit",
               object_ref=f"visits_{tab}", detail=detail)
     return render(request, "smarthealth/visit_list.html", {
@@ -233,9 +264,10 @@ def _staff_visits(request):
 
 # --- the forms ----------------------------------------------------------------------------------
 def _person_for_form(request, public_id):
-    """GET: the audited read (one 'view' row). POST: the same scope, audited by the outcome."""
+    """GET: the audited read (one 'view' row). POST: the same scope, audited by the outcome.
+    Out of scope: 404, with a DENIED row either way."""
     if request.method == "POST":
-        return _person_unaudited(request.user, public_id)
+        return person_in_scope(request.user, public_id, action=AccessLog.Action.CREATE, request=request)
     return person_get(request.user, public_id, request=request)
 
 
@@ -244,6 +276,7 @@ def _default_next_due(visited_on: dt.date, *, bedbound: bool) -> dt.date:
 
 
 @never_cache
+@denials_audited(object_type="person", ref_kwarg="public_id")
 @permission_or_403(ADD_VISIT)
 @require_http_methods(["GET", "POST"])
 def visit_create(request, public_id):
@@ -328,6 +361,7 @@ def _record_form(request, person, *, form_class, service, record: str, url_name:
 
 
 @never_cache
+@denials_audited(object_type="person", ref_kwarg="public_id")
 @permission_or_403(ADD_ADL)
 @require_http_methods(["GET", "POST"])
 def adl_create(request, public_id):
@@ -345,6 +379,7 @@ def adl_create(request, public_id):
 
 
 @never_cache
+@denials_audited(object_type="person", ref_kwarg="public_id")
 @permission_or_403(ADD_SCREENING)
 @require_http_methods(["GET", "POST"])
 def screening_create(request, public_id):

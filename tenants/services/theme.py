@@ -132,12 +132,51 @@ def _svg_error(message: "StrOrPromise", params: dict[str, Any] | None = None) ->
     return ValidationError(bilingual(message, params), code="unsafe_svg")
 
 
-def _check_css(text: str) -> None:
-    """Style sheets may only refer to the SVG's own parts (`url(#gradient)`)."""
-    lowered = text.lower()
-    if "@import" in lowered or "expression(" in lowered or "javascript:" in lowered:
+# A CSS escape: a backslash and 1–6 hex digits (plus one optional white space), or a backslash
+# and any other character, which stands for itself. `\75 rl(` is `url(`, `\@import` is `@import`.
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(.))", re.DOTALL)
+# Functions other than url() whose arguments a browser fetches (`image-set("https://…")`).
+_FETCHING_FUNCTIONS = re.compile(r"(?<![\w-])(-webkit-)?(image-set|image|cross-fade|element|src)\s*\(",
+                                 re.IGNORECASE)
+
+
+def _css_unescape(text: str) -> str:
+    """`text` with its CSS escapes decoded, as a browser reads it before looking at the words."""
+
+    def decode(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            code = int(match.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return match.group(2)
+
+    return _CSS_ESCAPE.sub(decode, text)
+
+
+def _read_as_css(attr_name: str) -> bool:
+    """Whether a browser may read the attribute as CSS: a plain or SVG-namespace attribute
+    (presentation attributes), not an editor's own (sodipodi:docname="C:\\…")."""
+    namespace = attr_name.rpartition(" ")[0]
+    return namespace in ("", "http://www.w3.org/2000/svg")
+
+
+def _check_css(text: str, *, style: bool = True) -> None:
+    """Style sheets may only refer to the SVG's own parts (`url(#gradient)`).
+
+    Checked as the browser reads them, escapes decoded; and style content (`style=""`, <style>)
+    may hold no backslash at all: a logo has no use for escapes, and refusing them leaves
+    nothing for a decoder that differs from the browser's to miss. `style=False`: any other
+    attribute, which may hold a backslash (Inkscape writes Windows paths) but is still checked
+    decoded, since presentation attributes (`fill=…`) are read as CSS."""
+    if style and "\\" in text:
+        raise _svg_error(_("The SVG contains an escaped character (\\) in a style, which is not allowed."))
+    decoded = _css_unescape(text)
+    lowered = decoded.lower()
+    compact = re.sub(r"\s+", "", lowered)
+    if "@import" in lowered or "expression(" in compact or "javascript:" in compact or "vbscript:" in compact:
         raise _svg_error(_("The SVG contains a style that loads something from outside (@import)."))
-    for match in _URL_FUNCTION.finditer(text):
+    if _FETCHING_FUNCTIONS.search(decoded):
+        raise _svg_error(_("The SVG contains a style that loads something from outside (url())."))
+    for match in _URL_FUNCTION.finditer(decoded):
         if not match.group(2).strip().startswith("#"):
             raise _svg_error(_("The SVG contains a style that loads something from outside (url())."))
 
@@ -193,8 +232,10 @@ def svg_check(data: bytes) -> None:
                 stripped.endswith("href") or stripped.startswith("on")
             ):
                 raise _svg_error(_("The SVG contains an animation that changes links or scripts."))
-            if attr == "style" or "url(" in stripped:
+            if attr == "style":
                 _check_css(value)
+            elif "url(" in stripped or ("\\" in value and _read_as_css(attr_name)):
+                _check_css(value, style=False)
 
     def end(name: str) -> None:
         if name.rsplit(" ", 1)[-1].lower() == "style":

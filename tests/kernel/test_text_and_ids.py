@@ -50,3 +50,9 @@ def test_the_mask_shows_at_most_the_last_three_digits(known, expected):
 
 def test_the_printed_form_follows_the_card():
     assert format_national_id("1234567890121") == "1-2345-67890-12-1"
+
+
+def test_bidirectional_controls_are_removed_from_typed_and_imported_text():
+    spoofed = "สม\u202eศรี\u202c"  # a right-to-left override makes a name read backwards on screen
+    assert normalise_text(spoofed) == "สมศรี"
+    assert normalise_column(pd.Series([spoofed])).tolist() == ["สมศรี"]

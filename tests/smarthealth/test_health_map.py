@@ -168,7 +168,11 @@ def test_the_assigned_volunteer_opens_the_popup_but_not_others(mapped):
     response = client.get(_url("map-popup", pk=mapped["other"].pk))
     assert response.status_code == 404
     assert "แผนที่8003" not in response.content.decode()
-    assert _log_after(last) == []
+    # The refusal is recorded (issue 22): who asked for which household, and no member listed.
+    [denied] = _log_after(last)
+    assert (denied.action, denied.outcome, denied.object_type, denied.object_ref) == (
+        "view", "denied", "household", str(mapped["other"].pk))
+    assert "persons" not in denied.detail
 
 
 def test_person_needs_lists_every_need_most_urgent_first(mapped, nurse):

@@ -134,6 +134,7 @@ def test_an_erased_person_is_found_by_no_search_and_exported_no_more(cared_for, 
     assert not persons_for(nurse, filters={"q": make_cid(1)}).exists()
     assert not persons_for(nurse, filters={"q": "ทดสอบ1"}).exists()
     assert not persons_for(nurse, filters={"household": cared_for.household_id}).exists()
+    assert not persons_for(nurse).filter(pk=cared_for.pk).exists()  # nor in any list, unfiltered
     with pytest.raises(CommandError, match="erased"):
         _export(cared_for, tmp_path)
     with pytest.raises(CommandError, match="erased"):

@@ -103,7 +103,9 @@ def test_it_refuses_the_reveal_to_a_volunteer_and_to_a_get(own_person):
     assert response.status_code == 403
     assert make_cid(1) not in response.content.decode()
     assert client_for("nurse").get(url).status_code == 405
-    assert not _rows(action="reveal_cid").exists()
+    assert not _rows(action="reveal_cid", outcome="allowed").exists()
+    [denied] = _rows(action="reveal_cid", outcome="denied")  # the volunteer's try, recorded
+    assert (denied.username, denied.object_ref) == ("volunteer", str(own_person.public_id))
 
 
 def test_the_person_page_shows_the_masked_id_and_the_reveal_button_only_to_nurses(own_person):
@@ -344,7 +346,10 @@ def test_the_household_page_lists_members_with_one_audit_row(own_person, own_hou
     assert own_person.full_name in page and "ย้ายแล้ว" in page
     rows = _rows(object_type="household")
     assert rows.count() == before + 1
-    assert rows.first().detail == {"members": 2}
+    assert rows.first().detail["members"] == 2
+    # Whose data the page showed, by public id (issue 22), not only how many.
+    assert set(rows.first().detail["persons"]) == {
+        str(p.public_id) for p in Person.objects.filter(household=own_household)}
 
 
 def test_it_moves_a_household_pin(own_household):

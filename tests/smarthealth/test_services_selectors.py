@@ -61,7 +61,11 @@ def test_person_get_is_404_outside_the_scope_or_for_a_bad_id(volunteer, other_pe
     for public_id in (other_person.public_id, "not-a-uuid"):
         with pytest.raises(Http404):
             person_get(volunteer, public_id)
-    assert not AccessLog.objects.filter(action="view").exists()
+    assert not AccessLog.objects.filter(action="view", outcome="allowed").exists()
+    # Each refusal is recorded: the existing person by public id, the bad id by nothing typed.
+    denied = AccessLog.objects.filter(outcome="denied").order_by("id")
+    assert [(r.username, r.object_ref, r.detail["reason"]) for r in denied] == [
+        ("volunteer", str(other_person.public_id), "out_of_scope"), ("volunteer", "", "unknown")]
 
 
 def test_lookup_by_national_id(nurse, volunteer, own_person, other_person):
@@ -69,8 +73,12 @@ def test_lookup_by_national_id(nurse, volunteer, own_person, other_person):
     assert person_lookup_by_cid(volunteer, "-".join([make_cid(1)[:1], make_cid(1)[1:]])) == own_person
     with pytest.raises(Http404):
         person_lookup_by_cid(volunteer, make_cid(2))
-    row = AccessLog.objects.filter(object_ref=str(other_person.public_id)).get()
+    row = AccessLog.objects.filter(object_ref=str(other_person.public_id), outcome="allowed").get()
     assert row.detail == {"via": "cid"}
+    denied = AccessLog.objects.filter(outcome="denied").get()
+    assert (denied.username, denied.object_ref, denied.detail) == (
+        "volunteer", str(other_person.public_id), {"reason": "out_of_scope", "via": "cid"})
+    assert make_cid(2) not in str(denied.detail) + denied.object_ref + denied.path
 
 
 def test_filters(nurse, own_person, other_person, own_household):
