@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, and nothing else: OS packages (PostgreSQL + PostGIS, Redis, GDAL,
-# gettext; with WITH_BROWSER=1 also Chromium and a Thai font for the browser tests) and the
+# gettext; with WITH_BROWSER=1 also Chromium and a Thai font for the browser tests, and nginx for
+# the slow-client fault test) and the
 # project virtualenv in .venv. Safe to run again: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,8 @@ command -v msgfmt >/dev/null || missing+=(gettext)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if [ "${WITH_BROWSER:-0}" = 1 ]; then
   command -v chromium >/dev/null || missing+=(chromium)
+  # The buffering proxy of the deployment (docker/nginx.conf), for the slow-client fault test.
+  [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx-light)
   # Thai glyphs in screenshots; asked of dpkg because fc-list may not be installed.
   if command -v dpkg-query >/dev/null; then
     dpkg-query -W -f='${Status}' fonts-thai-tlwg 2>/dev/null | grep -q 'install ok installed' || missing+=(fonts-thai-tlwg)

@@ -18,6 +18,9 @@ class HealthzMiddleware:
             healthy, report = health_report()
             response = JsonResponse(report, status=200 if healthy else 503)
             response["Cache-Control"] = "no-store"
+            # tenants.health logs an outage once a minute; Django would add an ERROR line for every
+            # 503 a monitor polls (its handler skips a response marked as already logged).
+            response._has_been_logged = True  # type: ignore[attr-defined]
             return response
         return self.get_response(request)
 
