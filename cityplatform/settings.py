@@ -90,16 +90,24 @@ TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 30)
 
 MIDDLEWARE = [
     "tenants.middleware.HealthzMiddleware",
+    # Before anything reads the body or the database: 413 / 400 for requests we will not read,
+    # 503 for a database outage, every error in the shape of its area (API, Open311, pages).
+    "cityplatform.request_guard.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.CachedTenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cityplatform.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cityplatform.upload_gate.ImportUploadGateMiddleware",  # before CSRF, which reads the upload
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.middleware_modules.ModuleGateMiddleware",  # after tenant + auth: 404 for switched-off modules
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth + messages: signs out after SESSION_IDLE_TIMEOUT idle / SESSION_COOKIE_AGE total.
+    "accounts.middleware.SessionLimitsMiddleware",
+    # Cache-Control: no-store on every view that shows personal data (kernel/personal.py).
+    "kernel.personal.PersonalDataNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -140,6 +148,8 @@ DATABASES = {
         **_db,
         "CONN_MAX_AGE": 0,
         "OPTIONS": (
+            # Django adds `check=ConnectionPool.check_connection` itself: a pooled connection is
+            # tested as it is handed out, so after a PostgreSQL restart a dead one is replaced.
             {"pool": {"min_size": 1, "max_size": env_int("DB_POOL_MAX", 8), "timeout": 10}}
             if env_bool("DB_POOL", default=True)
             else {}
@@ -154,13 +164,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"  # SCALE.md rule 4
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6380/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis down is a slower site, not a broken one: the cache falls back to process memory
+        # (kernel/cache.py says what that means for rate limits).
+        "BACKEND": "kernel.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
         # Prefix every key with the schema, so one municipality never reads another's cache.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        # A hung Redis costs a request half a second at most, not the default of waiting forever.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
+# Sessions live in PostgreSQL (Django's default engine, said here so nobody moves them): a Redis
+# outage or restart must not sign every user out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_RESULT_EXPIRES = 3600
@@ -172,6 +189,29 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An import job may run this long (the task's soft limit); then it ends as failed with the reason.
 IMPORT_JOB_TIMEOUT = env_int("IMPORT_JOB_TIMEOUT", 2 * 3600)
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+# Checked in bounded memory before pandas or calamine reads a file (imports/prechecks.py); a file
+# over one is refused as a whole. Columns: far above any dataset's; a line: a long road's WKT.
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_LINE_BYTES = env_int("IMPORT_MAX_LINE_BYTES", 256 * 1024)
+# A parsed GeoJSON document takes about ten times its file's size.
+IMPORT_MAX_GEOJSON_BYTES = env_int("IMPORT_MAX_GEOJSON_BYTES", 30 * 1024 * 1024)
+# Handing a job to the broker gives up after this long (Redis down): the job stays queued, the
+# user is told, and the recovery sweep sends it again.
+IMPORT_QUEUE_TIMEOUT = env_int("IMPORT_QUEUE_TIMEOUT", 3)
+# Days an import's uploaded file and error report are kept after the job ended (personal data);
+# then the daily purge deletes them and keeps the job with its counts.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30)
+# Import uploads in flight at once per user (cityplatform/upload_gate.py); one more gets 429.
+IMPORT_UPLOADS_PER_USER = env_int("IMPORT_UPLOADS_PER_USER", 2)
+# Request bodies (cityplatform/request_guard.py checks Content-Length before anything reads the
+# body: 413). Any address but the import uploads: five 10 MB attachments of a change request.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 60 * 1024 * 1024)
+# Files above 1 MB stream to a temporary file on disk, never whole into memory; form fields and
+# JSON bodies (everything but files) may hold 2.5 MB (Django's default, said here), more is 413.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # API requests per token per window (api/auth.py); over it, 429 with Retry-After.
 API_RATE_LIMIT = (env_int("API_RATE_LIMIT", 600), env_int("API_RATE_WINDOW", 60))
 # How soon the session of a worker that died mid-statement notices and lets its job go.
@@ -179,6 +219,10 @@ IMPORT_CLIENT_CHECK_SECONDS = env_int("IMPORT_CLIENT_CHECK_SECONDS", 10)
 # Redis hands an unacknowledged message (acks_late) to another worker after this long: it must
 # exceed the longest task, or a slow import would be delivered twice while still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": IMPORT_JOB_TIMEOUT + 3600}
+# Beat writes its schedule file after every task it sends (Celery's default: every 3 minutes),
+# so a beat that crashes and restarts does not send again what it had just sent
+# (tests/faults/test_beat_restart.py).
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired_everywhere",
@@ -191,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
     "recover-imports": {
         "task": "imports.tasks.import_jobs_recover_everywhere",
         "schedule": timedelta(minutes=5),
+    },
+    # Import files and error reports past IMPORT_FILE_RETENTION_DAYS (imports.services).
+    "purge-import-files": {
+        "task": "imports.tasks.import_files_purge_everywhere",
+        "schedule": crontab(hour=3, minute=15),
     },
     "refresh-console-figures": {
         "task": "tenants.tasks.stats_refresh_everywhere",
@@ -231,8 +280,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
+# The client address as the rest of the platform reads it (kernel.http.client_ip: REMOTE_ADDR, or
+# behind RATE_LIMIT_TRUSTED_PROXIES the entry they appended). Without it axes takes REMOTE_ADDR,
+# which behind the TLS proxy is the proxy's for everyone. Axes has one failure limit for all its
+# lockout parameters, so failures per address across usernames (password spraying) are counted
+# by accounts.views.SignInView with RATE_LIMITS["login-failure"] instead, at a limit an office
+# behind one address does not reach.
+AXES_CLIENT_IP_CALLABLE = "kernel.http.client_ip"
+# A signed-in session ends after SESSION_IDLE_TIMEOUT seconds without a request, and in any case
+# SESSION_COOKIE_AGE after signing in (accounts/middleware.py).
 SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_COOKIE_HTTPONLY = True
+# Views whose every response shows personal data: Cache-Control: no-store (kernel/personal.py);
+# views elsewhere that show some are marked with @personal_data.
+PERSONAL_DATA_VIEW_MODULES = ["smarthealth.views."]
 
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "th"
@@ -250,6 +312,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # Uploaded files go under MEDIA_ROOT/<schema>/ so municipalities never share a folder.
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+# Uploads hold personal data (import files with national IDs, citizens' photos): readable by the
+# app's own user only. Nothing is served from MEDIA_URL by another program: views serve every
+# file after their own checks, and web and worker run as the same user.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {
@@ -311,6 +378,11 @@ RATE_LIMITS: dict[str, tuple[int, int]] = {
     "open311-read": (env_int("RATE_LIMIT_OPEN311_READ", 600), 10 * 60),
     "open311-post": (env_int("RATE_LIMIT_OPEN311_POST", 600), 10 * 60),
     "open311-submit": (env_int("RATE_LIMIT_OPEN311_SUBMIT", 300), 10 * 60),
+    # Failed sign-ins per address, whatever the username (password spraying; axes locks one
+    # username at one address after AXES_FAILURE_LIMIT).
+    "login-failure": (env_int("RATE_LIMIT_LOGIN_FAILURE", 20), 15 * 60),
+    # Failed password changes per signed-in user (counted by user, not by address).
+    "password-change": (env_int("RATE_LIMIT_PASSWORD_CHANGE", 5), 15 * 60),
 }
 # A citizen's pin may lie this far outside the municipality's boundary (GPS drift at the edge,
 # a road that is the border); farther is most likely a report for another municipality.
