@@ -171,11 +171,10 @@ HEALTH_HEADER = ["figure", "figure_th", "figure_en", "key1", "key1_th", "key1_en
                  "key2", "key2_th", "key2_en", "count", "suppressed"]
 
 
-def published_health_cells() -> dict:
-    """The health cells of the municipality's latest stored national snapshot (nightly; the first
-    is published on demand). Not the live figures: counts that change within minutes of an edit
-    could be subtracted between two downloads to follow one person, which suppression does not
-    protect against (national/suppression.py)."""
+def health_snapshot_ensure() -> dt.date | None:
+    """The day of the municipality's latest stored national snapshot, publishing the first one now
+    when there is none yet. Called before a health file's validators are worked out, so its
+    Last-Modified already counts the snapshot its body is built from."""
     from national.models import IndicatorValue
     from national.services import national_snapshot_publish
 
@@ -185,6 +184,18 @@ def published_health_cells() -> dict:
     if day is None:
         national_snapshot_publish(municipality=municipality)
         day = stored.aggregate(day=Max("snapshot_date"))["day"]
+    return day
+
+
+def published_health_cells() -> dict:
+    """The health cells of the municipality's latest stored national snapshot (nightly; the first
+    is published on demand). Not the live figures: counts that change within minutes of an edit
+    could be subtracted between two downloads to follow one person, which suppression does not
+    protect against (national/suppression.py)."""
+    from national.models import IndicatorValue
+
+    day = health_snapshot_ensure()
+    stored = IndicatorValue.objects.filter(municipality=current_tenant())
     return {
         (row.figure, row.key1, row.key2, row.month): Cell(row.value or 0, suppression=row.suppression)
         for row in stored.filter(snapshot_date=day, figure__in=HEALTH_FIGURES)

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_safe
 from kernel.exports import content_disposition, safe_cell
 
 from . import dcat, vocabulary
-from .models import PublishedDataset
-from .selectors import data_modified, last_modified, published_dataset, published_datasets
-from .tables import dataset_table
+from .models import Kind, PublishedDataset
+from .selectors import data_modified, last_modified, published_dataset, published_datasets, refresh_times
+from .tables import dataset_table, health_snapshot_ensure
 
 PREVIEW_ROWS = 20
 FORMAT_VERSION = "1"  # bump when the files' shape changes, so every cached copy is refetched
@@ -51,6 +51,10 @@ def _validators(request, what: str, datasets: list[PublishedDataset], times: dic
 
 def _public_file(request, *, what: str, datasets: list[PublishedDataset], times: dict, build,
                  content_type: str, filename: str | None = None, catalogue: bool = False) -> HttpResponse:
+    if times.get("national") is None and any(dataset.kind == Kind.HEALTH for dataset in datasets):
+        # No snapshot yet: the body will publish the first one, so the validators must count it.
+        health_snapshot_ensure()
+        times = refresh_times()
     etag, modified = _validators(request, what, datasets, times, catalogue=catalogue)
     response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:

@@ -1,9 +1,11 @@
 """The admin publishes a dataset in one click; the public reads its CSV and description without
 signing in; unpublished datasets do not exist publicly."""
 
+import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from opendata.models import Kind, PublishedDataset
@@ -178,6 +180,22 @@ def test_publishing_without_a_contact_email_asks_for_it(kantang):
 def test_a_harvester_revalidates_with_the_date(admin_client, visitor):
     publish(admin_client, "health")
     first = visitor.get("/opendata/health.csv")
+
+    again = visitor.get("/opendata/health.csv", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert again.status_code == 304
+
+
+def test_the_first_download_before_any_snapshot_revalidates_too(admin_client, visitor):
+    from national.models import IndicatorValue
+
+    with schema_context("kantang"):
+        IndicatorValue.objects.filter(municipality__schema_name="kantang").delete()
+    publish(admin_client, "health")
+    with schema_context("kantang"):  # its metadata older than the snapshot the download publishes
+        PublishedDataset.objects.filter(kind="health").update(
+            updated_at=timezone.now() - dt.timedelta(hours=1))
+    first = visitor.get("/opendata/health.csv")  # publishes the first snapshot as it builds the file
 
     again = visitor.get("/opendata/health.csv", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
 
