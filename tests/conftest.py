@@ -107,3 +107,24 @@ def nueaklong_client(nueaklong):
 @pytest.fixture
 def console_client(db):
     return host_client("localhost")
+
+
+# What each fault test printed (its recovery times), repeated at the end of the run: pytest keeps a
+# passing test's output to itself, and these figures are what the fault suite is for. In the root
+# conftest: pytest asks only the conftest files above a test for its reports, and one fault test
+# (tests/imports/test_worker_killed.py) lives beside the other import tests.
+_FIGURES: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed and "faults" in report.keywords and report.capstdout:
+        _FIGURES.append((report.nodeid, report.capstdout.strip()))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _FIGURES:
+        terminalreporter.section("fault suite: recovery figures")
+        for nodeid, text in _FIGURES:
+            terminalreporter.write_line(nodeid)
+            for line in text.splitlines():
+                terminalreporter.write_line(f"    {line}")

@@ -25,21 +25,3 @@ def _sync_orm_after_playwright(monkeypatch):
     # thread; the ORM calls here are plain synchronous ones (as in tests/imports/test_worker_killed.py).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-
-# What each fault test printed (its recovery times), repeated at the end of the run: pytest keeps a
-# passing test's output to itself, and these figures are what the fault suite is for.
-_FIGURES: list[tuple[str, str]] = []
-
-
-def pytest_runtest_logreport(report):
-    if report.when == "call" and report.passed and "faults" in report.keywords and report.capstdout:
-        _FIGURES.append((report.nodeid, report.capstdout.strip()))
-
-
-def pytest_terminal_summary(terminalreporter):
-    if _FIGURES:
-        terminalreporter.section("fault suite: recovery figures")
-        for nodeid, text in _FIGURES:
-            terminalreporter.write_line(nodeid)
-            for line in text.splitlines():
-                terminalreporter.write_line(f"    {line}")
