@@ -42,6 +42,19 @@ def assets_for(user, *, filters: dict | None = None) -> QuerySet[Asset]:
     return qs
 
 
+def assets_to_draw(user, *, filters: dict | None = None) -> QuerySet[Asset]:
+    """Assets the user may see that wait for their line (or outline) to be drawn, filtered by
+    `asset_type` and `community`, in code order."""
+    filters = {name: value for name, value in (filters or {}).items() if name in ("asset_type", "community")}
+    return assets_for(user, filters=filters).filter(line_pending=True).order_by("code")
+
+
+def asset_to_draw_counts(user, *, community: str = "") -> dict[str, int]:
+    """{asset type: how many wait for their drawing} (types with none are absent)."""
+    rows = assets_to_draw(user, filters={"community": community}).order_by().values_list("asset_type")
+    return dict(rows.annotate(n=Count("id")))
+
+
 def asset_communities() -> list[str]:
     """The communities named on assets, sorted (for filter drop-downs)."""
     return list(

@@ -7,8 +7,9 @@ from psycopg import sql
 
 from kernel.tiles import BUFFER, EXTENT, tile_bounds
 
-# The asset fields a tile carries from DETAIL_ZOOM on: what the map styles and labels by.
-ASSET_TILE_FIELDS = ("id", "asset_type", "condition", "code", "name")
+# The asset fields a tile carries from DETAIL_ZOOM on: what the map styles and labels by
+# (`line_pending`: a line or area known only by its point, drawn as a dashed ring).
+ASSET_TILE_FIELDS = ("id", "asset_type", "condition", "code", "name", "line_pending")
 
 # How the asset tiles stay light with 100,000 assets (a pilot-sized town has a few thousand):
 # from DETAIL_ZOOM on (a tile ≈ 2.4 km wide) every asset is its own feature, with only the

@@ -8,6 +8,8 @@ types are named by their plain values ("road"), which equal the AssetType member
 """
 
 import math
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
@@ -46,6 +48,10 @@ _ALLOWED_WORDS = {
     POLYGON + POINT: _("an area (polygon) or a point"),
     POINT: _("a point"),
 }
+# Lines and areas a register may know only by one GPS point (most municipal registers do): such an
+# asset is kept at its point, marked "line not drawn yet", until someone draws its shape.
+DRAWABLE_TYPES = frozenset(t for t, kinds in GEOMETRY_KINDS.items() if set(kinds) & {*LINE, *POLYGON})
+AREA_TYPES = frozenset(t for t, kinds in GEOMETRY_KINDS.items() if "Polygon" in kinds)
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 # A municipal asset drawn by hand or surveyed has tens to a few thousand points. 10,000 keeps every
@@ -124,8 +130,16 @@ def validate_geometry_kind(asset_type: str, geom: GEOSGeometry) -> None:
     )
 
 
-def validate_asset_geometry(asset_type: str, geom: GEOSGeometry) -> None:
+def may_wait_for_drawing(asset_type: str, geom: GEOSGeometry | None) -> bool:
+    """Whether this asset may be held at a point until its line (or outline) is drawn."""
+    return str(asset_type) in DRAWABLE_TYPES and geom is not None and geom.geom_type == "Point"
+
+
+def validate_asset_geometry(asset_type: str, geom: GEOSGeometry, *, line_pending: bool = False) -> None:
+    """A shape the asset type can have; a line or area type waiting for its drawing may be a point."""
     validate_geometry(geom)
+    if line_pending and may_wait_for_drawing(asset_type, geom):
+        return
     validate_geometry_kind(asset_type, geom)
 
 
@@ -138,11 +152,16 @@ def validate_point(point: GEOSGeometry) -> None:
     validate_in_thailand(point)
 
 
-def distance_km(a, b) -> float:
-    """Great-circle distance (haversine); plenty for a 'is this in our town' check."""
-    lon1, lat1, lon2, lat2 = map(math.radians, (a.x, a.y, b.x, b.y))
+def haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in km; plenty for a 'is this in our town' check."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (lon1, lat1, lon2, lat2))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def distance_km(a, b) -> float:
+    """haversine_km between two points."""
+    return haversine_km(a.x, a.y, b.x, b.y)
 
 
 def validate_near_municipality(location, municipality) -> None:
@@ -176,6 +195,74 @@ def reported_location(lat: float, lon: float, municipality):
     validate_point(location)
     validate_near_municipality(location, municipality)
     return location
+
+
+# --- The municipality's area -------------------------------------------------------------------
+
+
+def _positions(coords):
+    """Every (x, y) of a GEOS `coords` value, however deeply a shape nests them."""
+    if coords and isinstance(coords[0], int | float):
+        yield coords[0], coords[1]
+        return
+    for part in coords:
+        yield from _positions(part)
+
+
+@dataclass(frozen=True)
+class MunicipalArea:
+    """Where a municipality's assets may lie: inside its boundary, or with every point at most
+    `max_km` from its centre. It is validate_near_municipality's rule applied to whole shapes (a
+    road may run on past the border), with the same distance. What the platform does not know
+    (no centre, no boundary) checks nothing beyond Thailand."""
+
+    name: str = ""
+    centre: GEOSGeometry | None = None
+    boundary: GEOSGeometry | None = None
+    max_km: float = 0.0
+
+    @classmethod
+    def of(cls, municipality) -> "MunicipalArea":
+        from django.conf import settings
+
+        if municipality is None:
+            return cls()
+        return cls(name=municipality.name_th, centre=getattr(municipality, "centre", None),
+                   boundary=getattr(municipality, "boundary", None),
+                   max_km=float(settings.REPORT_MAX_DISTANCE_KM))
+
+    @property
+    def known(self) -> bool:
+        return self.centre is not None or self.boundary is not None
+
+    def too_far(self, km: float) -> ValidationError:
+        return ValidationError(
+            _("The location is %(km)s km from the centre of %(name)s: outside the municipality "
+              "(at most %(max)s km is accepted)."),
+            params={"km": f"{km:,.0f}", "name": self.name, "max": f"{self.max_km:,.0f}"},
+            code="outside_municipality",
+        )
+
+    def outside_boundary(self) -> ValidationError:
+        return ValidationError(_("The location is outside the boundary of %(name)s."),
+                               params={"name": self.name}, code="outside_municipality")
+
+    @cached_property
+    def _prepared_boundary(self):
+        return self.boundary.prepared if self.boundary is not None else None
+
+    def in_boundary(self, geom: GEOSGeometry) -> bool:
+        return self._prepared_boundary is not None and self._prepared_boundary.contains(geom)
+
+    def problem(self, geom: GEOSGeometry) -> ValidationError | None:
+        """None when `geom` lies in the municipality (or nothing is known); else why not."""
+        if not self.known or self.in_boundary(geom):
+            return None
+        if self.centre is None:
+            return self.outside_boundary()
+        cx, cy = self.centre.x, self.centre.y
+        farthest = max(haversine_km(cx, cy, x, y) for x, y in _positions(geom.coords))
+        return self.too_far(farthest) if farthest > self.max_km else None
 
 
 # --- Photos -----------------------------------------------------------------------------------

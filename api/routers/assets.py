@@ -40,6 +40,9 @@ class AssetProperties(Schema):
     community: str
     attributes: dict
     updated_at: dt.datetime
+    line_pending: bool = Field(
+        default=False, description="a road, drain, pipe, bridge or building known only by one point "
+        "(the register's): its line or outline is not drawn yet")
 
 
 class AssetFeature(Schema):
@@ -72,7 +75,7 @@ class AssetFilters(Schema):
 
 
 FIELDS = ("code", "asset_type", "name", "condition", "status", "installed_on", "community", "attributes",
-          "updated_at")
+          "updated_at", "line_pending")
 
 
 def feature(row: dict) -> dict:
@@ -126,7 +129,7 @@ _FEATURES_SQL = """
             'condition_label', %s::jsonb -> 'condition' ->> a.condition,
             'status', a.status, 'status_label', %s::jsonb -> 'status' ->> a.status,
             'installed_on', a.installed_on, 'community', a.community, 'attributes', a.attributes,
-            'updated_at', a.updated_at)
+            'updated_at', a.updated_at, 'line_pending', a.line_pending)
     ) ORDER BY a.code), '[]')::text
     FROM infrastructure_asset a WHERE a.id IN ({ids})
 """

@@ -15,7 +15,7 @@ from kernel.thaidate import is_thai
 
 from ..models import ATTRIBUTE_SPECS, Asset, AssetStatus, AssetType, Attr, Condition, clean_attributes
 from ..selectors import asset_communities
-from ..validators import GEOMETRY_KINDS, validate_photo
+from ..validators import DRAWABLE_TYPES, GEOMETRY_KINDS, validate_photo
 
 FILTER_NAMES = ("asset_type", "condition", "status", "community", "q")
 
@@ -58,6 +58,27 @@ class AssetFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: data[name] for name in FILTER_NAMES if data.get(name)}
+
+
+class AssetToDrawFilterForm(forms.Form):
+    """The filters of the "to draw" list (GET): the line and area types, and the community."""
+
+    asset_type = forms.ChoiceField(label=capfirst(_("asset type")), required=False)
+    community = forms.ChoiceField(label=capfirst(_("community")), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["asset_type"].choices = _blank(_("All types")) + [
+            (value, label) for value, label in AssetType.choices if value in DRAWABLE_TYPES
+        ]
+        self.fields["community"].choices = _blank(_("All communities")) + [
+            (name, name) for name in asset_communities()
+        ]
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data[name] for name in ("asset_type", "community") if data.get(name)}
 
 
 def attr_field_name(asset_type: str, name: str) -> str:

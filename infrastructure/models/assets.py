@@ -3,11 +3,19 @@
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, Func, Q
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from kernel.choices import ThaiLabelChoices, set_thai_labels
 
-from ..validators import GEOMETRY_KINDS, validate_asset_geometry
+from ..validators import (
+    AREA_TYPES,
+    DRAWABLE_TYPES,
+    GEOMETRY_KINDS,
+    may_wait_for_drawing,
+    validate_asset_geometry,
+)
 from .attributes import clean_attributes
 
 
@@ -49,6 +57,8 @@ set_thai_labels(AssetStatus, {
 
 # Asset types drawn as lines: their length_m attribute defaults to the drawn length.
 LINE_TYPES = frozenset(t for t, kinds in GEOMETRY_KINDS.items() if "LineString" in kinds)
+# PostGIS's name of a shape's kind ("POINT", "LINESTRING"…), for the database's own checks.
+_SHAPE_KIND = Func("geometry", function="GeometryType", output_field=CharField())
 
 
 class Asset(models.Model):
@@ -73,6 +83,10 @@ class Asset(models.Model):
     # Type-specific facts (surface, watts…), checked against attributes.ATTRIBUTE_SPECS.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A line or area known only by one point (a register's GPS reading): held at that point until
+    # someone draws its shape on the edit form. db_default: the import's SQL and raw loaders that
+    # name no such column insert drawn assets.
+    line_pending = models.BooleanField(_("line not drawn yet"), default=False, db_default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -88,7 +102,23 @@ class Asset(models.Model):
         verbose_name = _("asset")
         verbose_name_plural = _("assets")
         ordering = ["code"]
-        indexes = [models.Index(fields=["asset_type", "condition"], name="asset_type_condition_idx")]
+        indexes = [
+            models.Index(fields=["asset_type", "condition"], name="asset_type_condition_idx"),
+            # The "to draw" list: a few hundred rows among many thousands.
+            models.Index(fields=["asset_type", "code"], condition=Q(line_pending=True),
+                         name="asset_to_draw_idx"),
+        ]
+        constraints = [
+            # Only a line or area type, held at a point, waits for its drawing.
+            models.CheckConstraint(
+                condition=Q(line_pending=False) | (
+                    Q(asset_type__in=sorted(DRAWABLE_TYPES)) & Q(Exact(_SHAPE_KIND, "POINT"))
+                ),
+                name="asset_line_pending_is_a_point",
+                violation_error_message=_("Only a line or area asset placed at a point can wait for its "
+                                          "line to be drawn."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -101,7 +131,7 @@ class Asset(models.Model):
         errors = {}
         if self.geometry is not None and self.asset_type:
             try:
-                validate_asset_geometry(self.asset_type, self.geometry)
+                validate_asset_geometry(self.asset_type, self.geometry, line_pending=self.line_pending)
             except ValidationError as error:
                 errors["geometry"] = error.error_list
         if self.asset_type:
@@ -126,6 +156,16 @@ class Asset(models.Model):
     @property
     def is_line(self) -> bool:
         return self.geometry is not None and self.geometry.geom_type in ("LineString", "MultiLineString")
+
+    @property
+    def is_area_type(self) -> bool:
+        """A building: what is drawn is its outline rather than a line (for the words shown)."""
+        return self.asset_type in AREA_TYPES
+
+    def settle_line_pending(self) -> None:
+        """After a change of shape or type: a drawn line or area ends the wait; a point keeps a
+        waiting asset waiting (an edit that only changes the condition need not draw anything)."""
+        self.line_pending = self.line_pending and may_wait_for_drawing(self.asset_type, self.geometry)
 
 
 class AssetPhoto(models.Model):

@@ -11,7 +11,7 @@ from .photos import photo_reencode
 
 ASSET_FIELDS = frozenset({
     "code", "asset_type", "name", "geometry", "condition", "status", "installed_on", "community",
-    "attributes", "notes",
+    "attributes", "notes", "line_pending",
 })
 
 
@@ -41,7 +41,8 @@ def _save(asset: Asset, **kwargs) -> None:
 @transaction.atomic
 def asset_create(*, user, data: dict, photos: Iterable = ()) -> Asset:
     """A new asset from cleaned `data` (keys: ASSET_FIELDS; `geometry` may be a GEOS geometry,
-    WKT or GeoJSON), with its first condition-history row and optional photos."""
+    WKT or GeoJSON), with its first condition-history row and optional photos. A line or area
+    type is drawn as such unless `line_pending` says only its point is known yet."""
     _check_keys(data)
     fields = dict(data)
     if "geometry" in fields:
@@ -61,7 +62,8 @@ def asset_create(*, user, data: dict, photos: Iterable = ()) -> Asset:
 @transaction.atomic
 def asset_update(*, asset: Asset, user, data: dict, note: str = "") -> Asset:
     """Change the fields in `data`; a change of condition is recorded in condition_history with
-    `note`. `attributes`, when given, replaces the whole set."""
+    `note`. `attributes`, when given, replaces the whole set. An asset waiting for its line keeps
+    waiting while it stays a point, and stops once a line or area is drawn (settle_line_pending)."""
     _check_keys(data)
     current = Asset.objects.select_for_update().get(pk=asset.pk)
     previous_condition = current.condition
@@ -71,6 +73,9 @@ def asset_update(*, asset: Asset, user, data: dict, note: str = "") -> Asset:
     for name, value in fields.items():
         setattr(asset, name, value)
     asset.updated_by = user
+    if "line_pending" not in fields:
+        asset.line_pending = current.line_pending
+        asset.settle_line_pending()
     _prepare(asset)
     _save(asset)
     if asset.condition != previous_condition:

@@ -45,6 +45,8 @@ def _list_context(request) -> dict:
     return {
         "filter_form": form,
         "filters": filters,
+        "to_draw": assets.filter(line_pending=True).count(),
+        "to_draw_query": urlencode({k: v for k, v in filters.items() if k in ("asset_type", "community")}),
         "page": page,
         "page_query": query,
         "condition_counts": [
@@ -127,13 +129,15 @@ def _geojson_chunks(assets, attribute_names: list[str]):
     rows = (
         assets.order_by("code")
         .annotate(shape=AsGeoJSON("geometry", precision=7))
-        .values_list(*BASE_COLUMNS, "attributes", "shape")
+        .values_list(*BASE_COLUMNS, "attributes", "line_pending", "shape")
     )
     yield '{"type": "FeatureCollection", "features": [\n'
     batch, written = [], False
-    for *values, attributes, shape in rows.iterator(chunk_size=CHUNK_ROWS):
+    for *values, attributes, line_pending, shape in rows.iterator(chunk_size=CHUNK_ROWS):
         properties = dict(zip(BASE_COLUMNS, values, strict=True))
         properties["installed_on"] = values[5].isoformat() if values[5] else None
+        # A line or area known only by its point (CSV and XLSX say it by giving lat + lon).
+        properties["line_pending"] = line_pending
         for name in attribute_names:
             properties[name] = (attributes or {}).get(name)
         # The geometry is PostGIS's own JSON text, pasted in rather than parsed and re-encoded.
@@ -201,7 +205,8 @@ def _detail_context(request, asset: Asset, photo_form=None) -> dict:
         "attribute_rows": _attribute_rows(asset),
         "photos": asset.photos.select_related("uploaded_by"),
         "history": asset.condition_history.select_related("changed_by"),
-        "map_data": {"geometry": json.loads(asset.geometry.geojson), "condition": asset.condition},
+        "map_data": {"geometry": json.loads(asset.geometry.geojson), "condition": asset.condition,
+                     "line_pending": asset.line_pending},
         "photo_form": photo_form if photo_form is not None else AssetPhotoForm(),
         "can_change": request.user.has_perm(CHANGE),
     }

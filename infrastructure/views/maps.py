@@ -137,6 +137,7 @@ def asset_map(request):
             "failed": _("Could not load the details. Try again."),
         },
     }
+    to_draw = selectors.assets_to_draw(request.user, filters=form.selector_filters()).count()
     return render(request, "infrastructure/asset_map.html", {
         "form": form,
         "filter_error": filter_error,
@@ -146,6 +147,7 @@ def asset_map(request):
         "communities": selectors.asset_communities(),
         "map_config": config,
         "can_add": request.user.has_perm("infrastructure.add_asset"),
+        "to_draw": to_draw,
     })
 
 
@@ -226,7 +228,23 @@ def asset_popup(request, pk: int):
         "url": reverse("infrastructure:asset-detail", args=[asset.pk]),
         "labels": {"type": _("Type"), "condition": _("Condition"), "status": _("Status"),
                    "community": _("Community")},
+        **_pending_popup(request, asset),
     })
+
+
+def _pending_popup(request, asset) -> dict:
+    """What the popup says of an asset held at its point until its shape is drawn, with a link to
+    the form where it is drawn for those who may edit."""
+    if not asset.line_pending:
+        return {"line_pending": False}
+    area = asset.is_area_type
+    can_change = request.user.has_perm("infrastructure.change_asset")
+    return {
+        "line_pending": True,
+        "pending_label": _("Outline not drawn yet") if area else _("Line not drawn yet"),
+        "draw_label": (_("Draw the outline") if area else _("Draw the line")) if can_change else "",
+        "draw_url": reverse("infrastructure:asset-update", args=[asset.pk]) if can_change else "",
+    }
 
 
 # --- The map of open service requests ---------------------------------------------------------

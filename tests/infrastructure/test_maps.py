@@ -89,7 +89,8 @@ def test_it_serves_the_assets_inside_a_tile_one_layer_per_type(engineer, enginee
     (props,) = layers["streetlight"]
     assert props["code"] == "MAP-L-1" and props["condition"] == "poor"
     assert props["name"] == "โคมไฟ MAP-L-1" and props["asset_type"] == "streetlight"
-    assert set(props) == {"id", "asset_type", "condition", "code", "name"}
+    assert set(props) == {"id", "asset_type", "condition", "code", "name", "line_pending"}
+    assert props["line_pending"] is False
     assert codes(layers) == {"MAP-L-1", "MAP-R-1"}
 
 

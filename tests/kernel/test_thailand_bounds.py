@@ -89,6 +89,9 @@ def test_the_household_form_and_the_household_import_agree_on_every_edge(kantang
 
 
 def test_the_asset_form_and_the_asset_import_agree_on_every_edge(kantang, tmp_path):
+    # Only the Thailand box is compared here: the import also refuses places outside the
+    # municipality it knows (tests/imports/test_assets_as_points.py), so forget kantang's centre.
+    Municipality.objects.filter(schema_name="kantang").update(centre=None)
     rows = [["code", "asset_type", "name", "lat", "lon"]]
     rows += [[f"EDGE-{n}", "streetlight", "เสาทดสอบ", lat, lon] for n, ((lat, lon), _) in enumerate(EDGES)]
     job = run("kantang", "assets", write_csv(tmp_path / "edges.csv", rows))

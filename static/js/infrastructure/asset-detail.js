@@ -7,6 +7,11 @@ window.cityAssetDetailMap = function (map) {
   var layer = L.geoJSON(data.geometry, {
     style: { color: colour, weight: 5, opacity: 0.9, fillOpacity: 0.25 },
     pointToLayer: function (feature, latlng) {
+      if (data.line_pending) {
+        // Known only by its point: the same dashed ring as on the asset map.
+        return L.circleMarker(latlng, { radius: 10, color: colour, weight: 3, dashArray: "4 3",
+          fillColor: "#fff", fillOpacity: 0.85 });
+      }
       return L.circleMarker(latlng, { radius: 9, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 0.9 });
     }
   }).addTo(map);

@@ -1,5 +1,6 @@
 // The asset map: one vector-tile layer per asset type, coloured by condition; grid clusters
 // (circles sized by count) below each type's detail zoom; popups with a link to the asset.
+// Lines and areas known only by a point ("line not drawn yet") are dashed rings.
 window.cityAssetMap = function (map) {
   "use strict";
   var CityMap = window.CityMap;
@@ -21,6 +22,13 @@ window.cityAssetMap = function (map) {
         return {
           radius: Math.min(6 + 3 * Math.log2(properties.count + 1), 24),
           fill: true, fillColor: colour, fillOpacity: 0.7, color: "#ffffff", weight: 2
+        };
+      }
+      if (properties.line_pending) {
+        // A road, drain… known only by its point: a white dot in a dashed ring of its condition.
+        return {
+          radius: 8, color: colour, weight: 3, dashArray: "4 3", opacity: 1,
+          fill: true, fillColor: "#ffffff", fillOpacity: 0.85
         };
       }
       return {
@@ -88,7 +96,13 @@ window.cityAssetMap = function (map) {
           [asset.labels.status, asset.status_label],
           [asset.labels.community, asset.community]
         ]));
+        if (asset.line_pending) box.appendChild(CityMap.el("p", "map-popup-pending", asset.pending_label));
         if (asset.url) box.appendChild(CityMap.link(asset.url, config.text.open));
+        if (asset.draw_url) {
+          var draw = CityMap.link(asset.draw_url, asset.draw_label);
+          draw.className = "button map-popup-link";
+          box.appendChild(draw);
+        }
         return box;
       }, config.text.failed);
   }
