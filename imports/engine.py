@@ -9,7 +9,8 @@ Duplicate keys inside one file: the LAST row wins (as if the rows were imported 
 the earlier rows with that key count as unchanged. The upload page says so to the user.
 """
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import reading
 from .parsing import normalise_text, parse_column, reason
-from .reading import FileInfo, open_chunks
+from .reading import FileInfo, open_chunks_with_originals
 from .registry import Dataset
 
 STAGE = "_import_stage"
@@ -38,6 +39,20 @@ class Result:
     rejected: int = 0
     # (row number, column, reason (message, params)) — rendered in Thai and English on demand
     errors: list[tuple[int, str, tuple]] = field(default_factory=list)
+    # Row number → that row's cells as the file has them (under info.headers), JSON-encoded: the
+    # rows of the error report, kept for the rows whose errors are kept. One string a row keeps
+    # memory near the size of the text itself (a tuple of cells costs ~50 bytes more per cell).
+    originals: dict[int, str] = field(default_factory=dict)
+
+    def keep_originals(self, original: pd.DataFrame, rows: Iterable[int]) -> None:
+        """Keep the file's cells of `rows` (of this chunk) whose errors were kept."""
+        wanted = sorted({row for row in rows if row not in self.originals})
+        if not wanted:
+            return
+        block = original.loc[wanted]
+        cells = block.astype(object).where(block.notna(), "")
+        for row, values in zip(wanted, cells.to_numpy().tolist(), strict=True):
+            self.originals[row] = json.dumps([str(value) for value in values], ensure_ascii=False)
 
     def summary(self) -> str:
         return (f"rows={self.rows} created={self.created} updated={self.updated} "
@@ -164,22 +179,30 @@ class _Loader:
         self.raw, self.dataset, self.result = raw, dataset, result
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-load")
         self.pending: Future | None = None
+        # The chunk in flight as the file has it, when SQL may reject some of its rows (a dataset
+        # with references): their cells go to the error report.
+        self.original: pd.DataFrame | None = None
 
-    def submit(self, text: str) -> None:
+    def submit(self, text: str, original: pd.DataFrame | None) -> None:
         self.wait()
         self.pending = self.pool.submit(_load, self.raw, self.dataset, text)
+        self.original = original
 
     def wait(self) -> None:
         if self.pending is None:
             return
         pending, self.pending = self.pending, None
+        original, self.original = self.original, None
         loaded = pending.result()
         result = self.result
         result.created += loaded.created
         result.updated += loaded.updated
         result.rejected += len(loaded.rejected)
         room = max(MAX_KEPT_ERRORS - len(result.errors), 0)
-        result.errors.extend(loaded.rejected[:room])
+        kept = loaded.rejected[:room]
+        result.errors.extend(kept)
+        if original is not None:
+            result.keep_originals(original, (row for row, _column, _reason in kept))
 
     def close(self) -> None:
         """After an error elsewhere: let the chunk in flight end (its error, if any, is moot)."""
@@ -192,26 +215,31 @@ class _Loader:
 def run(*, dataset: Dataset, path: Path, name: str, progress: Callable[[int], None] | None = None,
         chunk_rows: int | None = None) -> Result:
     """Import one file; ImportFileError when the file as a whole cannot be read."""
-    info, chunks = open_chunks(path, name, dataset, chunk_rows or reading.CHUNK_ROWS)
+    info, chunks = open_chunks_with_originals(path, name, dataset, chunk_rows or reading.CHUNK_ROWS)
     dataset = dataset.resolved()
     result = Result(info=info)
     with connection.cursor() as cursor:  # sets the municipality's search_path on the session
         raw = cursor.cursor.connection
     loader = _Loader(raw, dataset, result)
     try:
-        for chunk in chunks:
+        for chunk, original in chunks:
             result.rows += len(chunk)
             parsed, reject = validate(chunk, dataset)
+            kept_rows: set[int] = set()
             for index, column, reason_ in reject.items:
                 room = MAX_KEPT_ERRORS - len(result.errors)
-                result.errors.extend((int(row), column, reason_) for row in index[:max(room, 0)])
+                rows = [int(row) for row in index[:max(room, 0)]]
+                result.errors.extend((row, column, reason_) for row in rows)
+                kept_rows.update(rows)
+            result.keep_originals(original, kept_rows)
             result.rejected += int(reject.bad.sum())
             good = parsed[~reject.bad]
             # Duplicate keys in one file: the last row wins (as if the rows were imported in
             # order); ON CONFLICT cannot touch one row twice in a statement, so drop the earlier.
             good = good[~good.duplicated(list(dataset.key_columns), keep="last")]
             if len(good):
-                loader.submit(copy_text(good, dataset.stage_columns))
+                loader.submit(copy_text(good, dataset.stage_columns),
+                              original if dataset.references else None)
             if progress is not None:
                 progress(min(99, int(100 * result.rows / info.approx_rows)))
         loader.wait()

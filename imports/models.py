@@ -45,6 +45,10 @@ class ImportJob(models.Model):
     sent_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
     # When the retention rule deleted the uploaded file and the error report (the job stays).
     file_purged_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
+    # A dataset of several files in one upload (moph43): the counts of each file, in the order
+    # imported, then the files it does not use ({"file", "used": false}); the job's counts are
+    # the sums. Empty for a one-file dataset.
+    file_results = models.JSONField(_("results per file"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("import job")
@@ -77,14 +81,40 @@ class ImportJob(models.Model):
         return self.sent_at is None and (self.status == self.Status.QUEUED or self.preview_pending)
 
     def preview_in(self, language: str) -> dict:
-        """The stored preview with its problems and date format in `language` (th or en)."""
-        language = "en" if (language or "").startswith("en") else "th"
-        preview = dict(self.preview)
-        preview["date_format"] = (preview.get("date_format") or {}).get(language, "")
-        preview["rows"] = [(number, cells, [problem[language] for problem in problems])
-                           for number, cells, problems in preview.get("rows", [])]
-        return preview
+        """The stored preview with every text in `language` (th or en)."""
+        from .previews import preview_in_language  # previews imports this module
+
+        return preview_in_language(self.preview, language)
 
     def summary(self) -> str:
         return (f"rows={self.rows} created={self.created} updated={self.updated} "
                 f"unchanged={self.unchanged} rejected={self.rejected}")
+
+
+class ValueMapping(models.Model):
+    """A spelling a municipality's files use for a choice the platform does not recognise, mapped
+    once by a user to a known value (`พิการซ้ำซ้อน` → physical) and applied to every later import
+    of that dataset here, whichever way it comes (upload, API, import_data). One schema per
+    municipality: a mapping is the municipality's own."""
+
+    dataset = models.CharField(_("dataset"), max_length=40)
+    column = models.CharField(_("column"), max_length=60)
+    # kernel.text.spelling_key of the value: how the engine compares it (case and spaces ignored).
+    source = models.CharField(_("value in the file"), max_length=200)
+    # The value as first seen in a file, for people to read (the key has no spaces).
+    source_text = models.CharField(_("value as written"), max_length=200)
+    target = models.CharField(_("imported as"), max_length=100)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("mapped by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("value mapping")
+        verbose_name_plural = _("value mappings")
+        ordering = ["dataset", "column", "source"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "column", "source"],
+                                               name="imports_value_mapping_unique")]
+
+    def __str__(self):
+        return f"{self.dataset}.{self.column}: {self.source_text} → {self.target}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel import text as kernel_text
 from kernel.thaidate import MONTH_NUMBERS
+from kernel.vocab import Vocabulary
 
 from .registry import CHOICE, CID, CODES, DATE, DECIMAL, DIGITS, INT, Column
 
@@ -178,6 +179,26 @@ def _spelling(s: pd.Series) -> pd.Series:
     return s.str.replace(r"\s+", "", regex=True).str.lower()
 
 
+def code_tokens(s: pd.Series) -> pd.Series:
+    """The codes of a CODES column one per entry (`DM, HT` → `DM`, `HT`), indexed by row; empty
+    cells and empty pieces left out."""
+    exploded = s.str.split(r"\s*[,;/]\s*", regex=True).explode()
+    return exploded[exploded.fillna("") != ""].astype(str)
+
+
+def match_choices(keys: pd.Series, column: Column) -> pd.Series:
+    """Spelling keys of a CHOICE or CODES column → stored values ("" when unknown). The accepted
+    spellings first (one dict lookup a cell), then the forms staff write (kernel.vocab) for the
+    few distinct keys left: `พิการทางการเคลื่อนไหว`, `ร่างกาย`, `03`…"""
+    values = keys.map(column.choice_map())
+    missing = values.isna() & (keys != "")
+    if missing.any():
+        vocabulary = Vocabulary(column.choices or {})
+        found = {key: vocabulary.match_key(key) for key in keys[missing].unique()}
+        values = values.where(~missing, keys.map(found))
+    return values.astype(object).fillna("")
+
+
 def parse_column(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
     """Parse a column; when it repeats itself (sexes, codes, dates, villages) only its distinct
     values are parsed and the answers spread back over the rows: every parser is per cell."""
@@ -214,16 +235,12 @@ def parse_column_cells(s: pd.Series, column: Column) -> tuple[pd.Series, dict]:
             reason(_("Must be exactly %(n)s digits."), n=column.digits): filled & ~scientific & ~shaped,
         }
     if column.type == CHOICE:
-        mapping = column.choice_map()
-        values = _spelling(s).map(mapping).astype(object).fillna("")
+        values = match_choices(_spelling(s), column)
         accepted = ", ".join(sorted(set(column.choices.values())))
         return values, {reason(_("Unknown value; accepted: %(values)s."), values=accepted):
                         (s != "") & (values == "")}
     if column.type == CODES:
-        mapping = column.choice_map()
-        exploded = s.str.split(r"\s*[,;/]\s*", regex=True).explode()
-        exploded = exploded[exploded.fillna("") != ""]
-        codes = _spelling(exploded.astype(str)).map(mapping).astype(object).fillna("")
+        codes = match_choices(_spelling(code_tokens(s)), column)
         unknown = codes.eq("").groupby(level=0).any().reindex(s.index, fill_value=False)
         # Build "{DM,HT}" column-wise: one pass per known code (a handful), none per row.
         text = pd.Series("", index=s.index, dtype=object)

@@ -25,7 +25,7 @@ from .prechecks import MAX_UNZIPPED
 from .registry import Dataset, spelling
 
 __all__ = ["CHUNK_ROWS", "MAX_UNZIPPED", "FileInfo", "ImportFileError", "file_kind", "map_headers",
-           "max_upload_bytes", "open_chunks"]
+           "max_upload_bytes", "open_chunks", "open_chunks_with_originals"]
 
 CHUNK_ROWS = 20_000
 
@@ -38,6 +38,7 @@ class FileInfo:
     approx_rows: int = 0  # data rows (records after the header), for the progress bar
     mapping: dict[str, str] = field(default_factory=dict)  # file header → column key
     ignored: list[str] = field(default_factory=list)  # headers no column knows
+    headers: list[str] = field(default_factory=list)  # the header row as the file writes it
     skip: int = 0  # bytes before the text: a UTF-8 BOM in front of a TIS-620 body
 
 
@@ -48,7 +49,7 @@ def max_upload_bytes() -> int:
 def file_kind(name: str) -> str:
     suffix = Path(name).suffix.lower()
     return {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".geojson": "geojson",
-            ".json": "geojson"}.get(suffix, "")
+            ".json": "geojson", ".zip": "zip"}.get(suffix, "")
 
 
 def detect_encoding(path: Path) -> tuple[str, int]:
@@ -117,26 +118,38 @@ def map_headers(headers: list[str], dataset: Dataset, info: FileInfo) -> list[st
 
 
 def _frames_with_keys(frames: Iterator[pd.DataFrame], dataset: Dataset, info: FileInfo,
-                      ) -> Iterator[pd.DataFrame]:
+                      ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """(chunk by column key, the same rows as the file has them): the second is the reader's own
+    frame, every column under its header, so an error report can give rejected rows back as
+    they were written. It costs nothing unless it is kept."""
     keys = None
     first_row = 2  # row 1 is the header, as the spreadsheet numbers them
-    for frame in frames:
+    for original in frames:
         if keys is None:
-            keys = map_headers([str(h) for h in frame.columns], dataset, info)
-        frame = frame.set_axis([k or f"_ignored{i}" for i, k in enumerate(keys)], axis=1)
+            info.headers = [str(h) for h in original.columns]
+            keys = map_headers(info.headers, dataset, info)
+        original.index = pd.RangeIndex(first_row, first_row + len(original))
+        first_row += len(original)
+        frame = original.set_axis([k or f"_ignored{i}" for i, k in enumerate(keys)], axis=1)
         frame = frame[[k for k in keys if k]]
-        frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-        first_row += len(frame)
         for column in dataset.columns:
             if column.key not in frame.columns:
                 frame[column.key] = ""
-        yield frame.fillna("").astype(str)
+        yield frame.fillna("").astype(str), original
 
 
 def open_chunks(path: Path, name: str, dataset: Dataset, chunk_rows: int = CHUNK_ROWS,
                 ) -> tuple[FileInfo, Iterator[pd.DataFrame]]:
     """Check the file as a whole, then return its facts and an iterator of string frames indexed
     by spreadsheet row number, with one column per dataset column ("" where absent)."""
+    info, pairs = open_chunks_with_originals(path, name, dataset, chunk_rows)
+    return info, (frame for frame, _original in pairs)
+
+
+def open_chunks_with_originals(path: Path, name: str, dataset: Dataset, chunk_rows: int = CHUNK_ROWS,
+                               ) -> tuple[FileInfo, Iterator[tuple[pd.DataFrame, pd.DataFrame]]]:
+    """open_chunks(), each chunk paired with its rows as the file has them (every column under
+    its own header, `info.headers`, same row numbers)."""
     path = Path(path)
     kind = file_kind(name)
     if kind not in dataset.formats:
@@ -169,7 +182,7 @@ def open_chunks(path: Path, name: str, dataset: Dataset, chunk_rows: int = CHUNK
         first = next(chunks)
     except StopIteration:
         raise ImportFileError(_("The file has no data rows.")) from None
-    if first.empty:
+    if first[0].empty:
         # The header is checked first, so a header-only file names its missing columns if any.
         raise ImportFileError(_("The file has a header but no data rows."))
     return info, _chain(first, chunks)

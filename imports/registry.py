@@ -36,6 +36,10 @@ class Column:
     # CHOICE / CODES whose accepted values live in the municipality's own table: called once per
     # import, in its schema, it returns the spellings → values that replace `choices`.
     choices_from: Callable[[], dict[str, str]] | None = None
+    # CHOICE / CODES: stored value → the words a person reads, in the active language (called
+    # under translation.override, in the municipality's schema) for previews and error reports.
+    # Without it a value shows by its first Thai spelling in Thai, by its code in English.
+    labels: Callable[[], dict[str, str]] | None = None
 
     def spellings(self) -> set[str]:
         return {spelling(name) for name in (self.key, self.label_th, *self.aliases)}
@@ -76,18 +80,48 @@ class Dataset:
     after_import: Callable | None = None  # (job) → None, runs in the job's transaction
     on_preview: Callable | None = None  # (job=, request=) → None, when the preview shows rows
     formats: tuple[str, ...] = ("csv", "xlsx")
+    # The namespaced URL name of the list where imported rows are seen ("" for none): the
+    # finished job links to it.
+    list_url: str = ""
     extra: dict = field(default_factory=dict)
+    # A dataset of several files in one upload (moph43) reads and loads them itself: `runner`
+    # replaces engine.run (same keywords; its Result may add `file_results` and `report`, a
+    # (name, ContentFile) error report), `preview` replaces previews.preview_compute (job → dict).
+    runner: Callable | None = None
+    preview: Callable | None = None
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
     def resolved(self) -> "Dataset":
-        """This dataset with every `choices_from` read now (in the current schema)."""
-        if not any(c.choices_from for c in self.columns):
+        """This dataset with every `choices_from` read now and the municipality's remembered
+        spellings (imports.models.ValueMapping) added to its choices, in the current schema. A
+        remembered spelling comes first; one whose value is no longer accepted is left out."""
+        from .selectors import value_mappings_by_column
+
+        has_choices = any(c.type in (CHOICE, CODES) for c in self.columns)
+        mapped = value_mappings_by_column(self.key) if has_choices else {}
+        if not mapped and not any(c.choices_from for c in self.columns):
             return self
-        columns = tuple(replace(c, choices=c.choices_from(), choices_from=None) if c.choices_from else c
-                        for c in self.columns)
-        return replace(self, columns=columns)
+        columns = []
+        for column in self.columns:
+            choices = column.choices_from() if column.choices_from else column.choices
+            if column.key in mapped and choices is not None:
+                accepted = set(choices.values())
+                choices = {**choices, **{source: target for source, target in mapped[column.key].items()
+                                         if target in accepted}}
+            columns.append(replace(column, choices=choices, choices_from=None))
+        return replace(self, columns=tuple(columns))
+
+
+def choice_labels(choices) -> Callable[[], dict[str, str]]:
+    """`Column.labels` of a Django Choices class: its labels in the active language, the official
+    Thai terms for a kernel.choices.ThaiLabelChoices."""
+    def labels() -> dict[str, str]:
+        display = getattr(choices, "display", None)
+        return {value: display(value) if display else str(label) for value, label in choices.choices}
+
+    return labels
 
 
 _datasets: dict[str, Dataset] = {}

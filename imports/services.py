@@ -2,8 +2,6 @@
 tasks), hand tasks to the broker without ever losing a job, recover stuck jobs, and delete kept
 files once the retention time has passed."""
 
-import csv
-import io
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from kernel.i18n import bilingual
 
 from . import engine, registry
+from .error_report import error_report_build
 from .models import ImportJob
 from .previews import preview_compute
 from .reading import ImportFileError
@@ -220,17 +219,23 @@ def _run(job: ImportJob) -> None:
         if spec is None:  # a dataset no app registers any more (e.g. its app was removed)
             raise ImportFileError(_("Unknown dataset."))
         with transaction.atomic():
-            result = engine.run(dataset=spec, path=Path(job.file.path), name=job.original_name,
-                                progress=lambda value: _progress_set(key, value))
+            run = spec.runner or engine.run  # a dataset of several files (moph43) brings its own
+            result = run(dataset=spec, path=Path(job.file.path), name=job.original_name,
+                         progress=lambda value: _progress_set(key, value))
             if result.info is None:  # engine.run() always sets it from open_chunks()
                 raise RuntimeError("engine.run() returned a result without the file's info")
             job.rows, job.created, job.updated = result.rows, result.created, result.updated
             job.unchanged, job.rejected = result.unchanged, result.rejected
             job.encoding = result.info.encoding
             job.header_mapping = {"mapping": result.info.mapping, "ignored": result.info.ignored}
-            if result.errors:
-                job.error_report.save(f"errors-{job.public_id}.csv", ContentFile(_error_csv(result)),
-                                      save=False)
+            # A dataset of several files (moph43, spec.runner): its counts per file, its own report.
+            job.file_results = getattr(result, "file_results", [])
+            if report := getattr(result, "report", None):  # (file name, ContentFile)
+                job.error_report.save(report[0], report[1], save=False)
+                _private(job.error_report)
+            elif result.errors:
+                content, suffix = error_report_build(result=result, dataset=spec, name=job.original_name)
+                job.error_report.save(f"errors-{job.public_id}{suffix}", ContentFile(content), save=False)
                 _private(job.error_report)
             job.status, job.progress, job.finished_at = ImportJob.Status.DONE, 100, timezone.now()
             job.save()
@@ -259,20 +264,6 @@ def _fail(job: ImportJob, reason: str) -> None:
     job.status, job.failure_reason, job.finished_at = ImportJob.Status.FAILED, reason, timezone.now()
     job.rows = job.created = job.updated = job.unchanged = job.rejected = 0
     job.save()
-
-
-def _error_csv(result: engine.Result) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["row", "column", "reason_th", "reason_en"])
-    for row, column, reason in result.errors:
-        writer.writerow([row, column, _cell(engine.render(reason, "th")), _cell(engine.render(reason, "en"))])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _cell(text: str) -> str:
-    # A reason may quote a value from the file: never let a spreadsheet read it as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def import_jobs_recover() -> dict[str, int]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, vocab_views
 
 app_name = "imports"
 urlpatterns = [
@@ -9,5 +9,10 @@ urlpatterns = [
     path("template/<slug:dataset>.xlsx", views.template_xlsx, name="template"),
     path("<uuid:public_id>/", views.job_detail, name="job"),
     path("<uuid:public_id>/progress/", views.job_progress, name="progress"),
-    path("<uuid:public_id>/errors.csv", views.job_errors, name="errors"),
+    # The rejected rows as the same kind of file as the upload (CSV, Excel).
+    path("<uuid:public_id>/errors/", views.job_errors, name="errors"),
+    path("<uuid:public_id>/value-mappings/", vocab_views.value_mappings_save, name="value-mappings-save"),
+    path("value-mappings/", vocab_views.value_mapping_list, name="value-mappings"),
+    path("value-mappings/<int:pk>/", vocab_views.value_mapping_update, name="value-mapping-update"),
+    path("value-mappings/<int:pk>/delete/", vocab_views.value_mapping_delete, name="value-mapping-delete"),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 
@@ -15,7 +16,9 @@ from accounts.decorators import permission_or_403
 from kernel.exports import XLSX_CONTENT_TYPE, content_disposition
 
 from . import registry, services
+from .error_report import error_report_content_type, error_report_filename
 from .forms import UploadForm
+from .results import result_counts
 from .selectors import import_jobs_visible_to
 from .templates_xlsx import dataset_template_xlsx
 
@@ -65,8 +68,17 @@ def job_detail(request, public_id):
         spec.on_preview(job=job, request=request)  # e.g. the PDPA audit row of smarthealth
     return render(request, "imports/job.html", {
         "job": job, "preview": preview, "dataset": spec, "progress": services.job_progress(job),
-        "retention_days": settings.IMPORT_FILE_RETENTION_DAYS,
+        "retention_days": settings.IMPORT_FILE_RETENTION_DAYS, "result": result_counts(job),
+        "imported_url": _imported_url(spec) if job.status == job.Status.DONE else "",
     })
+
+
+def _imported_url(spec: registry.Dataset | None) -> str:
+    """The list where the imported rows are seen, when the dataset names one (a wrong URL name
+    fails loudly: tests/test_links_fail_loudly.py)."""
+    if spec is None or not spec.list_url:
+        return ""
+    return reverse(spec.list_url)
 
 
 def _say_if_queue_down(request, job) -> bool:
@@ -93,14 +105,18 @@ def job_errors(request, public_id):
     job = _job(request, public_id)
     if not job.error_report:
         raise Http404
-    return FileResponse(job.error_report.open("rb"), as_attachment=True,
-                        filename=f"import-errors-{job.dataset}-{job.pk}.csv", content_type="text/csv")
+    response = FileResponse(
+        job.error_report.open("rb"), as_attachment=True,
+        filename=error_report_filename(original_name=job.original_name, report=job.error_report),
+        content_type=error_report_content_type(job.error_report))
+    response["Cache-Control"] = "no-store"  # the rows hold personal data
+    return response
 
 
 @permission_or_403(VIEW)
 def template_xlsx(request, dataset):
     spec = registry.get(dataset)
-    if spec is None:
+    if spec is None or "xlsx" not in spec.formats:  # the 43-file export comes from its own software
         raise Http404
     if not request.user.has_perm(spec.permission):
         raise PermissionDenied

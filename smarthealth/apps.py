@@ -13,8 +13,10 @@ class SmarthealthConfig(AppConfig):
         from accounts.roles import Role, grant
         from tenants.demo import register_seeder
 
-        # stats registers the console figures, imports this module's import datasets
+        # stats registers the console figures, imports this module's import datasets (and
+        # moph43.dataset the health centre's 43-file export)
         from . import demo, imports, stats  # noqa: F401
+        from .moph43 import dataset  # noqa: F401
 
         care_team = (
             "smarthealth.add_household", "smarthealth.change_household", "smarthealth.view_household",
@@ -25,8 +27,11 @@ class SmarthealthConfig(AppConfig):
             "smarthealth.reveal_cid", "smarthealth.export_personal",
             "smarthealth.view_health_aggregates",
         )
-        grant(Role.NURSE, *care_team)
-        grant(Role.ADMIN, *care_team, "smarthealth.view_accesslog")
+        # The municipality's ICD-10 → condition table of the 43-file import (the health team's).
+        icd_table = ("smarthealth.view_chronicicdmapping", "smarthealth.add_chronicicdmapping",
+                     "smarthealth.delete_chronicicdmapping")
+        grant(Role.NURSE, *care_team, *icd_table)
+        grant(Role.ADMIN, *care_team, *icd_table, "smarthealth.view_accesslog")
         # Volunteers see only their assigned households: the selectors enforce the scope.
         grant(Role.VOLUNTEER,
               "smarthealth.view_household", "smarthealth.view_person",

@@ -29,11 +29,14 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 __all__ = ["InvalidToken", "cid_decrypt", "cid_encrypt", "cid_encrypt_many", "cid_hash", "cid_hash_many",
-           "cid_reencrypt"]
+           "cid_reencrypt", "passport_decrypt", "passport_encrypt", "passport_encrypt_many"]
 
 VERSION = b"\x82"
 NONCE = 12
 AAD = b"cityplatform:cid"  # binds a token to its purpose: it cannot pass for another field's
+# A foreigner's passport number (43-file PERSON.PASSPORT) is sealed the same way under its own
+# purpose: a passport token cannot be presented as a national ID's, nor the reverse.
+PASSPORT_AAD = b"cityplatform:passport"
 
 
 def _derive(key: str) -> AESGCMSIV:
@@ -54,7 +57,24 @@ def _keys() -> tuple[list[AESGCMSIV], MultiFernet]:
 
 def cid_encrypt_many(cids: Iterable[str]) -> list[str]:
     """Tokens for many IDs at once: one random read and one base64 pass for the whole batch."""
-    values = [cid.encode() for cid in cids]
+    return _encrypt_many(cids, AAD)
+
+
+def passport_encrypt_many(numbers: Iterable[str]) -> list[str]:
+    return _encrypt_many(numbers, PASSPORT_AAD)
+
+
+def passport_encrypt(number: str) -> str:
+    return _encrypt_many([number], PASSPORT_AAD)[0]
+
+
+def passport_decrypt(token: str) -> str:
+    """Raises InvalidToken when no configured key opens the token (or it is not a passport's)."""
+    return _decrypt(token, PASSPORT_AAD, fernet_allowed=False)
+
+
+def _encrypt_many(texts: Iterable[str], aad: bytes) -> list[str]:
+    values = [text.encode() for text in texts]
     if not values:
         return []
     encrypt = _keys()[0][0].encrypt
@@ -62,7 +82,7 @@ def cid_encrypt_many(cids: Iterable[str]) -> list[str]:
     raw = []
     for i, value in enumerate(values):
         nonce = nonces[i * NONCE:(i + 1) * NONCE]
-        raw.append(VERSION + nonce + encrypt(nonce, value, AAD))
+        raw.append(VERSION + nonce + encrypt(nonce, value, aad))
     lengths = {len(token) for token in raw}
     if len(lengths) == 1 and next(iter(lengths)) % 3 == 0:
         # Equal lengths divisible by 3 (every 13-digit ID: 42 bytes) encode without padding, so
@@ -79,17 +99,23 @@ def cid_encrypt(cid: str) -> str:
 
 def cid_decrypt(token: str) -> str:
     """Raises InvalidToken when no configured key opens the token."""
+    return _decrypt(token, AAD, fernet_allowed=True)
+
+
+def _decrypt(token: str, aad: bytes, *, fernet_allowed: bool) -> str:
     try:
         raw = base64.urlsafe_b64decode(token.encode())
     except (ValueError, TypeError):
         raise InvalidToken from None
     ciphers, fernet = _keys()
     if raw[:1] != VERSION:
+        if not fernet_allowed:  # passports were never sealed with Fernet
+            raise InvalidToken
         return fernet.decrypt(token.encode()).decode()
     nonce, sealed = raw[1:1 + NONCE], raw[1 + NONCE:]
     for cipher in ciphers:
         try:
-            return cipher.decrypt(nonce, sealed, AAD).decode()
+            return cipher.decrypt(nonce, sealed, aad).decode()
         except InvalidTag:
             continue
     raise InvalidToken

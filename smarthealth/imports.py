@@ -3,7 +3,7 @@ ncd_screening. Declared here, next to the models; registered from SmarthealthCon
 
 import pandas as pd
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from imports.geo import check_lat_lon
@@ -18,19 +18,25 @@ from imports.registry import (
     Column,
     Dataset,
     Reference,
+    choice_labels,
     register,
 )
+from kernel.vocab import Vocabulary
 
 from . import crypto
 from .audit import audit_log
 from .rules import (
     CHRONIC_CONDITIONS_SEED,
+    CHRONIC_SPELLINGS,
     DBP_RANGE,
+    DISABILITY_SPELLINGS,
     FBS_RANGE,
+    NAME_PREFIX_SPELLINGS,
     NCD_CUTOFFS,
     NCD_DIAGNOSES,
     NCD_SEVERITY,
     SBP_RANGE,
+    SEX_SPELLINGS,
     AdlGroup,
     Disability,
     NcdColour,
@@ -41,26 +47,64 @@ PERMISSION = "imports.import_health"
 _CID = Column("cid", "เลขประจำตัวประชาชน", CID, required=True, aliases=("เลขบัตรประชาชน",),
               example="1101700203451")
 
-SEX = {"M": "M", "ชาย": "M", "male": "M", "1": "M", "F": "F", "หญิง": "F", "female": "F", "2": "F"}
+SEX = SEX_SPELLINGS
 CHRONIC = {**{code: code for code, _th, _en in CHRONIC_CONDITIONS_SEED},
            **{th: code for code, th, _en in CHRONIC_CONDITIONS_SEED},
-           **{en: code for code, _th, en in CHRONIC_CONDITIONS_SEED}}
+           **{en: code for code, _th, en in CHRONIC_CONDITIONS_SEED},
+           **{spelling: code for code, spellings in CHRONIC_SPELLINGS.items() for spelling in spellings}}
 DISABILITY_THAI = {"none": "ไม่มี", "visual": "การเห็น", "hearing": "การได้ยินหรือสื่อความหมาย",
                    "physical": "การเคลื่อนไหวหรือร่างกาย", "mental": "จิตใจหรือพฤติกรรม",
                    "intellectual": "สติปัญญา", "learning": "การเรียนรู้", "autism": "ออทิสติก"}
-DISABILITY = {**{d.value: d.value for d in Disability}, **{th: v for v, th in DISABILITY_THAI.items()},
-              "-": "none", "no": "none", "ไม่พิการ": "none"}
+
+
+def _english_labels(choices) -> dict[str, str]:
+    with translation.override("en"):
+        return {str(member.label): member.value for member in choices}
+
+
+# The Thai labels first: a value without `labels` is offered by its first Thai spelling.
+DISABILITY = {**{th: v for v, th in DISABILITY_THAI.items()}, **{d.value: d.value for d in Disability},
+              **_english_labels(Disability), **DISABILITY_SPELLINGS}
+_NAME_PREFIXES = Vocabulary(NAME_PREFIX_SPELLINGS)
 
 
 def chronic_choices() -> dict[str, str]:
-    """The municipality's active condition codes, by code and by Thai and English name."""
+    """The municipality's active condition codes, by code, by Thai and English name and by the
+    words staff write for the standard ones (rules.CHRONIC_SPELLINGS)."""
     from .models import ChronicCondition
 
     choices = {}
     for code, name_th, name_en in ChronicCondition.objects.filter(active=True).values_list(
             "code", "name_th", "name_en"):
-        choices.update({code: code, name_th: code, name_en: code})
+        choices.update({name_th: code, code: code, name_en: code})
+    for code, spellings in CHRONIC_SPELLINGS.items():
+        if code in choices.values():
+            choices.update({spelling: code for spelling in spellings if spelling not in choices})
     return choices
+
+
+def chronic_labels() -> dict[str, str]:
+    """Condition code → its name in the active language (a retired condition too: an old row may
+    still carry it), for previews and error reports."""
+    from kernel.thaidate import is_thai
+
+    from .models import ChronicCondition
+
+    name = "name_th" if is_thai() else "name_en"
+    return {code: text or code for code, text in ChronicCondition.objects.values_list("code", name)}
+
+
+def _sex_labels() -> dict[str, str]:
+    from .models import Person
+
+    return choice_labels(Person.Sex)()
+
+
+def name_prefixes(prefix: pd.Series) -> pd.Series:
+    """A known name prefix as the registry stores it (the DOPA code `003`, `Mr.`, `นาย` → นาย;
+    `นางสาว` → น.ส.); any other (ร.ต.อ., พระ …) as written. Looked up once per distinct value."""
+    known = {value: _NAME_PREFIXES.match(value) or value for value in prefix.unique()}
+    return prefix.map(known)
 
 
 def audit_import(job) -> None:
@@ -92,6 +136,7 @@ def _prepare_households(parsed, reject):
 
 HOUSEHOLDS = Dataset(
     key="households", label=_("Households"), permission=PERMISSION, personal=True,
+    list_url="smarthealth:household-list",
     key_columns=("house_id",),
     columns=(
         Column("house_id", "รหัสบ้าน", DIGITS, required=True, digits=11, example="92020100001"),
@@ -137,6 +182,7 @@ def _prepare_persons(parsed, reject):
     reject(born > pd.Timestamp(timezone.localdate()), "birth_date",
            _("The birth date cannot be in the future."))
     parsed["disability"] = parsed["disability"].where(parsed["disability"] != "", "none")
+    parsed["prefix"] = name_prefixes(parsed["prefix"])
     parsed["cid_hash"] = _hash_cids(parsed, reject)
     parsed["cid_last3"] = parsed["cid"].str[-3:]
     # A token for every valid row (~2 µs each in bulk): the upsert stores it only for a new
@@ -150,18 +196,20 @@ def _prepare_persons(parsed, reject):
 
 PERSONS = Dataset(
     key="persons", label=_("Persons"), permission=PERMISSION, personal=True, key_columns=("cid",),
+    list_url="smarthealth:person-list",
     columns=(
         _CID,
         Column("prefix", "คำนำหน้า", max_length=30, example="นาง"),
         Column("first_name", "ชื่อ", required=True, max_length=100, example="สมศรี"),
         Column("last_name", "นามสกุล", required=True, max_length=100, example="ใจดี"),
-        Column("sex", "เพศ", CHOICE, required=True, choices=SEX, example="หญิง"),
+        Column("sex", "เพศ", CHOICE, required=True, choices=SEX, labels=_sex_labels, example="หญิง"),
         Column("birth_date", "วันเกิด", DATE, required=True, example="05/01/2510"),
         Column("house_id", "รหัสบ้าน", DIGITS, digits=11, example="92020100001"),
         Column("phone", "โทรศัพท์", max_length=20, example="0812345678"),
         Column("chronic", "โรคประจำตัว", CODES, choices=CHRONIC, choices_from=chronic_choices,
-               example="DM, ความดันโลหิตสูง"),
-        Column("disability", "ความพิการ", CHOICE, choices=DISABILITY, example="ไม่มี"),
+               labels=chronic_labels, example="DM, ความดันโลหิตสูง"),
+        Column("disability", "ความพิการ", CHOICE, choices=DISABILITY, labels=choice_labels(Disability),
+               example="ไม่มี"),
     ),
     stage_columns=("cid_hash", "cid_encrypted", "cid_last3", "prefix", "first_name", "last_name", "sex",
                    "birth_date", "house_id", "phone", "chronic", "disability"),
@@ -208,6 +256,7 @@ def _prepare_adl(parsed, reject):
 
 ADL = Dataset(
     key="adl", label=_("ADL assessments"), permission=PERMISSION, personal=True,
+    list_url="smarthealth:care-lists",
     key_columns=("cid", "assessed_on"),
     columns=(
         _CID,
@@ -268,6 +317,7 @@ def _prepare_ncd(parsed, reject):
 
 NCD_SCREENING = Dataset(
     key="ncd_screening", label=_("NCD screenings"), permission=PERMISSION, personal=True,
+    list_url="smarthealth:care-lists",
     key_columns=("cid", "screened_on"),
     columns=(
         _CID,

@@ -270,3 +270,51 @@ class Need(models.TextChoices):
 
 NEED_LEVELS: dict[str, int] = {need.value: level for level, need in enumerate(Need)}
 NEED_BY_LEVEL: dict[int, Need] = {level: need for level, need in enumerate(Need)}
+
+
+# --- Spellings staff write -------------------------------------------------------------------
+# How the registry's choices are written in the files municipalities import, beyond each value
+# and its label: national codes (the MoPH 43-file standard, ../shared/data/moph-43-files.md) and
+# the words clerks use. The import engine (kernel.vocab) also derives the usual Thai forms from
+# these: `ทาง…`, `พิการทาง…`, `โรค…` in front, each side of "…หรือ…", dots and leading zeros.
+SEX_SPELLINGS: dict[str, str] = {
+    "M": "M", "ชาย": "M", "male": "M", "1": "M", "ช": "M", "ผู้ชาย": "M", "เพศชาย": "M",
+    "F": "F", "หญิง": "F", "female": "F", "2": "F", "ญ": "F", "ผู้หญิง": "F", "เพศหญิง": "F",
+}
+
+# DISABTYPE of the 43-file DISABILITY file (§3.4): 1 seeing … 7 autism.
+DISABILITY_NATIONAL_CODES: dict[str, str] = {
+    "1": "visual", "2": "hearing", "3": "physical", "4": "mental", "5": "intellectual", "6": "learning",
+    "7": "autism",
+}
+DISABILITY_SPELLINGS: dict[str, str] = {
+    **DISABILITY_NATIONAL_CODES,
+    "ตาบอด": "visual", "สายตาเลือนราง": "visual", "seeing": "visual", "blind": "visual",
+    "หูหนวก": "hearing", "หูตึง": "hearing", "deaf": "hearing",
+    "จิต": "mental", "จิตเวช": "mental",
+    "ปัญญาอ่อน": "intellectual",  # the older legal term
+    "LD": "learning",
+    "ออทิสซึม": "autism", "autistic": "autism",
+    "-": "none", "no": "none", "ไม่พิการ": "none", "ไม่มีความพิการ": "none",
+}
+
+# Name prefixes by DOPA code (PRENAME of the 43-file PERSON file, §3.1) and as they are written
+# → the text the registry stores. Any other prefix (ร.ต.อ., พระ …) is kept as written.
+NAME_PREFIX_SPELLINGS: dict[str, str] = {
+    "001": "ด.ช.", "ด.ช.": "ด.ช.", "เด็กชาย": "ด.ช.", "master": "ด.ช.",
+    "002": "ด.ญ.", "ด.ญ.": "ด.ญ.", "เด็กหญิง": "ด.ญ.",
+    "003": "นาย", "นาย": "นาย", "Mr": "นาย",
+    "004": "นางสาว", "น.ส.": "นางสาว", "นางสาว": "นางสาว", "Miss": "นางสาว",
+    "005": "นาง", "นาง": "นาง", "Mrs": "นาง",
+}
+
+# Chronic condition codes (CHRONIC_CONDITIONS_SEED) by the words staff write for them; a
+# municipality's own conditions are read by their code and names only.
+CHRONIC_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "DM": ("เบาหวาน", "diabetes"),
+    "HT": ("ความดัน", "ความดันโลหิตสูง", "ความดันสูง", "hypertension"),
+    "CKD": ("ไตวาย", "ไตเรื้อรัง", "ไตวายเรื้อรัง"),
+    "STROKE": ("อัมพฤกษ์", "อัมพาต", "อัมพฤกษ์อัมพาต", "หลอดเลือดสมอง", "stroke"),
+    "CANCER": ("มะเร็ง", "cancer"),
+    "COPD": ("ถุงลมโป่งพอง", "ปอดอุดกั้นเรื้อรัง"),
+}

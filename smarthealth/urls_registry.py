@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, registry
+from .views import audit, icd, registry
 
 urlpatterns = [
     path("persons/", registry.person_list, name="person-list"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("households/new/", registry.household_create_view, name="household-create"),
     path("households/<int:pk>/", registry.household_detail, name="household-detail"),
     path("households/<int:pk>/edit/", registry.household_update_view, name="household-update"),
+    path("icd-mappings/", icd.icd_mappings, name="icd-mappings"),
+    path("icd-mappings/<int:pk>/delete/", icd.icd_mapping_remove, name="icd-mapping-delete"),
     path("audit/", audit.audit_log_page, name="audit-log"),
     path("audit/export.csv", audit.audit_log_export, name="audit-log-export"),
 ]

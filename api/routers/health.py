@@ -34,7 +34,10 @@ class HealthSummary(Schema):
 
 
 class HouseholdOut(Schema):
-    house_id: str
+    house_id: str | None = Field(description="the 11-digit house ID; null for a house the health centre "
+                                             "registered by its own HID only")
+    hospcode: str | None = Field(None, description="the health centre (HOSPCODE) that registered the house")
+    hid: str | None = Field(None, description="the health centre's house ID (HID)")
     house_no: str
     moo: int | None
     community: str
@@ -55,14 +58,19 @@ class NcdOut(Schema):
 
 class PersonOut(Schema):
     id: uuid.UUID = Field(description="opaque id; never the national ID")
-    cid_masked: str = Field(description="the national ID with all but the last 3 digits hidden")
+    cid_masked: str | None = Field(description="the national ID with all but the last 3 digits hidden; null "
+                                               "for a person without one (see passport_masked)")
+    passport_masked: str | None = Field(None, description="a foreigner's passport number, all but its last "
+                                                          "3 characters hidden")
     prefix: str
     first_name: str
     last_name: str
     sex: str
     birth_date: dt.date
     age: int
-    status: str
+    status: str = Field(description="living (counted), away (registered here, living elsewhere), moved, "
+                                    "deceased")
+    status_since: dt.date | None = Field(None, description="since when moved or deceased")
     phone: str
     chronic_conditions: list[str]
     disability: str
@@ -78,12 +86,15 @@ class LookupIn(Schema):
 def person_out(person) -> dict:
     household = person.household
     return {
-        "id": person.public_id, "cid_masked": person.cid_masked, "prefix": person.prefix,
+        "id": person.public_id, "cid_masked": person.cid_masked or None,
+        "passport_masked": person.passport_masked or None, "prefix": person.prefix,
         "first_name": person.first_name, "last_name": person.last_name, "sex": person.sex,
-        "birth_date": person.birth_date, "age": person.age, "status": person.status, "phone": person.phone,
+        "birth_date": person.birth_date, "age": person.age, "status": person.status,
+        "status_since": person.status_since, "phone": person.phone,
         "chronic_conditions": list(person.chronic_conditions or []), "disability": person.disability,
         "household": None if household is None else {
-            "house_id": household.house_id, "house_no": household.house_no, "moo": household.moo,
+            "house_id": household.house_id, "hospcode": household.hospcode, "hid": household.hid,
+            "house_no": household.house_no, "moo": household.moo,
             "community": household.community, "road": household.road,
             "subdistrict_code": household.subdistrict_code,
         },

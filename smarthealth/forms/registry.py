@@ -98,6 +98,8 @@ class HouseholdFilterForm(forms.Form):
     community = forms.ChoiceField(label=_("Community"), required=False)
     moo = forms.ChoiceField(label=_("Moo"), required=False)
     volunteer = forms.ChoiceField(label=_("Health volunteer"), required=False)
+    located = forms.ChoiceField(label=_("On the map"), required=False, choices=[
+        ("", _("On the map or not")), ("no", _("Not on the map yet")), ("yes", _("On the map"))])
 
     def __init__(self, *args, communities=(), moos=(), volunteers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,11 +167,17 @@ class PersonForm(forms.Form):
                                    initial=Disability.NONE)
     status = forms.ChoiceField(label=_("Status"), choices=Person.Status.choices,
                                initial=Person.Status.LIVING)
+    # A household known by the health centre's HID only (no house ID to type): chosen by its page.
+    household = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, person: Person | None = None, **kwargs):
+    def __init__(self, *args, person: Person | None = None, households=None, **kwargs):
+        """`households`: those the user may put the person in (selectors.households_for)."""
         self.person = person
+        self.households = households
         if person is not None:
             kwargs.setdefault("initial", {
+                "household": person.household_id if person.household and not person.household.house_id
+                else None,
                 "prefix": person.prefix, "first_name": person.first_name,
                 "last_name": person.last_name, "sex": person.sex, "birth_date": person.birth_date,
                 "house_id": person.household.house_id if person.household else "",
@@ -183,13 +191,19 @@ class PersonForm(forms.Form):
             cid = self.fields["cid"]
             cid.required = False
             cid.help_text = _("Now %(masked)s. Leave empty to keep it; type the full ID only to "
-                              "correct it.") % {"masked": person.cid_masked}
+                              "correct it.") % {"masked": person.identity_masked}
 
     def clean_cid(self):
         value = self.cleaned_data["cid"].strip()
         if not value and self.person is not None:
             return ""
         return normalise_national_id(value)
+
+    def clean_household(self):
+        pk = self.cleaned_data.get("household")
+        if pk is None or self.households is None:
+            return None
+        return self.households.filter(pk=pk).first()
 
     def clean_house_id(self):
         value = re.sub(r"[\s\-]", "", self.cleaned_data["house_id"])
@@ -213,7 +227,7 @@ class PersonForm(forms.Form):
         if self.cleaned_data["house_id"]:
             data["house_id"] = self.cleaned_data["house_id"]
         else:
-            data["household"] = None
+            data["household"] = self.cleaned_data.get("household")
         return data
 
 
@@ -224,7 +238,7 @@ class HouseholdForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("11 digits, as on the house registration (ทะเบียนบ้าน)."),
     )
-    house_no = PlainTextField(label=_("House number"), max_length=20)
+    house_no = PlainTextField(label=_("House number"), max_length=75)
     moo = forms.IntegerField(label=_("Moo (village no.)"), required=False, min_value=1, max_value=99)
     community = PlainTextField(label=_("Community"), required=False, max_length=120,
                                 widget=forms.TextInput(attrs={"list": "household-communities"}))
@@ -244,6 +258,7 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args, household=None, **kwargs):
         self.household = household
+        self.known_by_hid = household is not None and bool(household.hid) and not household.house_id
         if household is not None:
             location = household.location
             kwargs.setdefault("initial", {
@@ -257,6 +272,10 @@ class HouseholdForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = active_volunteers(
             also_pk=household.volunteer_id if household is not None else None)
+        if self.known_by_hid:  # registered by the health centre without its house ID (yet)
+            self.fields["house_id"].required = False
+            self.fields["house_id"].help_text = _(
+                "Known as %(label)s until its 11-digit house ID is entered.") % {"label": household.label}
 
     def clean(self):
         cleaned = super().clean()

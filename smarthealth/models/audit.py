@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -26,7 +27,8 @@ class AccessLog(models.Model):
         EXPORT = "export", _("Exported")
         PRINT = "print", _("Printed")
         LIST = "list", _("Listed")
-        CREATE = "create", _("Created")
+        # In context: a bare "Created" is a service request's state (สร้างคำร้อง) in Thai.
+        CREATE = "create", pgettext_lazy("audit action", "Created")
         UPDATE = "update", _("Updated")
         IMPORT = "import", _("Imported")
         API_READ = "api_read", _("Read through the API")

@@ -99,6 +99,11 @@ class HomeVisit(models.Model):
         related_name="visits", verbose_name=_("ADL assessment"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # A visit the health centre recorded (43-file COMMUNITY_SERVICE): its THCC 208 service code
+    # and its key there, HOSPCODE|PID|SEQ|COMSERVICE, so a second import finds it again.
+    service_code = models.CharField(_("community service code"), max_length=7, blank=True, default="",
+                                    db_default="")
+    source_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -111,6 +116,7 @@ class HomeVisit(models.Model):
                 condition=Q(sbp__isnull=True) | Q(dbp__isnull=True) | Q(sbp__gt=F("dbp")),
                 name="sh_visit_sbp_above_dbp",
             ),
+            models.UniqueConstraint(fields=["source_key"], name="sh_visit_source_key_unique"),
         ]
         indexes = [
             models.Index(F("person"), F("visited_on").desc(), name="sh_visit_person_latest"),

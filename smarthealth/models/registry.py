@@ -40,11 +40,14 @@ class ChronicCondition(models.Model):
 
 
 class Household(models.Model):
+    # The DOPA house ID (รหัสบ้าน, 11 digits) when known. A house the health centre registered
+    # without it (the 43-file HOME row's HOUSE_ID is often empty) is known by (hospcode, hid).
     house_id = models.CharField(
-        _("house ID"), max_length=11, unique=True,
+        _("house ID"), max_length=11, unique=True, null=True, blank=True,
         validators=[RegexValidator(r"^\d{11}$", _("A house ID has exactly 11 digits."))],
     )
-    house_no = models.CharField(_("house number"), max_length=20)
+    # HOME.HOUSE is up to 75 characters in the 43-file standard.
+    house_no = models.CharField(_("house number"), max_length=75)
     moo = models.PositiveSmallIntegerField(_("moo (village no.)"), null=True, blank=True)
     community = models.CharField(_("community"), max_length=120, blank=True, db_index=True)
     road = models.CharField(_("road"), max_length=120, blank=True)
@@ -55,6 +58,19 @@ class Household(models.Model):
         on_delete=models.SET_NULL, related_name="assigned_households",
         limit_choices_to={"groups__name": Role.VOLUNTEER.value},
     )
+    # The health centre's own key of the house (43-file HOME: HOSPCODE + HID), and what its row
+    # says: the อสม. and the householder as the centre's person IDs (PID), the row's D_UPDATE.
+    hospcode = models.CharField(_("health centre code (HOSPCODE)"), max_length=5, null=True, blank=True)
+    hid = models.CharField(_("health centre house ID (HID)"), max_length=14, null=True, blank=True)
+    # Kept when no volunteer user matches yet; every later import tries again.
+    # db_default: rows written by SQL that does not know these columns (the demo seed, the Excel
+    # dataset, the benchmarks) get "" too.
+    volunteer_pid = models.CharField(_("health volunteer (PID at the health centre)"), max_length=15,
+                                     blank=True, default="", db_default="")
+    head_pid = models.CharField(_("householder (PID at the health centre)"), max_length=15, blank=True,
+                                default="", db_default="")
+    source_updated = models.DateTimeField(_("last changed at the source (D_UPDATE)"), null=True,
+                                          blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -62,9 +78,20 @@ class Household(models.Model):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["house_id"]
+        constraints = [models.UniqueConstraint(fields=["hospcode", "hid"], name="sh_household_hid_unique")]
 
     def __str__(self):
-        return self.house_id
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        """The house ID, or the health centre's HID when the house has no DOPA house ID."""
+        if self.house_id:
+            return self.house_id
+        if self.hid:
+            return str(_("HID %(hid)s (health centre %(hospcode)s)") % {"hid": self.hid,
+                                                                        "hospcode": self.hospcode or "—"})
+        return f"#{self.pk}" if self.pk else str(_("no house ID"))
 
     @property
     def need(self) -> Need:
@@ -80,17 +107,31 @@ class Person(models.Model):
 
     class Status(models.TextChoices):
         LIVING = "living", _("Living here (อาศัยอยู่)")
+        # Registered here but living elsewhere (43-file TYPEAREA 2 and 4, DISCHARGE 3 missing):
+        # kept with their history, counted in no figure, list or map.
+        AWAY = "away", _("Not living in the area (ไม่ได้อาศัยในเขต)")
         MOVED = "moved", _("Moved out (ย้ายออก)")
         DECEASED = "deceased", _("Deceased (เสียชีวิต)")
 
     # The only identifier that ever appears in a URL, an API answer or an audit row.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # The national ID is never stored in plain text (see crypto.py).
+    # The national ID is never stored in plain text (see crypto.py). NULL for a person without
+    # one (migrant workers, stateless people): then the health centre's (hospcode, pid) and the
+    # passport number identify them.
     # Unique through Meta.constraints, not unique=True: that would add a second, varchar_pattern_ops
     # index nobody queries (a hash is never searched by prefix), paid on every insert.
-    cid_hash = models.CharField(max_length=64, editable=False)
-    cid_encrypted = models.TextField(editable=False)
-    cid_last3 = models.CharField(max_length=3, editable=False)
+    cid_hash = models.CharField(max_length=64, editable=False, null=True, blank=True)
+    cid_encrypted = models.TextField(editable=False, blank=True)
+    cid_last3 = models.CharField(max_length=3, editable=False, blank=True)
+    # The person as the health centre knows them (43-file PERSON: HOSPCODE + PID).
+    hospcode = models.CharField(_("health centre code (HOSPCODE)"), max_length=5, null=True, blank=True)
+    pid = models.CharField(_("person ID at the health centre (PID)"), max_length=15, null=True, blank=True)
+    # A foreigner's passport: encrypted like the national ID, shown masked.
+    # db_default: rows written by SQL that does not know these columns get "" too.
+    passport_encrypted = models.TextField(editable=False, blank=True, default="", db_default="")
+    passport_last3 = models.CharField(max_length=3, editable=False, blank=True, default="", db_default="")
+    nationality = models.CharField(_("nationality code (NATION)"), max_length=3, blank=True, default="",
+                                   db_default="")
     prefix = models.CharField(_("prefix"), max_length=30, blank=True)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -111,6 +152,10 @@ class Person(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.LIVING
     )
+    # Since when a person died or moved out (43-file DDISCHARGE).
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    source_updated = models.DateTimeField(_("last changed at the source (D_UPDATE)"), null=True,
+                                          blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -122,7 +167,9 @@ class Person(models.Model):
             models.Index(fields=["status", "birth_date"], name="sh_person_status_birth"),
             GinIndex(fields=["chronic_conditions"], name="sh_person_conditions_gin"),
         ]
-        constraints = [models.UniqueConstraint(fields=["cid_hash"], name="sh_person_cid_hash_unique")]
+        # NULLs are distinct: many persons without a national ID, or without a health-centre key.
+        constraints = [models.UniqueConstraint(fields=["cid_hash"], name="sh_person_cid_hash_unique"),
+                       models.UniqueConstraint(fields=["hospcode", "pid"], name="sh_person_pid_unique")]
         permissions = [
             ("reveal_cid", _("Can reveal a person's full national ID")),
             ("export_personal", _("Can export personal data")),
@@ -142,14 +189,44 @@ class Person(models.Model):
         self.cid_last3 = cid[-3:]
 
     @property
+    def has_cid(self) -> bool:
+        return bool(self.cid_encrypted)
+
+    @property
     def cid(self) -> str:
-        """The decrypted national ID. Call it only from an audited service
-        (services.person_cid_reveal, exports): every read of a full ID must leave an AccessLog row."""
-        return crypto.cid_decrypt(self.cid_encrypted)
+        """The decrypted national ID ("" when the person has none). Call it only from an audited
+        service (services.person_cid_reveal, exports): every read of a full ID must leave an
+        AccessLog row."""
+        return crypto.cid_decrypt(self.cid_encrypted) if self.cid_encrypted else ""
 
     @property
     def cid_masked(self) -> str:
-        return mask_national_id(self.cid_last3)
+        """The national ID with all but its last three digits hidden; "" when there is none."""
+        return mask_national_id(self.cid_last3) if self.cid_last3 else ""
+
+    def set_passport(self, number: str) -> None:
+        number = (number or "").strip()
+        self.passport_encrypted = crypto.passport_encrypt(number) if number else ""
+        self.passport_last3 = number[-3:]
+
+    @property
+    def passport(self) -> str:
+        """The decrypted passport number ("" when none): audited reads only, like `cid`."""
+        return crypto.passport_decrypt(self.passport_encrypted) if self.passport_encrypted else ""
+
+    @property
+    def passport_masked(self) -> str:
+        return f"xxxxx{self.passport_last3}" if self.passport_encrypted else ""
+
+    @property
+    def identity_masked(self) -> str:
+        """What screens show for who the person is: the masked national ID, else the masked
+        passport, else that there is no national ID."""
+        if self.cid_last3:
+            return self.cid_masked
+        if self.passport_encrypted:
+            return str(_("Passport %(number)s") % {"number": self.passport_masked})
+        return str(_("No national ID"))
 
     # --- age ----------------------------------------------------------------------------------
     def age_on(self, date: dt.date) -> int:

@@ -31,7 +31,7 @@ from ..selectors import persons_for
 EXPORT_FORMAT = "cityplatform-pdpa-access-request"
 # Fields an erasure empties (the row stays, see erasure.py); birth_date keeps its year only.
 ERASED_FIELDS = ("prefix", "first_name", "last_name", "phone", "cid_encrypted", "cid_hash", "cid_last3",
-                 "birth_date", "household")
+                 "passport_encrypted", "passport_last3", "hospcode", "pid", "birth_date", "household")
 MIN_REASON_LENGTH = 5
 
 
@@ -124,7 +124,10 @@ def person_pdpa_export(*, user, person: Person, request=None) -> dict[str, Any]:
                              "name_th": getattr(tenant, "name_th", "")},
             "person": {
                 "public_id": str(person.public_id),
-                "national_id": person.cid,
+                "national_id": person.cid or None,
+                "passport": person.passport or None,
+                "nationality": person.nationality,
+                "health_centre": {"hospcode": person.hospcode, "pid": person.pid} if person.pid else None,
                 "prefix": person.prefix,
                 "first_name": person.first_name,
                 "last_name": person.last_name,
@@ -132,6 +135,7 @@ def person_pdpa_export(*, user, person: Person, request=None) -> dict[str, Any]:
                 "birth_date": _iso(person.birth_date),
                 "phone": person.phone,
                 "status": person.status, "status_label": _label(Person.Status, person.status),
+                "status_since": _iso(person.status_since),
                 "disability": person.disability, "disability_label": _label(Disability, person.disability),
                 "chronic_conditions": [
                     {"code": code, "name_th": conditions[code].name_th if code in conditions else "",
@@ -143,6 +147,8 @@ def person_pdpa_export(*, user, person: Person, request=None) -> dict[str, Any]:
             },
             "household": None if household is None else {
                 "house_id": household.house_id,
+                "health_centre": ({"hospcode": household.hospcode, "hid": household.hid}
+                                  if household.hid else None),
                 "house_no": household.house_no,
                 "moo": household.moo,
                 "community": household.community,
@@ -229,8 +235,11 @@ def person_erase(*, user, person: Person, reason: str, request=None) -> dict[str
 
     notes_cleared = HomeVisit.objects.filter(person=person).exclude(notes="").update(notes="")
     person.prefix = person.first_name = person.last_name = person.phone = ""
-    person.cid_encrypted = person.cid_last3 = ""
+    person.cid_encrypted = person.cid_last3 = person.passport_encrypted = person.passport_last3 = ""
     person.cid_hash = ERASED_HASH_PREFIX + uuid.uuid4().hex
+    # The health centre's key identifies them there: gone too (a later 43-file import of the same
+    # person registers them again, as a new person, like a national ID typed again).
+    person.hospcode = person.pid = None
     person.birth_date = dt.date(person.birth_date.year, 7, 1)
     person.household = None
     # No full_clean(): an erased row is valid only as what is left of one (names are required

@@ -81,9 +81,15 @@ def _household_apply(household: Household, data: dict, errors: Errors) -> None:
         if field in ("community", "road", "house_no", "subdistrict_code") and value is None:
             value = ""
         # Bidirectional controls would let a label show in another order than typed.
-        setattr(household, field, strip_bidi_controls(value).strip() if isinstance(value, str) else value)
-    if "house_id" in data and Household.objects.filter(house_id=household.house_id).exclude(
-            pk=household.pk).exists():
+        value = strip_bidi_controls(value).strip() if isinstance(value, str) else value
+        if field == "house_id" and not value:
+            if household.house_id and not household.hid:
+                errors.add("house_id", _("Enter the house ID."))
+                continue
+            value = None  # a house the health centre registered by its HID only
+        setattr(household, field, value)
+    if household.house_id and "house_id" in data and Household.objects.filter(
+            house_id=household.house_id).exclude(pk=household.pk).exists():
         errors.add("house_id", _DUPLICATE_HOUSE)
 
 
@@ -198,10 +204,13 @@ def person_update(*, person: Person, user, data: dict, request=None) -> Person:
 
 @transaction.atomic
 def person_cid_reveal(*, person: Person, user, request=None) -> str:
-    """The full 13-digit national ID, for nurses and administrators; writes one reveal_cid row."""
+    """The full 13-digit national ID, for nurses and administrators; writes one reveal_cid row.
+    A person without one (a foreigner): the passport number, revealed and audited the same way;
+    "" when there is neither."""
     require_perm(user, "smarthealth.reveal_cid")
     require_person_in_scope(user, person)
     audit_log(request=request, user=user, action=AccessLog.Action.REVEAL_CID,
-              object_type="person", object_ref=str(person.public_id))
-    return person.cid
+              object_type="person", object_ref=str(person.public_id),
+              detail=None if person.has_cid else {"document": "passport"})
+    return person.cid or person.passport
 

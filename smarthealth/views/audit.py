@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
+from imports.results import result_text
 from kernel.exports import csv_response
 from kernel.thaidate import thai_datetime
 
@@ -70,7 +71,7 @@ def audit_log_page(request):
     query.pop("page", None)
     return render(request, "smarthealth/audit_log.html", {
         "form": form, "page": page, "query": query.urlencode(),
-        "rows": [(row, _detail_text(row.detail)) for row in page],
+        "rows": [(row, _detail_text(row)) for row in page],
     })
 
 
@@ -92,13 +93,17 @@ def audit_log_export(request):
         for row in rows.iterator(chunk_size=2000):
             yield [thai_datetime(row.at), row.username, row.role, actions.get(row.action, row.action),
                    outcomes.get(row.outcome, row.outcome), row.object_type, row.object_ref,
-                   _detail_text(row.detail), row.ip or "", row.path]
+                   _detail_text(row), row.ip or "", row.path]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_response(filename=f"access-log-{stamp}.csv", header=header, rows=lines())
 
 
-def _detail_text(detail) -> str:
+def _detail_text(row: AccessLog) -> str:
+    detail = row.detail
     if not detail:
         return ""
+    if row.action == AccessLog.Action.IMPORT:
+        # An import's counts in the reader's words (นำเข้าใหม่ 3 · ปฏิเสธ 1), as on the import page.
+        return result_text(detail) or json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
     return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)

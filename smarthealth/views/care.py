@@ -150,9 +150,9 @@ def _export_rows(qs, *, kind: str, today: dt.date, language: str):
         for p in qs.iterator(chunk_size=2000):
             household = p.household
             row = [
-                p.cid_masked, p.prefix, p.first_name, p.last_name, str(sex_labels.get(p.sex, p.sex)),
+                p.identity_masked, p.prefix, p.first_name, p.last_name, str(sex_labels.get(p.sex, p.sex)),
                 _date_text(p.birth_date, thai), p.age_on(today),
-                household.house_id if household else "", household.house_no if household else "",
+                household.label if household else "", household.house_no if household else "",
                 household.moo if household and household.moo is not None else "",
                 household.community if household else "", p.phone, ", ".join(p.chronic_conditions),
                 str(disability_labels.get(p.disability, p.disability)),

@@ -209,7 +209,8 @@ def person_detail(request, public_id: uuid.UUID):
 def person_reveal_cid(request, public_id: uuid.UUID):
     """The full national ID, on an explicit request (one 'reveal_cid' row per reveal)."""
     person = person_in_scope(request.user, public_id, action=AccessLog.Action.REVEAL_CID, request=request)
-    cid = format_national_id(person_cid_reveal(person=person, user=request.user, request=request))
+    revealed = person_cid_reveal(person=person, user=request.user, request=request)
+    cid = format_national_id(revealed) if person.has_cid else revealed  # else a passport number
     template = "smarthealth/_person_cid.html" if request.htmx else "smarthealth/person_cid.html"
     return render(request, template, {"person": person, "cid": cid})
 
@@ -230,8 +231,9 @@ def person_create_view(request):
     if household_pk.isdigit():
         household = households_for(request.user).filter(pk=int(household_pk)).first()
         if household is not None:
-            initial["house_id"] = household.house_id
-    form = PersonForm(request.POST or None, initial=initial)
+            initial["house_id"] = household.house_id or ""
+            initial["household"] = None if household.house_id else household.pk
+    form = PersonForm(request.POST or None, initial=initial, households=households_for(request.user))
     saved, person = _save_with(request, form, lambda data: person_create(
         user=request.user, data=data, request=request), _PERSON_ERROR_FIELDS)
     if saved:
@@ -251,7 +253,7 @@ def person_update_view(request, public_id: uuid.UUID):
         person = person_get(user, public_id, request=request)
         return _person_form_page(request, PersonForm(person=person), person=person)
     person = person_in_scope(user, public_id, action=AccessLog.Action.UPDATE, request=request)
-    form = PersonForm(request.POST, person=person)
+    form = PersonForm(request.POST, person=person, households=households_for(user))
     saved, _result = _save_with(request, form, lambda data: person_update(
         person=person, user=user, data=data, request=request), _PERSON_ERROR_FIELDS)
     if saved:
@@ -266,7 +268,7 @@ def person_update_view(request, public_id: uuid.UUID):
 def _household_queryset(user, filters: dict):
     households = households_for(user)
     if q := filters.get("q", "").strip():
-        households = households.filter(Q(house_id__startswith=q) | Q(house_no__iexact=q))
+        households = households.filter(Q(house_id__startswith=q) | Q(house_no__iexact=q) | Q(hid=q))
     if community := filters.get("community"):
         households = households.filter(community=community)
     if moo := filters.get("moo"):
@@ -274,6 +276,8 @@ def _household_queryset(user, filters: dict):
     if volunteer := filters.get("volunteer"):
         households = (households.filter(volunteer=None) if volunteer == "none"
                       else households.filter(volunteer_id=int(volunteer)))
+    if located := filters.get("located"):
+        households = households.filter(location__isnull=located == "no")
     return households.annotate(
         living=Count("members", filter=Q(members__status=Person.Status.LIVING)),
     ).order_by("community", "moo", "house_id")
@@ -304,6 +308,8 @@ def household_list(request):
     query.pop("page", None)
     return render(request, "smarthealth/household_list.html", {
         "form": form, "page": page, "query": query.urlencode(),
+        # Houses registered without coordinates (often so in the health centre's HOME file).
+        "unlocated": visible.filter(location__isnull=True).count(),
         "can_add": user.has_perm("smarthealth.add_household"),
     })
 
@@ -320,10 +326,18 @@ def household_detail(request, pk: int):
     conditions = _condition_names()
     members = _decorate(persons_for(user, filters={"household": household.pk}).order_by(
         "status", "birth_date"), conditions) if user.has_perm("smarthealth.view_person") else []
+    # Who the health centre's HOME row names (its PIDs): the อสม. and the householder, when the
+    # user may see them.
+    named = {}
+    if user.has_perm("smarthealth.view_person") and household.hospcode:
+        for role, pid in (("file_volunteer", household.volunteer_pid), ("householder", household.head_pid)):
+            if pid:
+                named[role] = persons_for(user).filter(hospcode=household.hospcode, pid=pid).first()
+    shown = [*members, *(p for p in named.values() if p is not None and p not in members)]
     audit_log(request=request, user=user, action=AccessLog.Action.LIST, object_type="household",
-              object_ref=str(household.pk), detail={"members": len(members), **persons_shown(members)})
+              object_ref=str(household.pk), detail={"members": len(members), **persons_shown(shown)})
     return render(request, "smarthealth/household_detail.html", {
-        "household": household, "members": members,
+        "household": household, "members": members, **named,
         "need_label": dict(Need.choices).get(household.need, ""),
         "map_settings": _map_settings(request, household.location, readonly=True),
         "can_edit": user.has_perm("smarthealth.change_household"),

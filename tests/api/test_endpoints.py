@@ -1,5 +1,8 @@
 """What the endpoints answer: filters, pages, ETags, the error body, rate limits, the audit log."""
 
+import csv as csv_module  # a test below names its file's bytes `csv`
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -201,7 +204,12 @@ def test_an_import_through_the_api_runs_and_reports_its_errors(kantang, engineer
     assert (status["rows"], status["created"], status["rejected"]) == (2, 1, 1)
     errors = call("kantang", "GET", status["errors_url"].split("localhost", 1)[1], engineer)
     report = b"".join(errors.streaming_content).decode("utf-8-sig")
-    assert errors.status_code == 200 and report.splitlines()[1].startswith("3,asset_type,")
+    assert errors.status_code == 200 and errors["Content-Type"].startswith("text/csv")
+    header, line = csv_module.reader(io.StringIO(report))
+    # The rejected row as the file has it, after its row number and problems (Thai, English).
+    assert header == ["แถว", "ปัญหา", "Problem", "code", "asset_type", "name", "condition", "lat", "lon"]
+    assert line[0] == "3" and line[1].startswith("ประเภท: ") and line[2].startswith("asset_type: ")
+    assert line[3:] == ["API-0002", "castle", "ปราสาท", "good", "7.41", "99.519"]
     with schema_context("kantang"):
         assert Asset.objects.filter(code="API-0001").exists()
         assert ImportJob.objects.get(public_id=job_id).user.username == "engineer"

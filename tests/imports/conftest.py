@@ -48,6 +48,26 @@ def error_report(schema: str, job) -> str:
             return handle.read().decode("utf-8-sig")
 
 
+def error_rows(schema: str, job) -> list[dict[str, str]]:
+    """The error report (CSV or Excel) as a clerk reads it: one dict a rejected row, by header (the
+    file's own headers plus แถว, ปัญหา and Problem), every cell as text."""
+    if job.error_report.name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        with schema_context(schema):
+            with job.error_report.open("rb") as handle:
+                sheet = load_workbook(io.BytesIO(handle.read())).active
+        header, *rows = [["" if value is None else str(value) for value in row]
+                         for row in sheet.iter_rows(values_only=True)]
+        return [dict(zip(header, row, strict=True)) for row in rows]
+    return list(csv.DictReader(io.StringIO(error_report(schema, job))))
+
+
+def problems(schema: str, job) -> list[tuple[str, str]]:
+    """(row number, English problems) of each rejected row, in row order."""
+    return [(row["แถว"], row["Problem"]) for row in error_rows(schema, job)]
+
+
 @pytest.fixture
 def households_file(tmp_path):
     """Three households, Thai headers, UTF-8 with BOM, Thai digits in the house number."""

@@ -5,7 +5,7 @@ from django_tenants.utils import schema_context
 
 from infrastructure.models import Asset
 
-from .conftest import error_report, run, write_csv
+from .conftest import error_report, error_rows, run, write_csv
 
 pytestmark = pytest.mark.django_db
 HEADER = ["code", "asset_type", "name", "lat", "lon"]
@@ -40,6 +40,10 @@ def test_formula_text_is_kept_as_text_and_escaped_in_the_error_report(kantang, t
     assert job.rejected == 1
     report = error_report("kantang", job)
     assert ",=cmd" not in report and '"=cmd' not in report
+    # The file's cell comes back as text a spreadsheet will not run (and so does the problem
+    # that quotes it).
+    (row,) = error_rows("kantang", job)
+    assert row["volunteer"] == "'=cmd|' /C calc'!A0" and not row["Problem"].startswith("=")
 
 
 def test_thousands_separators_and_thai_digits_in_numbers(kantang, tmp_path):
@@ -47,7 +51,8 @@ def test_thousands_separators_and_thai_digits_in_numbers(kantang, tmp_path):
                                           ["99999000089", "2", "1,000"]])
     job = run("kantang", "households", path)
     assert (job.created, job.rejected) == (1, 1)  # moo 1,000 is read as 1000, outside 0–99
-    assert "3,moo," in error_report("kantang", job)
+    assert [(row["แถว"], row["moo"], row["Problem"].split(":")[0]) for row in error_rows("kantang", job)] == [
+        ("3", "1,000", "moo")]
 
 
 def test_an_unknown_column_is_reported_and_ignored(kantang, tmp_path):

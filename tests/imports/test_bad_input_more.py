@@ -15,7 +15,7 @@ from infrastructure.models import Asset
 from kernel.exports import csv_response, xlsx_response
 
 from ..helpers import login
-from .conftest import HOUSE_PREFIX, error_report, run, write_csv
+from .conftest import HOUSE_PREFIX, error_rows, run, write_csv
 
 pytestmark = pytest.mark.django_db
 HEADER = ["code", "asset_type", "name", "lat", "lon"]
@@ -42,8 +42,9 @@ def _xlsx(path, rows):
     return path
 
 
-def _report_lines(job) -> list[str]:
-    return error_report("kantang", job).splitlines()[1:]
+def _report_lines(job) -> list[tuple[str, str, str]]:
+    """(row number, the column the first problem names, the English problems) a rejected row."""
+    return [(row["แถว"], row["Problem"].split(":")[0], row["Problem"]) for row in error_rows("kantang", job)]
 
 
 # --- the file as a whole -------------------------------------------------------------------------
@@ -188,8 +189,8 @@ def test_invalid_ids_are_row_errors(kantang, tmp_path):
     job = run("kantang", "households", path)
     assert (job.rows, job.created, job.rejected) == (4, 1, 3)
     lines = _report_lines(job)
-    assert [line.split(",")[:2] for line in lines] == [[row, "house_id"] for row in ("3", "4", "5")]
-    assert all("exactly 11 digits" in line for line in lines)
+    assert [line[:2] for line in lines] == [(row, "house_id") for row in ("3", "4", "5")]
+    assert all("exactly 11 digits" in line[2] for line in lines)
 
 
 def test_ids_in_scientific_notation_are_named_as_such(kantang, tmp_path):
@@ -197,7 +198,7 @@ def test_ids_in_scientific_notation_are_named_as_such(kantang, tmp_path):
                                             ["9,99990E+10", "2"]])
     job = run("kantang", "households", path)
     assert (job.created, job.rejected) == (0, 2)
-    assert all("Excel turned this value into a number" in line for line in _report_lines(job))
+    assert all("Excel turned this value into a number" in line[2] for line in _report_lines(job))
 
 
 def test_buddhist_and_christian_era_dates_and_thai_digits_reach_the_same_day(kantang, tmp_path):
@@ -223,10 +224,10 @@ def test_impossible_dates_are_row_errors_and_leap_days_are_checked(kantang, tmp_
     job = run("kantang", "assets", _xlsx(tmp_path / "dates.xlsx", rows))
     assert (job.created, job.rejected) == (1, 4)
     lines = _report_lines(job)
-    assert [line.split(",")[:2] for line in lines] == [["2", "installed_on"], ["4", "installed_on"],
-                                                       ["5", "installed_on"], ["6", "installed_on"]]
-    assert "does not exist" in lines[0] and "does not exist" in lines[1]
-    assert "Unknown date format" in lines[3]
+    assert [line[:2] for line in lines] == [("2", "installed_on"), ("4", "installed_on"),
+                                            ("5", "installed_on"), ("6", "installed_on")]
+    assert "does not exist" in lines[0][2] and "does not exist" in lines[1][2]
+    assert "Unknown date format" in lines[3][2]
     with schema_context("kantang"):
         assert Asset.objects.get(code="XI-2").installed_on == dt.date(2024, 2, 29)
 
@@ -239,7 +240,7 @@ def test_thousands_separators_in_numbers(kantang, tmp_path):
     # "1,0" is no thousands separator (not a number); ๑,๐๐๐ is 1000, outside 0–99.
     assert (job.created, job.rejected) == (0, 2)
     lines = _report_lines(job)
-    assert "Not a number" in lines[0] and "between 0 and 99" in lines[1]
+    assert "Not a number" in lines[0][2] and "between 0 and 99" in lines[1][2]
 
 
 # --- formulas: kept as text, escaped on every export ----------------------------------------------
@@ -300,9 +301,9 @@ def test_geometry_outside_thailand_and_swapped_coordinates_are_named(kantang, tm
     job = run("kantang", "assets", path)
     assert (job.created, job.rejected) == (1, 4), job.failure_reason
     lines = _report_lines(job)
-    assert [line.split(",")[0] for line in lines] == ["3", "4", "5", "6"]
-    assert "outside Thailand" in lines[0] and "outside Thailand" in lines[3]
-    assert "look swapped" in lines[1] and "look swapped" in lines[2]
+    assert [line[0] for line in lines] == ["3", "4", "5", "6"]
+    assert "outside Thailand" in lines[0][2] and "outside Thailand" in lines[3][2]
+    assert "look swapped" in lines[1][2] and "look swapped" in lines[2][2]
     assert _assets("XG-") == ["XG-1"]
 
 
@@ -314,4 +315,4 @@ def test_swapped_and_foreign_lat_lon_columns_are_row_errors(kantang, tmp_path):
     job = run("kantang", "assets", path)
     assert (job.created, job.rejected) == (1, 3)
     lines = _report_lines(job)
-    assert "look swapped" in lines[0] and "outside Thailand" in lines[1] and "or neither" in lines[2]
+    assert "look swapped" in lines[0][2] and "outside Thailand" in lines[1][2] and "or neither" in lines[2][2]

@@ -7,7 +7,7 @@ from smarthealth import crypto
 from smarthealth.models import AdlAssessment, NcdScreening
 from smarthealth.rules import ncd_colour
 
-from .conftest import error_report, make_cid, run, write_csv
+from .conftest import error_rows, make_cid, problems, run, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,10 @@ def test_adl_groups_come_from_the_rules(two_persons, tmp_path):
     ])
     job = run("kantang", "adl", path)
     assert (job.created, job.rejected) == (2, 2)
-    report = error_report("kantang", job)
-    assert "4,score," in report and "5,cid_hash," in report
+    # An unknown person is found in SQL (by the ID's keyed hash): the report names the ID column.
+    assert [(row, problem.split(":")[0]) for row, problem in problems("kantang", job)] == [
+        ("4", "score"), ("5", "cid")]
+    assert error_rows("kantang", job)[1]["ปัญหา"].startswith("เลขประจำตัวประชาชน: ")
     with schema_context("kantang"):
         rows = {a.person.cid_last3: a for a in AdlAssessment.objects.filter(
             person__cid_hash__in=[crypto.cid_hash(diabetic), crypto.cid_hash(other)])}

@@ -3,7 +3,7 @@ from django_tenants.utils import schema_context
 
 from smarthealth.models import Household
 
-from .conftest import HOUSE_PREFIX, error_report, run, write_csv
+from .conftest import HOUSE_PREFIX, error_rows, run, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +52,11 @@ def test_it_rejects_an_unknown_volunteer_and_swapped_coordinates(kantang, tmp_pa
     ])
     job = run("kantang", "households", path)
     assert (job.created, job.rejected) == (1, 2)
-    report = error_report("kantang", job)
-    assert "2,volunteer," in report and "nobody-here" in report
-    assert "3,lat," in report and "swapped" in report
+    (unknown, swapped) = error_rows("kantang", job)
+    assert (unknown["แถว"], unknown["volunteer"]) == ("2", "nobody-here")
+    assert unknown["ปัญหา"].startswith("อสม.: ") and "nobody-here" in unknown["Problem"]
+    assert (swapped["แถว"], swapped["lat"], swapped["lon"]) == ("3", "99.52", "7.41")
+    assert swapped["Problem"].startswith("lat: ") and "swapped" in swapped["Problem"]
 
 
 def test_the_command_prints_the_summary_line(kantang, households_file, capsys):
@@ -104,8 +106,10 @@ def test_row_numbers_stay_right_across_chunks(kantang, tmp_path, monkeypatch):
                                           [f"{HOUSE_PREFIX}000034", "4"], [f"{HOUSE_PREFIX}000035", ""]])
     job = run("kantang", "households", path)
     assert (job.rows, job.created, job.rejected) == (5, 3, 2)
-    report = error_report("kantang", job).splitlines()
-    assert report[1].startswith("4,house_id,") and report[2].startswith("6,house_no,")
+    # Rows of every chunk, the file's cells with them.
+    rejected = [(row["แถว"], row["house_id"], row["Problem"].split(":")[0])
+                for row in error_rows("kantang", job)]
+    assert rejected == [("4", "123", "house_id"), ("6", f"{HOUSE_PREFIX}000035", "house_no")]
 
 
 def test_progress_rises_chunk_by_chunk(kantang, households_file):

@@ -41,7 +41,8 @@ def test_a_nurse_uploads_previews_confirms_and_sees_the_result(kantang_client, h
                                    django_capture_on_commit_callbacks)
     page = kantang_client.get(response["Location"])
     content = page.content.decode()
-    assert "utf-8-sig" in content and "รหัสบ้าน" in content and "house_id" in content
+    # Headers in Thai, as the nurse reads them (the English keys only for a reader of English).
+    assert "utf-8-sig" in content and "<th>รหัสบ้าน</th>" in content and "house_id" not in content
     assert "<td>12/1</td>" in content  # the preview shows what will be stored (Thai digits converted)
     with schema_context("kantang"):
         assert not Household.objects.filter(house_id__startswith=HOUSE_PREFIX).exists()  # preview only
@@ -67,9 +68,14 @@ def test_the_error_report_downloads_as_csv(kantang_client, tmp_path, eager,
         kantang_client.post(response["Location"])
     with schema_context("kantang"):
         job = ImportJob.objects.latest("created_at")
-    download = kantang_client.get(f"/imports/{job.public_id}/errors.csv")
-    body = b"".join(download.streaming_content).decode("utf-8-sig")
-    assert body.startswith("row,column,reason_th,reason_en") and "2,house_id," in body
+    download = kantang_client.get(f"/imports/{job.public_id}/errors/")
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    assert "filename*=utf-8''%E0%B8%82%E0%B9%89%E0%B8%AD" in download["Content-Disposition"]  # ข้อ…
+    body = b"".join(download.streaming_content)
+    assert body.startswith("\ufeff".encode())  # Excel reads the Thai only with its BOM
+    lines = body.decode("utf-8-sig").splitlines()
+    assert lines[0] == "แถว,ปัญหา,Problem,house_id,house_no"
+    assert lines[1].startswith("2,รหัสบ้าน: ") and lines[1].endswith(",123,1")
 
 
 def test_roles_decide_which_datasets_may_be_imported(kantang_client, households_file):
@@ -204,7 +210,7 @@ def test_the_preview_masks_national_ids_and_names_the_problems(kantang_client, t
     response = _upload_and_prepare(kantang_client, "persons", path, django_capture_on_commit_callbacks)
     content = kantang_client.get(response["Location"]).content.decode()
     assert cid not in content and f"x-xxxx-xxxxx-{cid[10:12]}-{cid[12]}" in content
-    assert content.count('class="imp-bad"') == 1 and "cid: " in content
+    assert content.count('class="imp-bad"') == 1 and "เลขประจำตัวประชาชน: " in content
 
 
 def test_a_file_that_cannot_be_read_fails_at_the_preview(kantang_client, tmp_path, eager,

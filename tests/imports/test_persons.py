@@ -6,7 +6,7 @@ from django_tenants.utils import schema_context
 from smarthealth import crypto
 from smarthealth.models import AccessLog, Person
 
-from .conftest import HOUSE_PREFIX, bad_checksum, error_report, make_cid, run, write_csv
+from .conftest import HOUSE_PREFIX, bad_checksum, error_report, error_rows, make_cid, run, write_csv
 
 pytestmark = pytest.mark.django_db
 HEADER = ["เลขประจำตัวประชาชน", "คำนำหน้า", "ชื่อ", "นามสกุล", "เพศ", "วันเกิด", "รหัสบ้าน", "โรคประจำตัว",
@@ -62,14 +62,16 @@ def test_a_mixed_file_keeps_valid_rows_and_reports_every_bad_one(kantang, househ
     ], encoding="utf-8")
     job = run("kantang", "persons", path)
     assert (job.rows, job.created, job.rejected) == (6, 1, 5)
-    report = error_report("kantang", job)
-    lines = report.splitlines()
-    assert lines[0] == "row,column,reason_th,reason_en"
-    assert lines[1].startswith("3,cid,") and "1.23457E+12" in lines[1]
-    assert lines[2].startswith("4,cid,") and "check digit" in lines[2]
-    assert lines[3].startswith("5,house_id,") and "99999999999" in lines[3]
-    assert lines[4].startswith("6,birth_date,") and "does not exist" in lines[4]
-    assert lines[5].startswith("7,sex,")
+    rows = error_rows("kantang", job)
+    assert list(rows[0])[:3] == ["แถว", "ปัญหา", "Problem"] and list(rows[0])[3:] == HEADER
+    assert [row["แถว"] for row in rows] == ["3", "4", "5", "6", "7"]
+    # Each rejected row as the file has it, its problem naming the column in Thai and in English.
+    assert rows[0]["เลขประจำตัวประชาชน"] == "1.23457E+12" and "1.23457E+12" in rows[0]["Problem"]
+    assert rows[0]["ปัญหา"].startswith("เลขประจำตัวประชาชน: ") and rows[0]["Problem"].startswith("cid: ")
+    assert rows[1]["Problem"].startswith("cid: ") and "check digit" in rows[1]["Problem"]
+    assert rows[2]["รหัสบ้าน"] == "99999999999" and rows[2]["ปัญหา"].startswith("รหัสบ้าน: ")
+    assert rows[3]["วันเกิด"] == "31/02/2567" and "does not exist" in rows[3]["Problem"]
+    assert rows[4]["เพศ"] == "X" and rows[4]["ปัญหา"].startswith("เพศ: ")
     with schema_context("kantang"):
         assert _get(good).first_name == "สมศรี"
         assert not Person.objects.filter(cid_hash=crypto.cid_hash(make_cid(12))).exists()
@@ -133,7 +135,8 @@ def test_condition_codes_are_the_municipalitys_own(kantang, households_file, tmp
     path = write_csv(tmp_path / "codes.csv", rows)
     job = run("kantang", "persons", path)
     assert (job.created, job.rejected) == (1, 1)
-    report = error_report("kantang", job)
-    assert "GOUT" in report and "COPD" not in report.split("accepted", 1)[-1].split("\n")[0]
+    (rejected,) = error_rows("kantang", job)
+    accepted = rejected["Problem"].split("accepted", 1)[-1]
+    assert rejected["โรคประจำตัว"] == "COPD" and "GOUT" in accepted and "COPD" not in accepted
     with schema_context("kantang"):
         assert _get(a).chronic_conditions == ["DM", "GOUT"]

@@ -35,7 +35,7 @@ def test_the_preview_keeps_its_problems_and_date_format_in_both_languages(kantan
     assert thai["date_format"] != english["date_format"]
     (number, _cells, problems), = english["rows"]
     assert number == 2 and problems == ["cid: A national ID has exactly 13 digits."]
-    assert thai["rows"][0][2] != problems
+    assert thai["rows"][0][2] == ["เลขประจำตัวประชาชน: เลขประจำตัวประชาชนต้องมี 13 หลักพอดี"]
     assert english["encoding"] == "utf-8" and english["mapping"]["cid"] == "cid"
 
 

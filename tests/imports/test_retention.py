@@ -63,8 +63,8 @@ def test_files_past_the_retention_time_are_deleted_and_the_job_stays(kantang, ka
     login(kantang_client, "kantang", "nurse")
     page = kantang_client.get(f"/imports/{old.public_id}/").content.decode()
     assert "retention rule" in page or "ระยะเวลาเก็บรักษา" in page
-    assert "30" in page and f"/imports/{old.public_id}/errors.csv" not in page
-    assert kantang_client.get(f"/imports/{old.public_id}/errors.csv").status_code == 404
+    assert "30" in page and f"/imports/{old.public_id}/errors/" not in page
+    assert kantang_client.get(f"/imports/{old.public_id}/errors/").status_code == 404
 
 
 def test_a_failed_job_loses_its_file_too_and_a_running_one_keeps_it(kantang, tmp_path):

@@ -1,8 +1,10 @@
 """`manage.py import_data --schema S --dataset D FILE [--wait]` (CONTRACT §4).
 
 It runs the same job as the web upload (an ImportJob, the kept file, the same service) and prints
-`rows=N created=N updated=N unchanged=N rejected=N`. The job always runs in this process, so the
-command returns when it has finished: `--wait` is accepted and is what happens anyway.
+`rows=N created=N updated=N unchanged=N rejected=N`. For a dataset of several files (moph43) it
+prints one such line per file first, prefixed by the file's name (`PERSON rows=…`); the files the
+upload holds but the import does not use are named on stderr. The job always runs in this process,
+so the command returns when it has finished: `--wait` is accepted and is what happens anyway.
 """
 
 from pathlib import Path
@@ -17,7 +19,8 @@ from imports.services import import_job_run, import_job_start
 
 
 class Command(BaseCommand):
-    help = "Import a CSV / XLSX / GeoJSON file into a municipality's dataset."
+    help = ("Import a CSV / XLSX / GeoJSON file into a municipality's dataset (moph43: the health centre's "
+            "43-file .zip, or one of its .txt files).")
 
     def add_arguments(self, parser):
         parser.add_argument("--schema", required=True)
@@ -43,4 +46,13 @@ class Command(BaseCommand):
             job = import_job_run(job_id=job.pk)
         if job.status != ImportJob.Status.DONE:
             raise CommandError(job.failure_reason or "the import failed")
+        for result in job.file_results:
+            if result.get("used", True):
+                self.stdout.write(f"{result['file']} rows={result['rows']} created={result['created']} "
+                                  f"updated={result['updated']} unchanged={result['unchanged']} "
+                                  f"rejected={result['rejected']}")
+        not_used = [result.get("name") or result["file"] for result in job.file_results
+                    if not result.get("used", True)]
+        if not_used:
+            self.stderr.write("not used: " + ", ".join(not_used))
         self.stdout.write(job.summary())

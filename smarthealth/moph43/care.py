@@ -1,0 +1,364 @@
+"""The care files: CHRONIC, DISABILITY, FUNCTIONAL, NCDSCREEN, COMMUNITY_SERVICE (§3.3–3.8).
+
+Each row names its person by (HOSPCODE, PID): a row whose person is unknown is rejected, and
+says so when that person's PERSON row was itself rejected in this import.
+
+- CHRONIC: the ICD-10 code (no dot) → the municipality's condition codes through its table
+  (ChronicIcdMapping, e.g. E10–E14 → DM). A person's conditions gain every mapped code; a row
+  closed as cured (TYPEDISCH 01), treatment complete (07) or no treatment needed (08) removes
+  its condition unless another open row maps to it. A code no range maps is counted and listed,
+  not rejected. Nothing is removed because a row is absent.
+- DISABILITY: DISABTYPE 1–7 → the person's disability. The registry keeps one type: with several
+  rows, the most recent DATE_DETECT wins, then the lowest code.
+- FUNCTIONAL: test 01 (Barthel) → an ADL assessment (source "import") with its group; other
+  tests are counted as not used. An assessment made on a form the same day is left as it is.
+- NCDSCREEN: blood pressure = the mean of both readings when the second exists (rounded half up),
+  else the first; fasting glucose = BSLEVEL when BSTEST is 1 or 3 (fasting), none otherwise
+  (BSTEST 9: not tested); the 7-colour group as every other screening gets it.
+- COMMUNITY_SERVICE: a home visit per HOSPCODE|PID|SEQ|COMSERVICE, its THCC 208 code and, for a
+  known code, its Thai description as the note.
+"""
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import gettext_lazy as _
+
+from ..imports import ADL_GROUPS, ncd_colours
+from ..rules import DBP_RANGE, DISABILITY_NATIONAL_CODES, FBS_RANGE, NCD_DIAGNOSES, SBP_RANGE
+from .codes import COMMUNITY_SERVICES
+from .context import ids_text, nullable
+from .layouts import CHRONIC, COMMUNITY_SERVICE, DISABILITY, FUNCTIONAL, NCDSCREEN
+from .report import Checks
+from .steps import Step, counting
+from .values import dates, numbers, round_half_up, strip, whole
+
+CLOSING_TYPEDISCH = ("01", "07", "08")  # cured, treatment complete, no treatment needed
+BARTHEL = "01"
+FASTING_BSTEST = ("1", "3")
+
+BAD_DISABTYPE = _("DISABTYPE must be 1–7.")
+BAD_DATE_DETECT = _("DATE_DETECT is not a date: the row counts as the oldest of the person's.")
+BAD_SCORE = _("The Barthel score (TESTRESULT) must be a whole number 0–20.")
+NOT_A_NUMBER = _("Not a number.")
+SBP_OUT = _("Systolic pressure must be %(low)s–%(high)s mmHg.")
+DBP_OUT = _("Diastolic pressure must be %(low)s–%(high)s mmHg.")
+FBS_OUT = _("Fasting blood sugar must be %(low)s–%(high)s mg/dL.")
+BOTH_PRESSURES = _("Enter both systolic and diastolic pressure, or neither.")
+SBP_ABOVE_DBP = _("Systolic pressure must be higher than diastolic pressure.")
+NOTHING_MEASURED = _("Neither a blood pressure nor a fasting blood sugar (BSTEST 1 or 3): nothing to record.")
+BAD_SERVICE = _("COMSERVICE must be a code of at most 7 characters.")
+
+_MAPPED = """
+    FROM _m43_chronic s
+    JOIN smarthealth_chronicicdmapping m ON s.icd >= m.icd_from AND left(s.icd, length(m.icd_to)) <= m.icd_to
+    JOIN smarthealth_chroniccondition c ON c.id = m.condition_id AND c.active
+"""
+
+_CHRONIC_APPLY = """
+WITH per AS (
+    SELECT person_id,
+           COALESCE(array_agg(DISTINCT code) FILTER (WHERE NOT closing), '{}') AS open,
+           COALESCE(array_agg(DISTINCT code) FILTER (WHERE closing), '{}') AS closed
+      FROM _m43_cm GROUP BY person_id
+), next AS (
+    SELECT p.id, ARRAY(SELECT DISTINCT x FROM unnest(p.chronic_conditions || per.open) AS x
+                        WHERE x = ANY(per.open) OR NOT x = ANY(per.closed) ORDER BY x)::varchar(16)[] AS codes
+      FROM smarthealth_person p JOIN per ON per.person_id = p.id
+)
+UPDATE smarthealth_person t SET chronic_conditions = next.codes, updated_at = now()
+  FROM next WHERE t.id = next.id AND t.chronic_conditions IS DISTINCT FROM next.codes
+"""
+
+# Per (person, condition): created when an open row added it, updated when a closing row removed it.
+_CHRONIC_COUNTS = """
+WITH pairs AS (
+    SELECT cm.person_id, cm.code, bool_or(NOT cm.closing) AS open, bool_or(cm.closing) AS closed,
+           cm.code = ANY(o.chronic_conditions) AS had
+      FROM _m43_cm cm JOIN _m43_old o ON o.id = cm.person_id
+     GROUP BY cm.person_id, cm.code, o.chronic_conditions)
+SELECT count(*) FILTER (WHERE open AND NOT had), count(*) FILTER (WHERE closed AND NOT open AND had)
+  FROM pairs
+"""
+
+# An assessment of the same day made on a form (with its items) is not overwritten.
+_ADL_UPSERT = """
+INSERT INTO smarthealth_adlassessment AS t (person_id, assessed_on, score, "group", source, created_at)
+SELECT DISTINCT ON (person_id, assessed_on) person_id, assessed_on, score, "group", 'import', now()
+  FROM _m43_functional ORDER BY person_id, assessed_on, _row DESC
+ON CONFLICT (person_id, assessed_on) DO UPDATE SET score = excluded.score, "group" = excluded."group"
+WHERE t.source = 'import' AND (t.score, t."group") IS DISTINCT FROM (excluded.score, excluded."group")
+RETURNING (xmax = 0) AS inserted
+"""
+
+_NCD_UPSERT = """
+INSERT INTO smarthealth_ncdscreening AS t (person_id, screened_on, sbp, dbp, fbs, complication, colour,
+                                           created_at)
+SELECT DISTINCT ON (person_id, screened_on) person_id, screened_on, sbp, dbp, fbs, '', colour, now()
+  FROM _m43_ncdscreen ORDER BY person_id, screened_on, _row DESC
+ON CONFLICT (person_id, screened_on) DO UPDATE SET
+    sbp = excluded.sbp, dbp = excluded.dbp, fbs = excluded.fbs,
+    -- a complication recorded by hand keeps the screening black
+    colour = CASE WHEN t.complication <> '' THEN t.colour ELSE excluded.colour END
+WHERE (t.sbp, t.dbp, t.fbs) IS DISTINCT FROM (excluded.sbp, excluded.dbp, excluded.fbs)
+   OR (t.complication = '' AND t.colour IS DISTINCT FROM excluded.colour)
+RETURNING (xmax = 0) AS inserted
+"""
+
+_VISIT_UPSERT = """
+INSERT INTO smarthealth_homevisit AS t (person_id, visited_on, notes, service_code, source_key, created_at)
+SELECT DISTINCT ON (source_key) person_id, visited_on, note, code, source_key, now()
+  FROM _m43_service ORDER BY source_key, _row DESC
+ON CONFLICT (source_key) DO UPDATE SET person_id = excluded.person_id, visited_on = excluded.visited_on,
+    service_code = excluded.service_code, notes = excluded.notes
+WHERE (t.person_id, t.visited_on, t.service_code, t.notes)
+      IS DISTINCT FROM (excluded.person_id, excluded.visited_on, excluded.service_code, excluded.notes)
+RETURNING (xmax = 0) AS inserted
+"""
+
+
+def _diagnosed(context) -> pd.Index:
+    """The persons with diabetes or hypertension (a screening's colour depends on it)."""
+    rows = context.execute("SELECT id FROM smarthealth_person WHERE chronic_conditions && %s::varchar(16)[]",
+                           [sorted(NCD_DIAGNOSES)])
+    return pd.Index([pk for (pk,) in rows], dtype="float64")
+
+
+def _recolour(context, persons: list[int]) -> None:
+    """The screenings of persons whose DM/HT diagnosis this import changed get the colour the
+    7-colour scheme gives them now (one with a recorded complication stays black)."""
+    rows = context.execute("""
+        SELECT s.id, s.sbp, s.dbp, s.fbs, s.colour, p.chronic_conditions && %(dx)s::varchar(16)[]
+          FROM smarthealth_ncdscreening s JOIN smarthealth_person p ON p.id = s.person_id
+         WHERE s.person_id = ANY(%(persons)s) AND s.complication = ''""",
+        {"dx": sorted(NCD_DIAGNOSES), "persons": persons})
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=["id", "sbp", "dbp", "fbs", "colour", "diagnosed"])
+    values = {name: pd.to_numeric(frame[name], errors="coerce") for name in ("sbp", "dbp", "fbs")}
+    colour = ncd_colours(values["sbp"], values["dbp"], values["fbs"], frame["diagnosed"].astype(bool))
+    changed = frame[colour != frame["colour"]]
+    if not changed.empty:
+        context.execute(
+            "UPDATE smarthealth_ncdscreening s SET colour = v.colour "
+            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, colour) WHERE s.id = v.id",
+            [changed["id"].tolist(), colour[changed.index].tolist()])
+
+
+def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({column: strip(frame[column]) for column in frame.columns}, index=frame.index)
+
+
+def _two_digits(code: pd.Series) -> pd.Series:
+    """`1` → `01` (a code column some programs write without its leading zero)."""
+    return code.where(code.str.len() != 1, "0" + code)
+
+
+class ChronicStep(Step):
+    spec = CHRONIC
+    table = "_m43_chronic"
+    digested = grouped = True
+    columns = {"person_id": "bigint", "icd": "text", "closing": "boolean"}
+
+    def digest_kind(self) -> str:
+        # A row maps to what the municipality's table says now: a changed table applies every row again.
+        table = self.context.execute("""
+            SELECT md5(COALESCE(string_agg(m.icd_from || '-' || m.icd_to || '-' || c.code, ','
+                                           ORDER BY m.icd_from, m.icd_to, c.code), ''))
+              FROM smarthealth_chronicicdmapping m
+              JOIN smarthealth_chroniccondition c ON c.id = m.condition_id AND c.active""")[0][0]
+        return f"CHRONIC:{table[:12]}"
+
+    def prepare(self, frame, checks: Checks):
+        f = _prepared(frame)
+        self.hospcode(f, checks)
+        ids = self.person_ids(f, checks)
+        self.required(f, checks, "CHRONIC")
+        self.day(f, checks, "DATE_DIAG", required=False)
+        good = checks.good
+        g = f[good]
+        stage = pd.DataFrame(index=g.index)
+        stage["person_id"] = ids_text(ids[good])
+        stage["icd"] = g["CHRONIC"].str.upper().str.replace(r"[.\s]", "", regex=True)
+        stage["closing"] = np.where(_two_digits(g["TYPEDISCH"]).isin(CLOSING_TYPEDISCH), "t", "f")
+        return stage
+
+    def finish(self) -> set[int]:
+        context = self.context
+        unmapped = context.execute("""
+            SELECT icd, count(*) FROM _m43_chronic s
+             WHERE NOT EXISTS (SELECT 1 FROM smarthealth_chronicicdmapping m
+                                 JOIN smarthealth_chroniccondition c ON c.id = m.condition_id AND c.active
+                                WHERE s.icd >= m.icd_from AND left(s.icd, length(m.icd_to)) <= m.icd_to)
+             GROUP BY icd ORDER BY 2 DESC, 1""")
+        self.result.details["not_mapped"] = {icd: n for icd, n in unmapped}
+        context.execute("DROP TABLE IF EXISTS _m43_cm")
+        context.execute("CREATE TEMP TABLE _m43_cm ON COMMIT DROP AS "
+                        "SELECT s._row, s.person_id, c.code, s.closing" + _MAPPED)
+        context.execute("DROP TABLE IF EXISTS _m43_old")
+        context.execute("CREATE TEMP TABLE _m43_old ON COMMIT DROP AS SELECT id, chronic_conditions "
+                        "FROM smarthealth_person WHERE id IN (SELECT person_id FROM _m43_cm)")
+        context.execute(_CHRONIC_APPLY)
+        created, updated = context.execute(_CHRONIC_COUNTS)[0]
+        self.counted(created, updated)
+        changed = [pk for (pk,) in context.execute("""
+            SELECT o.id FROM _m43_old o JOIN smarthealth_person p ON p.id = o.id
+             WHERE (o.chronic_conditions && %(dx)s::varchar(16)[])
+                   <> (p.chronic_conditions && %(dx)s::varchar(16)[])""",
+            {"dx": sorted(NCD_DIAGNOSES)})]
+        if changed:
+            _recolour(self.context, changed)
+        return set()
+
+
+class DisabilityStep(Step):
+    spec = DISABILITY
+    table = "_m43_disability"
+    digested = grouped = True
+    columns = {"person_id": "bigint", "value": "text", "code": "smallint", "detected": "date"}
+
+    def prepare(self, frame, checks: Checks):
+        f = _prepared(frame)
+        self.hospcode(f, checks)
+        ids = self.person_ids(f, checks)
+        self.required(f, checks, "DISABTYPE")
+        value = f["DISABTYPE"].map(DISABILITY_NATIONAL_CODES)
+        checks.reject((f["DISABTYPE"] != "") & value.isna(), "DISABTYPE", BAD_DISABTYPE)
+        detected, bad, _be = dates(f["DATE_DETECT"])
+        checks.warn(bad, "DATE_DETECT", BAD_DATE_DETECT)
+        good = checks.good
+        stage = pd.DataFrame(index=f.index[good])
+        stage["person_id"] = ids_text(ids[good])
+        stage["value"], stage["code"] = value[good], f["DISABTYPE"][good]
+        stage["detected"] = nullable(detected[good])
+        return stage
+
+    def finish(self) -> set[int]:
+        created, updated = self.context.execute("""
+            WITH chosen AS (
+                SELECT DISTINCT ON (d.person_id) d.person_id, d.value, p.disability AS old
+                  FROM _m43_disability d JOIN smarthealth_person p ON p.id = d.person_id
+                 ORDER BY d.person_id, d.detected DESC NULLS LAST, d.code
+            ), up AS (
+                UPDATE smarthealth_person t SET disability = c.value, updated_at = now()
+                  FROM chosen c WHERE t.id = c.person_id AND t.disability IS DISTINCT FROM c.value
+                RETURNING c.old = 'none' AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up""")[0]
+        self.counted(created, updated)
+        return set()
+
+
+class FunctionalStep(Step):
+    spec = FUNCTIONAL
+    table = "_m43_functional"
+    digested = True
+    columns = {"person_id": "bigint", "assessed_on": "date", "score": "smallint", "group": "text"}
+
+    def begin(self) -> None:
+        super().begin()
+        self.not_used = 0
+
+    def prepare(self, frame, checks: Checks):
+        f = _prepared(frame)
+        barthel = _two_digits(f["FUNCTIONAL_TEST"]) == BARTHEL
+        self.not_used += int((~barthel).sum())
+        f = f[barthel]  # other tests (IADL, TAI …) are counted, neither loaded nor rejected
+        if f.empty:
+            return None
+        self.hospcode(f, checks)
+        ids = self.person_ids(f, checks)
+        assessed = self.day(f, checks, "DATE_SERV")
+        self.required(f, checks, "TESTRESULT")
+        score, bad = numbers(f["TESTRESULT"])
+        outside = score.notna() & (~whole(score) | (score < 0) | (score > 20))
+        checks.reject(bad | outside, "TESTRESULT", BAD_SCORE)
+        good = checks.good.reindex(f.index)
+        stage = pd.DataFrame(index=f.index[good])
+        stage["person_id"] = ids_text(ids[good])
+        stage["assessed_on"] = assessed[good]
+        stage["score"] = ids_text(score[good])
+        stage["group"] = score[good].map(ADL_GROUPS)
+        return stage
+
+    def finish(self) -> set[int]:
+        self.counted(*self.context.execute(counting(_ADL_UPSERT))[0])
+        self.result.details["not_used"] = self.not_used
+        return set()
+
+
+class NcdScreenStep(Step):
+    spec = NCDSCREEN
+    table = "_m43_ncdscreen"
+    digested = True
+    columns = {"person_id": "bigint", "screened_on": "date", "sbp": "smallint", "dbp": "smallint",
+               "fbs": "smallint", "colour": "text"}
+
+    def begin(self) -> None:
+        super().begin()
+        self.diagnosed = _diagnosed(self.context)  # after CHRONIC of this import
+
+    def prepare(self, frame, checks: Checks):
+        f = _prepared(frame)
+        self.hospcode(f, checks)
+        ids = self.person_ids(f, checks)
+        screened = self.day(f, checks, "DATE_SERV")
+        read = {}
+        for column in ("SBP_1", "DBP_1", "SBP_2", "DBP_2", "BSLEVEL"):
+            read[column], bad = numbers(f[column])
+            checks.reject(bad, column, NOT_A_NUMBER)
+        sbp = round_half_up(((read["SBP_1"] + read["SBP_2"]) / 2).where(read["SBP_2"].notna(), read["SBP_1"]))
+        dbp = round_half_up(((read["DBP_1"] + read["DBP_2"]) / 2).where(read["DBP_2"].notna(), read["DBP_1"]))
+        fbs = round_half_up(read["BSLEVEL"]).where(f["BSTEST"].isin(FASTING_BSTEST))
+        for values, column, message, (low, high) in ((sbp, "SBP_1", SBP_OUT, SBP_RANGE),
+                                                      (dbp, "DBP_1", DBP_OUT, DBP_RANGE),
+                                                      (fbs, "BSLEVEL", FBS_OUT, FBS_RANGE)):
+            outside = values.notna() & ((values < low) | (values > high))
+            checks.reject(outside, column, message, low=low, high=high)
+        checks.reject(sbp.isna() != dbp.isna(), "DBP_1", BOTH_PRESSURES)
+        checks.reject(sbp.notna() & dbp.notna() & (sbp <= dbp), "SBP_1", SBP_ABOVE_DBP)
+        checks.reject(sbp.isna() & fbs.isna(), "SBP_1", NOTHING_MEASURED)
+        good = checks.good
+        stage = pd.DataFrame(index=f.index[good])
+        stage["person_id"] = ids_text(ids[good])
+        stage["screened_on"] = screened[good]
+        for name, values in (("sbp", sbp), ("dbp", dbp), ("fbs", fbs)):
+            stage[name] = ids_text(values[good])
+        diagnosed = ids[good].isin(self.diagnosed)
+        stage["colour"] = ncd_colours(sbp[good], dbp[good], fbs[good], diagnosed)
+        return stage
+
+    def finish(self) -> set[int]:
+        self.counted(*self.context.execute(counting(_NCD_UPSERT))[0])
+        return set()
+
+
+class CommunityServiceStep(Step):
+    spec = COMMUNITY_SERVICE
+    table = "_m43_service"
+    digested = True
+    columns = {"person_id": "bigint", "visited_on": "date", "code": "text", "note": "text",
+               "source_key": "text"}
+
+    def prepare(self, frame, checks: Checks):
+        f = _prepared(frame)
+        self.hospcode(f, checks)
+        ids = self.person_ids(f, checks)
+        visited = self.day(f, checks, "DATE_SERV")
+        self.required(f, checks, "COMSERVICE")
+        code = f["COMSERVICE"].str.upper()
+        checks.reject(code.str.len() > 7, "COMSERVICE", BAD_SERVICE)
+        good = checks.good
+        g = f[good]
+        # SEQ is the visit's number; without one, its date keeps two visits of one day apart.
+        seq = g["SEQ"].str[:16].where(g["SEQ"] != "", f["DATE_SERV"][good])
+        stage = pd.DataFrame(index=g.index)
+        stage["person_id"] = ids_text(ids[good])
+        stage["visited_on"] = visited[good]
+        stage["code"] = code[good]
+        stage["note"] = code[good].map(COMMUNITY_SERVICES).fillna("")
+        stage["source_key"] = g["HOSPCODE"] + "|" + g["PID"] + "|" + seq + "|" + code[good]
+        return stage
+
+    def finish(self) -> set[int]:
+        self.counted(*self.context.execute(counting(_VISIT_UPSERT))[0])
+        return set()

@@ -1,0 +1,299 @@
+"""HOME → households, VILLAGE → moo numbers and community names (§3.2, §3.9).
+
+A HOME row is the household with its DOPA HOUSE_ID (11 digits) or with the health centre's key
+(HOSPCODE, HID); as for persons, a known key wins and a household first registered by its house
+ID gets the key. Coordinates are often empty: such a house is registered all the same and listed
+as not on the map yet. A point outside Thailand, or with latitude and longitude swapped, is left
+out (the house is kept) and the row warns; an empty point never erases one placed by hand.
+
+VHVID names the house's อสม. as a PID of the centre: the household gets the volunteer user with
+that person's first and last name (exactly one active user of the volunteer role), else the PID
+is kept and matched again on every later import. HEADID (the householder's PID) is kept.
+"""
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from imports.parsing import normalise_text
+from kernel.geo import THAILAND
+
+from .context import Context, ids_text, keys, local_time, nullable, packed
+from .layouts import HOME, VILLAGE
+from .report import Checks
+from .steps import FileResult, Step
+from .values import digits_of, numbers, strip, timestamps
+
+BAD_HID = _("HID must be at most 14 characters.")
+BAD_HOUSE_ID = _("HOUSE_ID is not 11 digits: the house is registered by its HID.")
+HOUSE_ID_ELSEWHERE = _("This HOUSE_ID belongs to another household of the registry than this HID's: the "
+                       "household of this HID is updated without it. Merge the two by hand.")
+BAD_MOO = _("VILLAGE (the moo) is not a number 1–98: the house is registered without it.")
+BAD_POINT = _("LATITUDE / LONGITUDE are not numbers: the house is registered without a point on the map.")
+HALF_POINT = _("Only one of LATITUDE and LONGITUDE: the house is registered without a point on the map.")
+SWAPPED = _("LATITUDE and LONGITUDE look swapped (the point is outside Thailand): the point is left out, "
+            "the house is registered without it.")
+OUTSIDE = _("The point is outside Thailand: it is left out, the house is registered without it.")
+BAD_D_UPDATE = _("D_UPDATE is not a date-time (YYYYMMDDHHMMSS): a later row always replaces this one.")
+BAD_VID = _("VID must be 8 digits: province, district, subdistrict and moo (CCAATTMM).")
+
+_FRESH = """
+WITH fresh AS (
+    SELECT DISTINCT ON (COALESCE(house_id, hospcode || '|' || hid)) *
+      FROM _m43_h WHERE household_id IS NULL
+     ORDER BY COALESCE(house_id, hospcode || '|' || hid), source_at DESC NULLS LAST, _row DESC
+), ins AS (
+    INSERT INTO smarthealth_household (house_id, house_no, moo, community, road, subdistrict_code, location,
+        hospcode, hid, volunteer_pid, head_pid, source_updated, created_at, updated_at)
+    SELECT house_id, house_no, moo, '', road, subdistrict_code,
+           CASE WHEN lat IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
+           hospcode, hid, vhvid, headid, source_at, now(), now()
+      FROM fresh
+    RETURNING id, hospcode, hid
+)
+SELECT hospcode || '|' || hid, id FROM ins
+"""
+
+# New rows that were not inserted: another HID with the same house ID was (the same household).
+_MERGED = """
+SELECT s.hospcode || '|' || s.hid, t.id, s._row
+  FROM _m43_h s JOIN smarthealth_household t ON t.house_id = s.house_id
+ WHERE s.household_id IS NULL AND (t.hospcode, t.hid) IS DISTINCT FROM (s.hospcode, s.hid)
+"""
+
+_SET_HOUSE_ID = """
+UPDATE _m43_h s SET set_house_id = true
+  FROM (SELECT DISTINCT ON (house_id) _row FROM _m43_h
+         WHERE house_id IS NOT NULL AND candidate AND household_id IS NOT NULL
+         ORDER BY house_id, source_at DESC NULLS LAST, _row DESC) one
+ WHERE s._row = one._row AND NOT EXISTS (SELECT 1 FROM smarthealth_household t WHERE t.house_id = s.house_id)
+"""
+
+_UPDATE = """
+WITH src AS (
+    SELECT DISTINCT ON (s.household_id) s.*,
+           CASE WHEN s.lat IS NOT NULL THEN ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326) END AS point
+      FROM _m43_h s WHERE s.household_id IS NOT NULL
+     ORDER BY s.household_id, s.set_house_id DESC, s.source_at DESC NULLS LAST, s._row DESC
+), diff AS (
+    SELECT s.*, (
+           (t.house_no, t.moo, t.road, t.subdistrict_code, t.volunteer_pid, t.head_pid)
+               IS DISTINCT FROM (COALESCE(NULLIF(s.house_no, ''), t.house_no), COALESCE(s.moo, t.moo),
+                                 COALESCE(NULLIF(s.road, ''), t.road),
+                                 COALESCE(NULLIF(s.subdistrict_code, ''), t.subdistrict_code),
+                                 COALESCE(NULLIF(s.vhvid, ''), t.volunteer_pid),
+                                 COALESCE(NULLIF(s.headid, ''), t.head_pid))
+           OR (s.point IS NOT NULL AND t.location IS DISTINCT FROM s.point)
+           OR (s.attach AND t.hid IS NULL)
+           OR s.set_house_id
+           ) AS differs
+      FROM src s JOIN smarthealth_household t ON t.id = s.household_id
+     WHERE t.source_updated IS NULL OR (s.source_at IS NOT NULL AND s.source_at > t.source_updated)
+), up AS (
+UPDATE smarthealth_household t SET
+       house_no = COALESCE(NULLIF(d.house_no, ''), t.house_no), moo = COALESCE(d.moo, t.moo),
+       road = COALESCE(NULLIF(d.road, ''), t.road),
+       subdistrict_code = COALESCE(NULLIF(d.subdistrict_code, ''), t.subdistrict_code),
+       location = COALESCE(d.point, t.location),
+       volunteer_pid = COALESCE(NULLIF(d.vhvid, ''), t.volunteer_pid),
+       head_pid = COALESCE(NULLIF(d.headid, ''), t.head_pid),
+       hospcode = CASE WHEN d.attach AND t.hid IS NULL THEN d.hospcode ELSE t.hospcode END,
+       hid = CASE WHEN d.attach AND t.hid IS NULL THEN d.hid ELSE t.hid END,
+       house_id = CASE WHEN d.set_house_id THEN d.house_id ELSE t.house_id END,
+       source_updated = COALESCE(d.source_at, t.source_updated),
+       updated_at = CASE WHEN d.differs THEN now() ELSE t.updated_at END
+  FROM diff d
+ WHERE t.id = d.household_id
+RETURNING t.id, d.differs
+)
+SELECT id FROM up WHERE differs
+"""
+
+
+class HomeStep(Step):
+    spec = HOME
+    table = "_m43_home"
+    digested = True
+    columns = {
+        "hospcode": "text", "hid": "text", "household_id": "bigint", "attach": "boolean", "house_id": "text",
+        "candidate": "boolean", "house_no": "text", "moo": "smallint", "road": "text",
+        "subdistrict_code": "text", "lon": "float8", "lat": "float8", "vhvid": "text", "headid": "text",
+        "source_at": "timestamptz", "set_house_id": "boolean",
+    }
+
+    def begin(self) -> None:
+        super().begin()
+        self.staged_keys: set[str] = set()
+        self.staged = 0
+
+    def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:
+        f = pd.DataFrame({column: strip(frame[column]) for column in frame.columns}, index=frame.index)
+        self.hospcode(f, checks)
+        self.required(f, checks, "HID")
+        checks.reject(f["HID"].str.len() > 14, "HID", BAD_HID)
+        house_id = f["HOUSE_ID"]
+        valid_house = digits_of(house_id, 11)
+        checks.warn((house_id != "") & ~valid_house, "HOUSE_ID", BAD_HOUSE_ID)
+        moo, bad_moo = numbers(f["VILLAGE"])
+        in_range = (moo >= 1) & (moo <= 98) & (moo == moo.round())
+        checks.warn(bad_moo | (moo.notna() & ~in_range & ~moo.isin([0, 99])), "VILLAGE", BAD_MOO)
+        lat, bad_lat = numbers(f["LATITUDE"])
+        lon, bad_lon = numbers(f["LONGITUDE"])
+        zero = (lat == 0) | (lon == 0)  # what some programs write for "not measured"
+        checks.warn(bad_lat | bad_lon, "LATITUDE", BAD_POINT)
+        checks.warn((lat.notna() != lon.notna()) & ~zero, "LATITUDE", HALF_POINT)
+        given = lat.notna() & lon.notna() & ~zero
+        inside = THAILAND.contains(lat, lon)
+        swapped = ~inside & THAILAND.contains(lon, lat)
+        checks.warn(given & swapped, "LATITUDE", SWAPPED)
+        checks.warn(given & ~inside & ~swapped, "LATITUDE", OUTSIDE)
+        updated, bad_update, be = timestamps(f["D_UPDATE"])
+        checks.warn(bad_update | (f["D_UPDATE"] == ""), "D_UPDATE", BAD_D_UPDATE)
+        self.warn_buddhist(checks, "D_UPDATE", be, updated)
+
+        good = checks.good
+        if not good.any():
+            return None
+        g = f[good]
+        key = keys(g["HOSPCODE"], g["HID"])
+        house_id = house_id[good].where(valid_house[good], "")
+        unique = [h for h in pd.unique(house_id) if h]
+        found = dict(self.context.execute(
+            "SELECT t.house_id, t.id FROM smarthealth_household t "
+            "JOIN unnest(string_to_array(%s, chr(31))) AS h(house_id) ON t.house_id = h.house_id",
+            [packed(unique)])) if unique else {}
+        by_house = house_id.map(found).astype("float64")
+        by_key = self.context.households.lookup(key)
+        conflict = by_key.notna() & by_house.notna() & (by_key != by_house)
+        checks.warn(conflict, "HOUSE_ID", HOUSE_ID_ELSEWHERE)
+        house_id = house_id.where(~conflict, "")
+        by_house = by_house.where(~conflict)
+        stage = pd.DataFrame(index=g.index)
+        stage["hospcode"], stage["hid"] = g["HOSPCODE"], g["HID"]
+        stage["household_id"] = ids_text(by_key.fillna(by_house))
+        stage["attach"] = np.where(by_key.isna() & by_house.notna(), "t", "f")
+        stage["house_id"] = nullable(house_id)
+        stage["candidate"] = np.where((house_id != "") & by_house.isna(), "t", "f")
+        stage["house_no"] = normalise_text(g["HOUSE"]).str[:75]
+        stage["moo"] = ids_text(moo[good].where(in_range[good]))
+        stage["road"] = normalise_text(g["ROAD"]).str[:120]
+        parts = [g[c] for c in ("CHANGWAT", "AMPUR", "TAMBON")]
+        known = digits_of(parts[0], 2) & digits_of(parts[1], 2) & digits_of(parts[2], 2)
+        for part in parts:
+            known &= ~part.isin(["00", "99"])
+        stage["subdistrict_code"] = (parts[0] + parts[1] + parts[2]).where(known, "")
+        point = given[good] & inside[good]
+        stage["lon"], stage["lat"] = lon[good].where(point), lat[good].where(point)  # NaN: no point
+        stage["vhvid"], stage["headid"] = g["VHVID"].str[:15], g["HEADID"].str[:15]
+        stage["source_at"] = local_time(updated[good])
+        stage["set_house_id"] = "f"
+        self.staged_keys.update(key.tolist())
+        self.staged += len(stage)
+        return stage
+
+    def finish(self) -> set[int]:
+        context = self.context
+        if len(self.staged_keys) < self.staged:  # a key twice: the newest D_UPDATE, then the later row
+            context.execute("CREATE TEMP TABLE _m43_h ON COMMIT DROP AS SELECT DISTINCT ON (hospcode, hid) * "
+                            "FROM _m43_home ORDER BY hospcode, hid, source_at DESC NULLS LAST, _row DESC")
+        else:
+            context.execute("ALTER TABLE _m43_home RENAME TO _m43_h")
+        new = context.execute("SELECT count(*) FROM _m43_h WHERE household_id IS NULL")[0][0]
+        inserted = context.execute(_FRESH) if new else []
+        merged = context.execute(_MERGED) if new > len(inserted) else []
+        context.changed_households += [pk for _key, pk in inserted]
+        context.execute(_SET_HOUSE_ID)
+        changed = [pk for (pk,) in context.execute(_UPDATE)]
+        context.changed_households += changed
+        self.counted(len(inserted), len(changed))
+        unclean = {row for (row,) in context.execute(
+            "SELECT s._row FROM _m43_h s JOIN smarthealth_household t ON t.id = s.household_id "
+            "WHERE t.hospcode IS DISTINCT FROM s.hospcode OR t.hid IS DISTINCT FROM s.hid")}
+        unclean |= {row for _key, _id, row in merged}
+        matched = context.execute(
+            "SELECT hospcode || '|' || hid, household_id FROM _m43_h WHERE household_id IS NOT NULL")
+        context.execute("DROP TABLE _m43_h")
+        # Every key this file staged, attached or not.
+        context.households.merge([*matched, *inserted, *((key, pk) for key, pk, _row in merged)])
+        return unclean
+
+
+class VillageStep(Step):
+    """Moo numbers of the subdistrict and, with a name column, the community names of their
+    households (applied once HOME is loaded: `village_names`)."""
+
+    spec = VILLAGE
+    table = "_m43_village"
+    columns = {"subdistrict": "text", "moo": "smallint", "name": "text"}
+
+    def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:
+        f = pd.DataFrame({column: strip(frame[column]) for column in frame.columns}, index=frame.index)
+        self.hospcode(f, checks)
+        checks.reject(~digits_of(f["VID"], 8), "VID", BAD_VID)
+        good = checks.good
+        if not good.any():
+            return None
+        g = f[good]
+        stage = pd.DataFrame(index=g.index)
+        stage["subdistrict"], stage["moo"] = g["VID"].str[:6], g["VID"].str[6:8].astype(int).astype(str)
+        stage["name"] = normalise_text(g["VILLNAME"]).str[:120]
+        return stage
+
+    def finish(self) -> set[int]:
+        moos = [moo for (moo,) in self.context.execute(
+            f"SELECT DISTINCT moo FROM {self.table} WHERE moo > 0 ORDER BY moo")]
+        self.result.details["moo"] = moos
+        return set()
+
+
+def village_names(context: Context, result: FileResult) -> None:
+    """Each named village's name → the community of its moo's households that have none."""
+    rows = context.execute("""
+        WITH named AS (
+            UPDATE smarthealth_household h SET community = v.name, updated_at = now()
+              FROM (SELECT DISTINCT ON (subdistrict, moo) * FROM _m43_village
+                     WHERE name <> '' AND moo > 0 ORDER BY subdistrict, moo, _row DESC) v
+             WHERE h.moo = v.moo AND h.community = ''
+               AND (h.subdistrict_code = v.subdistrict OR h.subdistrict_code = '')
+            RETURNING v._row
+        )
+        SELECT count(DISTINCT _row), count(*) FROM named""")
+    villages, households = rows[0]
+    result.updated += villages
+    result.details["households_named"] = households
+
+
+def volunteers_match(context: Context, result: FileResult | None) -> None:
+    """Households whose VHVID person is exactly one active volunteer user (same first and last
+    name): that user becomes their volunteer, unless the household already has one and its HOME
+    row did not change in this import. From the households' few distinct VHVIDs to their persons
+    (by key) to the users: never a scan of every person by name."""
+    rows = context.execute("""
+        WITH wanted AS (
+            SELECT DISTINCT hospcode, volunteer_pid AS pid FROM smarthealth_household
+             WHERE volunteer_pid <> '' AND (volunteer_id IS NULL OR id = ANY(%(changed)s::bigint[]))
+        ), named AS (
+            SELECT w.hospcode, w.pid, u.id AS user_id, count(*) OVER (PARTITION BY w.hospcode, w.pid) AS n
+              FROM wanted w
+              JOIN smarthealth_person p ON p.hospcode = w.hospcode AND p.pid = w.pid
+              JOIN accounts_user u ON u.is_active AND btrim(u.first_name) <> ''
+                   AND btrim(u.first_name) = btrim(p.first_name) AND btrim(u.last_name) = btrim(p.last_name)
+             WHERE EXISTS (SELECT 1 FROM accounts_user_groups ug JOIN auth_group g ON g.id = ug.group_id
+                            WHERE ug.user_id = u.id AND g.name = %(group)s)
+        ), up AS (
+            UPDATE smarthealth_household h SET volunteer_id = named.user_id, updated_at = now()
+              FROM named
+             WHERE named.n = 1 AND h.hospcode = named.hospcode AND h.volunteer_pid = named.pid
+               AND (h.volunteer_id IS NULL OR h.id = ANY(%(changed)s::bigint[]))
+               AND h.volunteer_id IS DISTINCT FROM named.user_id
+            RETURNING h.id
+        )
+        SELECT (SELECT count(*) FROM up),
+               (SELECT count(*) FROM smarthealth_household
+                 WHERE volunteer_pid <> '' AND volunteer_id IS NULL AND id NOT IN (SELECT id FROM up))""",
+        {"changed": context.changed_households, "group": Role.VOLUNTEER.value})
+    assigned, waiting = rows[0]
+    if result is not None:
+        result.details["volunteers_assigned"] = assigned
+        result.details["volunteers_waiting"] = waiting

@@ -1,0 +1,140 @@
+"""Reading the values of 43-file columns, a whole column at a time (no loop over rows).
+
+Dates are `YYYYMMDD` and date-times `YYYYMMDDHHMMSS`, Christian era (§1). A year from 2400 on is
+a Buddhist-Era year written by mistake (pitfall 9: the source systems store BE dates): it is
+read as BE (minus 543) and the row carries a warning, not a rejection. Dates repeat a lot (a
+town has few distinct days), so each distinct text is parsed once and the answer spread back.
+"""
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from imports.parsing import plain_digits, thai_id_valid
+
+BE_FROM = 2400
+_SEPARATOR = "\x00"
+_SPACES = " \t\r\u00a0\ufeff"
+_EDGE_SPACE = re.compile(f"[{_SPACES}]\x00|\x00[{_SPACES}]")
+_AROUND_SEPARATOR = re.compile(f"[{_SPACES}]*\x00[{_SPACES}]*")
+
+
+def strip(series: pd.Series) -> pd.Series:
+    """Spaces (and a stray BOM) around every cell, removed in one pass over the joined column
+    (exporters rarely pad: one C scan finds that out)."""
+    values = series.tolist()
+    if not values:
+        return series
+    text = _SEPARATOR.join(values)
+    ends = text.strip(_SPACES)
+    if ends == text and not _EDGE_SPACE.search(text):
+        return series
+    text = _AROUND_SEPARATOR.sub(_SEPARATOR, text).strip(_SPACES)
+    return pd.Series(text.split(_SEPARATOR), index=series.index, dtype=object)
+
+
+def _spread(series: pd.Series, parse) -> tuple[pd.Series, ...]:
+    """parse(unique values as a Series) → Series aligned with them; spread back to every row."""
+    codes, uniques = pd.factorize(series, sort=False)
+    parts = parse(pd.Series(uniques, dtype=object))
+    return tuple(pd.Series(part.to_numpy()[codes], index=series.index) for part in parts)
+
+
+def _digit_fields(values: pd.Series, width: int) -> np.ndarray:
+    """The (n, width) digit matrix of cells that are exactly `width` ASCII digits (others: -1),
+    computed in numpy over the joined text, not cell by cell."""
+    out = np.full((len(values), width), -1, dtype=np.int64)
+    shaped = plain_digits(values, width).to_numpy()
+    if shaped.any():
+        text = "".join(values[shaped].tolist()).encode("ascii")
+        out[shaped] = np.frombuffer(text, dtype=np.uint8).reshape(-1, width).astype(np.int64) - 48
+    return out
+
+
+def _number(matrix: np.ndarray, start: int, stop: int) -> np.ndarray:
+    weights = 10 ** np.arange(stop - start - 1, -1, -1)
+    number = (matrix[:, start:stop] * weights).sum(axis=1).astype(np.float64)
+    return np.where((matrix[:, start:stop] < 0).any(axis=1), np.nan, number)
+
+
+def _date_parts(values: pd.Series, *, with_time: bool):
+    # YYYYMMDD or YYYYMMDDHHMMSS (some exporters write a date-time where a date is due, and
+    # the reverse); dashes of an ISO date are tolerated.
+    values = values.where(~values.str.contains("-", regex=False), values.str.replace("-", "", regex=False))
+    eight, fourteen = _digit_fields(values, 8), _digit_fields(values, 14)
+    matrix = np.where((eight[:, :1] >= 0), np.pad(eight, ((0, 0), (0, 6)), constant_values=0), fourteen)
+    year = pd.Series(_number(matrix, 0, 4), index=values.index)
+    be = year >= BE_FROM
+    year = year.where(~be, year - 543)
+    parts = {"year": year, "month": pd.Series(_number(matrix, 4, 6), index=values.index),
+             "day": pd.Series(_number(matrix, 6, 8), index=values.index)}
+    if with_time:
+        for name, start in (("hour", 8), ("minute", 10), ("second", 12)):
+            parts[name] = pd.Series(_number(matrix, start, start + 2), index=values.index).fillna(0)
+    when = pd.to_datetime(pd.DataFrame(parts), errors="coerce")
+    when = when.where((year >= 1850) & (year <= 2200))
+    return when, be & when.notna()
+
+
+def dates(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(ISO `YYYY-MM-DD` or "", invalid mask (filled but not a date), Buddhist-Era mask)."""
+    def parse(values):
+        when, be = _date_parts(values, with_time=False)
+        return when.dt.strftime("%Y-%m-%d").fillna(""), when.isna() & (values != ""), be
+
+    if series.empty:
+        empty = pd.Series(dtype=bool, index=series.index)
+        return pd.Series(dtype=object, index=series.index), empty, empty
+    return _spread(series, parse)  # type: ignore[return-value]
+
+
+def timestamps(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """D_UPDATE: (`YYYY-MM-DD HH:MM:SS` local time or "", invalid mask, Buddhist-Era mask).
+    A date without its time is read as midnight."""
+    def parse(values):
+        when, be = _date_parts(values, with_time=True)
+        return when.dt.strftime("%Y-%m-%d %H:%M:%S").fillna(""), when.isna() & (values != ""), be
+
+    if series.empty:
+        empty = pd.Series(dtype=bool, index=series.index)
+        return pd.Series(dtype=object, index=series.index), empty, empty
+    return _spread(series, parse)  # type: ignore[return-value]
+
+
+def numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(float or NaN, invalid mask: filled but not a number)."""
+    values = pd.to_numeric(series.where(series != ""), errors="coerce")
+    return values, values.isna() & (series != "")
+
+
+def whole(values: pd.Series) -> pd.Series:
+    """Which numbers are whole (12, 12.0, 12.00)."""
+    return values.notna() & (values == np.floor(values))
+
+
+def round_half_up(values: pd.Series) -> pd.Series:
+    """Blood pressures and glucose are whole numbers: 120.5 → 121 (never round-half-to-even)."""
+    return np.floor(values + 0.5)
+
+
+def national_ids(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(valid, placeholder, other invalid) masks of CID cells. A placeholder is one repeated digit
+    or eight zeros or ones in a row (HOSxP PCU's own export leaves those out, pitfall 7)."""
+    shaped = plain_digits(series, 13)
+    checked = thai_id_valid(series, shaped)
+    placeholder = pd.Series(False, index=series.index)
+    if shaped.any():
+        matrix = np.frombuffer("".join(series[shaped]).encode("ascii"), dtype=np.uint8).reshape(-1, 13)
+        repeated = (matrix == matrix[:, :1]).all(axis=1)
+        placeholder[shaped] = repeated
+        placeholder |= shaped & (series.str.contains("00000000", regex=False)
+                                 | series.str.contains("11111111", regex=False))
+    valid = checked & ~placeholder
+    filled = series != ""
+    return valid, filled & placeholder, filled & ~valid & ~placeholder
+
+
+def digits_of(series: pd.Series, length: int) -> pd.Series:
+    """Which cells are exactly `length` ASCII digits."""
+    return plain_digits(series, length)
