@@ -13,6 +13,7 @@ BENCHMARKS = {
     "tenancy": "bench.tenancy",
     "map": "bench.map",
     "import": "bench.import",
+    "import_moph43": "bench.import_moph43",
     "dashboard": "bench.dashboard",
     "api": "bench.api",
     "soak": "bench.soak",
