@@ -297,3 +297,45 @@ def process_tree_rss(pid: int) -> int:
         total += rss.get(current, 0)
         stack.extend(children.get(current, []))
     return total
+
+
+_IMPORT_CHILD = """
+import sys
+sys.argv = ["manage.py", *sys.argv[1:]]
+from django.core.management import execute_from_command_line
+try:
+    execute_from_command_line(sys.argv)
+finally:
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
+    print(hwm[0].strip() if hwm else "VmHWM: 0 kB", file=sys.stderr)
+"""
+
+
+def import_in_child(*, schema: str, dataset: str, path: Path, media: Path) -> dict:
+    """`manage.py import_data` in a fresh interpreter that reports its own high-water mark (VmHWM
+    belongs to the new process image; getrusage's maxrss would carry over the parent's at exec).
+    Returns the printed lines, the total's counts, wall time, the job's own run time and peak RSS."""
+    import subprocess
+
+    from django_tenants.utils import schema_context
+
+    env = {**os.environ, "MEDIA_ROOT": str(media)}
+    command = [sys.executable, "-c", _IMPORT_CHILD, "import_data", "--schema", schema, "--dataset", dataset,
+               str(path)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    out, err = process.communicate()
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"import_data failed: {err or out}")
+    lines = out.strip().splitlines()
+    peak_kb = int(err.strip().splitlines()[-1].split()[-2])
+    with schema_context(schema):
+        from imports.models import ImportJob
+
+        job = ImportJob.objects.latest("pk")
+    counts = dict(part.split("=") for part in lines[-1].split())
+    return {"lines": lines, "summary": lines[-1], "counts": counts, "wall": wall,
+            "seconds": (job.finished_at - job.started_at).total_seconds(),
+            "rss_mb": peak_kb / 1024}

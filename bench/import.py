@@ -18,8 +18,6 @@ Then bench.import_limits: the peak memory of reading the review's hostile 63 MB 
 
 import io
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +28,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from bench import import_limits
-from bench.harness import BASE_DIR, Report, Row, fmt_ratio, fmt_time
+from bench.harness import Report, Row, fmt_ratio, fmt_time, import_in_child
 from smarthealth.demo.names import FEMALE_NAMES, MALE_NAMES, SURNAMES
 from tenants.services.municipalities import municipality_create
 
@@ -177,43 +175,9 @@ def generate(rows: int, seed: int = 2569) -> tuple[pd.DataFrame, int]:
 
 # --- The three loaders -------------------------------------------------------------------------
 
-_CHILD = """
-import sys
-sys.argv = ["manage.py", *sys.argv[1:]]
-from django.core.management import execute_from_command_line
-try:
-    execute_from_command_line(sys.argv)
-finally:
-    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
-    print(hwm[0].strip() if hwm else "VmHWM: 0 kB", file=sys.stderr)
-"""
-
-
 def _engine(path: Path, tmp: Path) -> dict:
-    env = {**os.environ, "MEDIA_ROOT": str(tmp / "media")}
-    # The command runs in a fresh interpreter that reports its own high-water mark (VmHWM belongs
-    # to the new process image; getrusage's maxrss would carry over the parent's at exec).
-    command = [sys.executable, "-c", _CHILD, "import_data", "--schema", SCHEMAS["engine"], "--dataset",
-               "persons", str(path)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
-    out, err = process.communicate()
-    wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise RuntimeError(f"import_data failed: {err or out}")
-    summary = out.strip().splitlines()[-1]
-    peak_kb = int(err.strip().splitlines()[-1].split()[-2])
-    counts = dict(part.split("=") for part in summary.split())
-    with schema_context(SCHEMAS["engine"]):
-        from imports.models import ImportJob
-
-        job = ImportJob.objects.latest("pk")
-    return {
-        "summary": summary, "wall": wall, "seconds": (job.finished_at - job.started_at).total_seconds(),
-        "rss_mb": peak_kb / 1024,
-        "rejected": int(counts["rejected"]), "created": int(counts["created"]),
-    }
+    run = import_in_child(schema=SCHEMAS["engine"], dataset="persons", path=path, media=tmp / "media")
+    return {**run, "rejected": int(run["counts"]["rejected"]), "created": int(run["counts"]["created"])}
 
 
 def _stored_count(schema: str) -> int:

@@ -15,11 +15,8 @@ Targets (issue 15): the import ≥ 0.5× raw COPY's rows/s, peak RSS ≤ 400 MB,
 of the first import's time. `BENCH_MOPH43_PERSONS` makes the run smaller for a quick look.
 """
 
-import importlib
 import io
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +24,7 @@ from pathlib import Path
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from bench.harness import BASE_DIR, Report, Row, fmt_ratio, fmt_time
+from bench.harness import Report, Row, fmt_ratio, fmt_time, import_in_child
 from tenants.services.municipalities import municipality_create
 
 PERSONS = int(os.environ.get("BENCH_MOPH43_PERSONS", "100000"))
@@ -103,27 +100,8 @@ def run(report: Report) -> None:
 
 
 def _import(path: Path, tmp: Path) -> dict:
-    child = importlib.import_module("bench.import")._CHILD  # `import` is a keyword: no plain import
-    env = {**os.environ, "MEDIA_ROOT": str(tmp / "media")}
-    command = [sys.executable, "-c", child, "import_data", "--schema", SCHEMAS["engine"], "--dataset",
-               "moph43", str(path)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
-    out, err = process.communicate()
-    wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise RuntimeError(f"import_data failed: {err or out}")
-    lines = out.strip().splitlines()
-    total = lines[-1]
-    peak_kb = int(err.strip().splitlines()[-1].split()[-2])
-    counts = dict(part.split("=") for part in total.split())
-    with schema_context(SCHEMAS["engine"]):
-        from imports.models import ImportJob
-
-        job = ImportJob.objects.latest("pk")
-    return {"total": total, "files": lines[:-1], "rows": int(counts["rows"]), "wall": wall,
-            "seconds": (job.finished_at - job.started_at).total_seconds(), "rss_mb": peak_kb / 1024}
+    run = import_in_child(schema=SCHEMAS["engine"], dataset="moph43", path=path, media=tmp / "media")
+    return {**run, "total": run["summary"], "files": run["lines"][:-1], "rows": int(run["counts"]["rows"])}
 
 
 def _stored_rows(schema: str) -> int:
