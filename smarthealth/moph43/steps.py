@@ -5,6 +5,7 @@ their keys and returns the good rows as staging columns, which are COPYed into a
 table; `finish` then moves the whole file into the registry with a few set-based statements.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -52,7 +53,7 @@ class FileResult:
                 f"unchanged={self.unchanged} rejected={self.rejected}")
 
 
-class Step:
+class Step(ABC):
     spec: ClassVar[FileSpec]
     table: ClassVar[str]
     columns: ClassVar[dict[str, str]]  # staging column → SQL type
@@ -71,13 +72,14 @@ class Step:
         """What the fingerprints are kept under: also what else decides what a row turns into."""
         return self.spec.name
 
+    @abstractmethod
     def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:
-        raise NotImplementedError
+        """The chunk's rows checked and shaped for staging (None: nothing to stage)."""
 
+    @abstractmethod
     def finish(self) -> set[int]:
         """Load the staged rows; set the result's counts. Returns the lines that were not
         applied as the row says (their fingerprints are not kept)."""
-        raise NotImplementedError
 
     # --- shared checks ------------------------------------------------------------------------
     def required(self, frame: pd.DataFrame, checks: Checks, *columns: str) -> None:
