@@ -67,7 +67,16 @@ def _acquire(key: str) -> int:
     return count
 
 
-def _release(key: str) -> None:
+def _in_memory() -> bool:
+    """Whether this process serves the cache from its memory now (Redis unreachable)."""
+    return bool(getattr(cache, "redis_unavailable", False))
+
+
+def _release(key: str, *, taken_in_memory: bool = False) -> None:
+    if taken_in_memory and not _in_memory():
+        # Taken while Redis was away and given back after it returned: the count in Redis belongs
+        # to other uploads (and the memory copy was dropped when Redis came back).
+        return
     try:
         cache.decr(key)
     except ValueError:  # expired meanwhile: nothing left to give back
@@ -86,9 +95,9 @@ class ImportUploadGateMiddleware:
         try:
             return self.get_response(request)
         finally:
-            key = getattr(request, "upload_slot", None)
-            if key is not None:
-                _release(key)
+            slot = getattr(request, "upload_slot", None)
+            if slot is not None:
+                _release(slot[0], taken_in_memory=slot[1])
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST":
@@ -105,5 +114,5 @@ class ImportUploadGateMiddleware:
             _release(key)
             return error_response(request, RequestFailure(
                 429, "too_many_uploads", _Message(limit), {"Retry-After": str(RETRY_AFTER_SECONDS)}))
-        request.upload_slot = key
+        request.upload_slot = (key, _in_memory())
         return None

@@ -124,6 +124,16 @@ def test_when_one_upload_finishes_the_next_is_taken_and_its_slot_given_back(kant
     assert in_flight(who) == 1
 
 
+def test_a_slot_taken_while_redis_was_away_is_not_given_back_from_the_others_in_redis(kantang):
+    """Redis answers again when an upload that took its slot in process memory ends: the count in
+    Redis is other uploads' (two here), and must not drop to one, which would let a third in."""
+    who, key = uploads_in_progress("engineer", 2)
+    with schema_context("kantang"):
+        upload_gate._release(key, taken_in_memory=True)
+
+    assert in_flight(who) == 2
+
+
 def test_a_refused_upload_gives_its_slot_back_too(kantang, token):
     who, _key = uploads_in_progress("engineer", 0)
 
