@@ -18,7 +18,8 @@ import psycopg
 from psycopg import sql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-BENCH_DB_NAME = "cityplatform_bench"
+# BENCH_DB_NAME lets two benches run side by side (each drops and recreates its database).
+BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME") or "cityplatform_bench"
 DEFAULT_DATABASE_URL = "postgres://city:city@127.0.0.1:5433/cityplatform"
 SETTINGS_MODULE = "cityplatform.settings_test"
 
