@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kernel.i18n import bilingual
+from kernel.i18n import in_active_language
 
 from .aggregates import PERIODS, Filters
 from .disaster import DEFAULT_METRES, MAX_METRES, MIN_METRES
@@ -17,10 +17,9 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, data, *, communities: list[str]):
         super().__init__(data, initial={"months": PERIODS[-1]})
         self.fields["community"].choices = [("", _("Whole municipality")), *[(c, c) for c in communities]]
-        self.fields["community"].error_messages["invalid_choice"] = bilingual(
-            _("There are no figures for this community. Choose one from the list."))
-        self.fields["months"].error_messages["invalid_choice"] = bilingual(
-            _("Choose a period of 3, 6 or 12 months."))
+        self.fields["community"].error_messages["invalid_choice"] = _(
+            "There are no figures for this community. Choose one from the list.")
+        self.fields["months"].error_messages["invalid_choice"] = _("Choose a period of 3, 6 or 12 months.")
 
     def filters(self) -> Filters:
         """The filters to show: the whole municipality over 12 months when the input is bad (the
@@ -42,9 +41,9 @@ class DisasterForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        # One clear bilingual message instead of Django's generic range messages.
+        # One clear message instead of Django's generic range messages.
         if "metres" in self.errors:
-            self.errors["metres"] = self.error_class([bilingual(
+            self.errors["metres"] = self.error_class([in_active_language(
                 _("Choose a distance from %(min)s to %(max)s metres."),
                 {"min": MIN_METRES, "max": MAX_METRES})])
 

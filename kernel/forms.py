@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .i18n import bilingual
 from .text import ascii_digits
 from .thaidate import BE_OFFSET, MONTH_NUMBERS, is_thai
 
@@ -54,7 +53,7 @@ def parse_thai_date(value: object) -> dt.date:
             except ValueError:
                 pass
     raise ValidationError(
-        bilingual(_("Enter a date as day/month/year, e.g. 05/01/2510 (Buddhist Era) or 05/01/1967.")),
+        _("Enter a date as day/month/year, e.g. 05/01/2510 (Buddhist Era) or 05/01/1967."),
         code="invalid",
     )
 
@@ -92,7 +91,7 @@ class ThaiDateField(forms.DateField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         if self.past_only and value and value > timezone.localdate():
-            raise ValidationError(bilingual(_("The date cannot be in the future.")), code="future")
+            raise ValidationError(_("The date cannot be in the future."), code="future")
 
 
 class ThaiBirthDateField(ThaiDateField):

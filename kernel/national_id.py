@@ -9,7 +9,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .i18n import bilingual
+from .i18n import in_active_language
 from .text import ascii_digits
 
 # Excel shows a long number as 1.23457E+12 (the cell was numeric, not text).
@@ -42,18 +42,18 @@ def normalise_national_id(value: object) -> str:
         # Excel keeps only 6 significant digits of such a number: the real ID cannot be
         # recovered, so say exactly that rather than "wrong checksum".
         raise ValidationError(
-            bilingual(_("The national ID was turned into a number by Excel (%(value)s) and its "
-                        "digits are lost; format the column as text and enter it again."),
-                      {"value": str(value).strip()}),
+            in_active_language(_("The national ID was turned into a number by Excel (%(value)s) and "
+                                 "its digits are lost; format the column as text and enter it again."),
+                               {"value": str(value).strip()}),
             code="scientific",
         )
     text = "" if value is None else str(value)
     digits = _SEPARATORS.sub("", ascii_digits(text))
     if not (len(digits) == 13 and digits.isascii() and digits.isdigit()):
-        raise ValidationError(bilingual(_("A national ID has exactly 13 digits.")), code="format")
+        raise ValidationError(_("A national ID has exactly 13 digits."), code="format")
     if not national_id_is_valid(digits):
         raise ValidationError(
-            bilingual(_("This national ID is not valid (its check digit does not match).")),
+            _("This national ID is not valid (its check digit does not match)."),
             code="checksum",
         )
     return digits

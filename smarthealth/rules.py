@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from kernel.i18n import bilingual
+from kernel.i18n import in_active_language
 
 
 # --- Activities of daily living (Barthel ADL index, Thai MoPH version, 0–20) ------------------
@@ -23,6 +25,18 @@ class BarthelItem:
     label_th: str
     label_en: str
     max_score: int
+
+    @property
+    def label(self):
+        """The item's name in whichever language is active when it is read."""
+        return _item_label(self.label_th, self.label_en)
+
+
+def _chosen_label(thai: str, english: str) -> str:
+    return thai if (translation.get_language() or "th").startswith("th") else english
+
+
+_item_label = lazy(_chosen_label, str)
 
 
 BARTHEL_ITEMS: tuple[BarthelItem, ...] = (
@@ -61,24 +75,24 @@ def adl_group(score: int) -> AdlGroup:
 def adl_score(items: dict) -> int:
     """The Barthel total of all ten items; ValidationError naming each missing or bad item."""
     if not isinstance(items, dict):
-        raise ValidationError(bilingual(_("Give a score for each ADL item.")), code="adl_items")
+        raise ValidationError(_("Give a score for each ADL item."), code="adl_items")
     errors = []
     unknown = sorted(set(items) - set(BARTHEL_MAX))
     if unknown:
-        errors.append(bilingual(_("Unknown ADL item: %(items)s."), {"items": ", ".join(unknown)}))
+        errors.append(in_active_language(_("Unknown ADL item: %(items)s."), {"items": ", ".join(unknown)}))
     total = 0
     for item in BARTHEL_ITEMS:
         value = items.get(item.code)
         if value is None or value == "":
-            errors.append(bilingual(_("ADL item “%(item)s” is missing."), {"item": item.label_en}))
+            errors.append(in_active_language(_("ADL item “%(item)s” is missing."), {"item": item.label}))
             continue
         try:
             value = int(value)
         except (TypeError, ValueError):
             value = -1
         if not 0 <= value <= item.max_score:
-            errors.append(bilingual(_("ADL item “%(item)s” must be 0–%(max)s."),
-                                    {"item": item.label_en, "max": item.max_score}))
+            errors.append(in_active_language(_("ADL item “%(item)s” must be 0–%(max)s."),
+                                             {"item": item.label, "max": item.max_score}))
             continue
         total += value
     if errors:
@@ -159,13 +173,13 @@ WEIGHT_RANGE = (1, 300)  # kg
 
 
 def vitals_errors(*, sbp=None, dbp=None, fbs=None, weight_kg=None) -> dict[str, list[str]]:
-    """Field → bilingual messages for values outside the physical ranges (empty when fine)."""
+    """Field → messages (in the active language) for values outside the physical ranges (empty when fine)."""
     errors: dict[str, list[str]] = {}
 
     def out_of(field, value, bounds, message):
         if value is not None and not bounds[0] <= value <= bounds[1]:
             errors.setdefault(field, []).append(
-                bilingual(message, {"low": bounds[0], "high": bounds[1]}))
+                in_active_language(message, {"low": bounds[0], "high": bounds[1]}))
 
     out_of("sbp", sbp, SBP_RANGE, _("Systolic pressure must be %(low)s–%(high)s mmHg."))
     out_of("dbp", dbp, DBP_RANGE, _("Diastolic pressure must be %(low)s–%(high)s mmHg."))
@@ -173,10 +187,10 @@ def vitals_errors(*, sbp=None, dbp=None, fbs=None, weight_kg=None) -> dict[str, 
     out_of("weight_kg", weight_kg, WEIGHT_RANGE, _("Weight must be %(low)s–%(high)s kg."))
     if (sbp is None) != (dbp is None):
         errors.setdefault("dbp" if dbp is None else "sbp", []).append(
-            bilingual(_("Enter both systolic and diastolic pressure, or neither.")))
+            _("Enter both systolic and diastolic pressure, or neither."))
     elif sbp is not None and sbp <= dbp:
         errors.setdefault("sbp", []).append(
-            bilingual(_("Systolic pressure must be higher than diastolic pressure.")))
+            _("Systolic pressure must be higher than diastolic pressure."))
     return errors
 
 

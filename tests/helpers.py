@@ -93,3 +93,15 @@ def celery_worker(queue: str, *, env: dict, concurrency: int, **popen):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def error_texts(errors) -> tuple[str, str]:
+    """A form field's errors (or any list of messages) read in Thai and in English, each joined by
+    spaces: a message must be in one language at a time, never "ไทย / English"."""
+    from django.utils import translation
+
+    texts = []
+    for language in ("th", "en"):
+        with translation.override(language):
+            texts.append(" ".join(str(error) for error in errors))
+    return texts[0], texts[1]

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from kernel.forms import ThaiBirthDateField, ThaiDateField
-from kernel.i18n import bilingual
 from kernel.national_id import normalise_national_id
 from kernel.text import strip_bidi_controls
 
@@ -208,13 +207,13 @@ class PersonForm(forms.Form):
     def clean_house_id(self):
         value = re.sub(r"[\s\-]", "", self.cleaned_data["house_id"])
         if value and not (len(value) == 11 and value.isdigit()):
-            raise ValidationError(bilingual(_("A house ID has exactly 11 digits.")))
+            raise ValidationError(_("A house ID has exactly 11 digits."))
         return value
 
     def clean_phone(self):
         value = self.cleaned_data["phone"].strip()
         if value and not _PHONE.match(value):
-            raise ValidationError(bilingual(_("Enter a phone number of digits, e.g. 081-234-5678.")))
+            raise ValidationError(_("Enter a phone number of digits, e.g. 081-234-5678."))
         return value
 
     def service_data(self) -> dict:
@@ -281,7 +280,7 @@ class HouseholdForm(forms.Form):
         cleaned = super().clean()
         lat, lon = cleaned.get("lat"), cleaned.get("lon")
         if (lat is None) != (lon is None) and "lat" not in self.errors and "lon" not in self.errors:
-            self.add_error("lat", bilingual(_("Enter both latitude and longitude, or neither.")))
+            self.add_error("lat", _("Enter both latitude and longitude, or neither."))
         return cleaned
 
     def service_data(self) -> dict:
@@ -315,7 +314,7 @@ class AccessLogFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
-            self.add_error("date_to", bilingual(_("The end date is before the start date.")))
+            self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
 
     def filters(self) -> dict:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from kernel.i18n import bilingual
+from kernel.i18n import in_active_language
 from kernel.national_id import mask_national_id, normalise_national_id
 
 from .. import crypto
@@ -243,15 +243,14 @@ class Person(models.Model):
     def clean(self):
         errors = {}
         if self.birth_date and self.birth_date > timezone.localdate():
-            errors["birth_date"] = bilingual(_("The birth date cannot be in the future."))
+            errors["birth_date"] = _("The birth date cannot be in the future.")
         codes = set(self.chronic_conditions or [])
         if codes:
             known = set(ChronicCondition.objects.filter(code__in=codes, active=True)
                         .values_list("code", flat=True))
             if codes - known:
-                errors["chronic_conditions"] = bilingual(
+                errors["chronic_conditions"] = in_active_language(
                     _("Unknown chronic condition code: %(codes)s."),
-                    {"codes": ", ".join(sorted(codes - known))},
-                )
+                    {"codes": ", ".join(sorted(codes - known))})
         if errors:
             raise ValidationError(errors)

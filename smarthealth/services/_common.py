@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kernel.i18n import bilingual
+from kernel.i18n import in_active_language
 
 from ..models import Person
 from ..selectors import person_is_visible_to
@@ -19,10 +19,11 @@ def require_person_in_scope(user, person: Person) -> None:
 
 
 class Errors(dict):
-    """field → list of bilingual messages; `raise_if_any()` raises one ValidationError for all."""
+    """field → list of messages (read in the active language); `raise_if_any()` raises one
+    ValidationError for all."""
 
     def add(self, field: str, message, params: dict | None = None) -> None:
-        self.setdefault(field, []).append(bilingual(message, params))
+        self.setdefault(field, []).append(in_active_language(message, params))
 
     def merge(self, other: dict) -> None:
         for field, messages in other.items():

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from kernel.i18n import bilingual
 from kernel.permissions import require_perm
 
 from ..models import ChronicCondition, ChronicIcdMapping
@@ -15,7 +14,7 @@ def icd_mapping_add(*, user, icd_from: str, icd_to: str, condition: ChronicCondi
     """Codes from `icd_from` to `icd_to` (both included, already normalised) → `condition`."""
     require_perm(user, "smarthealth.add_chronicicdmapping")
     if ChronicIcdMapping.objects.filter(icd_from=icd_from, icd_to=icd_to, condition=condition).exists():
-        raise ValidationError({"icd_from": [bilingual(_("This range already maps to this condition."))]})
+        raise ValidationError({"icd_from": [_("This range already maps to this condition.")]})
     mapping = ChronicIcdMapping(icd_from=icd_from, icd_to=icd_to, condition=condition)
     mapping.full_clean()
     mapping.save()

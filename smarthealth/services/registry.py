@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from kernel import geo
 from kernel.geo import THAILAND, location_problem
-from kernel.i18n import bilingual
 from kernel.national_id import normalise_national_id
 from kernel.permissions import require_perm
 from kernel.text import strip_bidi_controls
@@ -45,7 +44,9 @@ def _clean_and_save(obj, errors: Errors, *, unique_field: str, duplicate, exclud
     try:
         obj.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
+        # error_dict, not message_dict: the messages stay lazy, so the API can still render each in
+        # Thai and in English (message_dict renders them now, in the active language).
+        for field, messages in exc.error_dict.items():
             if field in stored_as_unique:
                 field = unique_field
                 if unique_field in errors:
@@ -56,7 +57,7 @@ def _clean_and_save(obj, errors: Errors, *, unique_field: str, duplicate, exclud
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
-        raise ValidationError({unique_field: [bilingual(duplicate)]}) from exc
+        raise ValidationError({unique_field: [duplicate]}) from exc
 
 
 # --- households -------------------------------------------------------------------------------

@@ -174,6 +174,10 @@ def test_person_reads_are_audited_like_the_web_page(kantang, make_token):
     error = assert_error_body(call("kantang", "POST", "/api/v1/persons/lookup", nurse,
                                    json_body={"cid": "1.23457E+12"}), 422)
     assert error["fields"][0]["field"] == "cid"
+    # The message in each language alone: Thai in `message`, English in `message_en`.
+    field = error["fields"][0]
+    assert "check digit" in field["message_en"]
+    assert "check digit" not in field["message"] and " / " not in field["message"]
     with schema_context("kantang"):
         assert AccessLog.objects.filter(outcome="allowed").count() == before + 2
         denied = AccessLog.objects.get(outcome="denied")

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
@@ -14,7 +15,7 @@ from smarthealth.rules import BARTHEL_ITEMS
 from smarthealth.selectors import with_current_adl
 from smarthealth.services import adl_assess, home_visit_record
 
-from ..helpers import login
+from ..helpers import error_texts, login
 from .conftest import person_build
 
 URLCONF = "cityplatform.urls_tenant"
@@ -242,8 +243,9 @@ def test_bad_vitals_are_explained_and_nothing_is_saved(kantang_client, own_perso
         url("visit-create", own_person.public_id), visit_data(**ALL_FULL, **overrides))
 
     assert response.status_code == 200
-    assert any(message in error for error in response.context["form"].errors[field])
-    assert message in response.content.decode()
+    thai, english = error_texts(response.context["form"].errors[field])
+    assert message in english and message not in thai
+    assert escape(thai) in response.content.decode()  # the Thai page shows the Thai message only
     assert visits_of(own_person) == []
     with schema_context("kantang"):
         assert not AdlAssessment.objects.filter(person=own_person).exists()
@@ -255,7 +257,8 @@ def test_an_adl_item_out_of_range_is_explained_and_nothing_is_saved(kantang_clie
         url("visit-create", own_person.public_id), visit_data(**{**ALL_FULL, "adl_feeding": "5"}))
 
     assert response.status_code == 200
-    assert any("Feeding" in message and "0–2" in message for message in response.context["adl_errors"])
+    thai = " ".join(response.context["adl_errors"])  # rendered by the view, on a Thai page
+    assert "การรับประทานอาหาร" in thai and "0–2" in thai and "Feeding" not in thai
     assert "0–2" in response.content.decode()
     assert visits_of(own_person) == []
     with schema_context("kantang"):
@@ -267,7 +270,8 @@ def test_some_adl_items_without_the_others_are_refused(kantang_client, own_perso
         url("visit-create", own_person.public_id), visit_data(adl_feeding="2"))
 
     assert response.status_code == 200
-    assert any("is missing" in message for message in response.context["adl_errors"])
+    thai = " ".join(response.context["adl_errors"])
+    assert "ยังไม่ได้ให้คะแนน ADL ข้อ" in thai and "is missing" not in thai
     assert visits_of(own_person) == []
 
 
@@ -329,7 +333,8 @@ def test_the_adl_total_alone_is_accepted_and_out_of_range_refused(kantang_client
     empty = client.post(url("adl-create", own_person.public_id), {"assessed_on": today})
     good = client.post(url("adl-create", own_person.public_id), {"assessed_on": today, "score": "3"})
 
-    assert "The ADL score must be 0–20." in bad.content.decode()
+    assert "คะแนน ADL ต้องอยู่ระหว่าง 0–20" in bad.content.decode()
+    assert "The ADL score must be" not in bad.content.decode()
     assert empty.status_code == 200 and empty.context["form"].non_field_errors()
     assert good.status_code == 302
     with schema_context("kantang"):
