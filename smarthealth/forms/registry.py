@@ -299,16 +299,20 @@ class AccessLogFilterForm(forms.Form):
                                choices=_choices(choices=AccessLog.Action.choices))
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=_choices(choices=AccessLog.Outcome.choices))
-    object_type = forms.ChoiceField(label=_("Object type"), required=False)
-    object_ref = forms.CharField(label=_("Object reference"), required=False, max_length=120,
+    object_type = forms.ChoiceField(label=_("Kind of record"), required=False)
+    object_ref = forms.CharField(label=_("Record reference"), required=False, max_length=120,
                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
     date_from = ThaiDateField(label=_("From"), required=False)
     date_to = ThaiDateField(label=_("To"), required=False)
 
+    # A person's opaque public id, set by the "this person's rows" link (never a name or an ID).
+    person = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, usernames=(), object_types=(), **kwargs):
+        """`usernames`, `object_types`: (value, label) pairs — people's names, records in words."""
         super().__init__(*args, **kwargs)
-        self.fields["username"].choices = _choices(choices=[(u, u) for u in usernames])
-        self.fields["object_type"].choices = _choices(choices=[(t, t) for t in object_types])
+        self.fields["username"].choices = _choices(choices=list(usernames))
+        self.fields["object_type"].choices = _choices(choices=list(object_types))
 
     def clean(self):
         cleaned = super().clean()

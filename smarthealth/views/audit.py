@@ -5,23 +5,24 @@ in the URL; its CSV export is still recorded in the log itself.
 """
 
 import datetime as dt
-import json
+import uuid
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
-from imports.results import result_text
 from kernel.exports import csv_response
 from kernel.thaidate import thai_datetime
 
-from ..audit import audit_log
+from ..audit import audit_log, persons_shown
 from ..forms.registry import AccessLogFilterForm
 from ..models import AccessLog
+from .audit_words import lines_for, object_type_label, people_names
 
 PAGE_SIZE = 50
 
@@ -42,6 +43,10 @@ def access_log_filtered(filters: dict) -> QuerySet[AccessLog]:
         rows = rows.filter(object_type=object_type)
     if object_ref := filters.get("object_ref", "").strip():
         rows = rows.filter(object_ref=object_ref)
+    if person := filters.get("person"):
+        # Every row about this person: their own record, and the lists that showed them.
+        ref = str(person)
+        rows = rows.filter(Q(object_type="person", object_ref=ref) | Q(detail__persons__contains=[ref]))
     if start := filters.get("date_from"):
         rows = rows.filter(at__gte=_day_start(start))
     if end := filters.get("date_to"):
@@ -51,14 +56,23 @@ def access_log_filtered(filters: dict) -> QuerySet[AccessLog]:
 
 
 def _form(request) -> AccessLogFilterForm:
-    names = AccessLog.objects.exclude(username="").order_by("username").values_list(
-        "username", flat=True).distinct()
+    usernames = list(AccessLog.objects.exclude(username="").order_by("username").values_list(
+        "username", flat=True).distinct())
+    names = people_names(usernames)
     types = AccessLog.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
-    return AccessLogFilterForm(request.GET, usernames=list(names), object_types=list(types))
+    return AccessLogFilterForm(
+        request.GET,
+        usernames=sorted(((u, names.get(u, u)) for u in usernames), key=lambda pair: pair[1]),
+        object_types=[(t, object_type_label(t)) for t in types])
 
 
 def _json_safe(filters: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in filters.items()}
+    return {k: v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, uuid.UUID) else v
+            for k, v in filters.items()}
+
+
+def _names_visible(user) -> bool:
+    return user.has_perm("smarthealth.view_person")
 
 
 @never_cache
@@ -69,9 +83,16 @@ def audit_log_page(request):
     page = Paginator(access_log_filtered(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    lines = lines_for(page, names_visible=_names_visible(request.user))
+    named = [line.whose_person for line in lines if line.whose_person]
+    if named:
+        # The page names the persons whose records were read: reading it is a read of those names.
+        audit_log(request=request, user=request.user, action=AccessLog.Action.LIST,
+                  object_type="access_log", object_ref="page",
+                  detail={"page": page.number, **persons_shown(dict.fromkeys(named))})
     return render(request, "smarthealth/audit_log.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "rows": [(row, _detail_text(row)) for row in page],
+        "form": form, "page": page, "query": query.urlencode(), "lines": lines,
+        "person_filtered": bool(filters.get("person")),
     })
 
 
@@ -85,25 +106,26 @@ def audit_log_export(request):
     audit_log(request=request, user=request.user, action=AccessLog.Action.EXPORT,
               object_type="access_log", object_ref="csv",
               detail={"filters": _json_safe(filters), "count": rows.count()})
-    header = [_("Time"), _("Username"), _("Role"), _("Action"), _("Outcome"), _("Object type"),
-              _("Object reference"), _("Detail"), _("IP address"), _("Path")]
-    actions, outcomes = dict(AccessLog.Action.choices), dict(AccessLog.Outcome.choices)
+    header = [_("Time"), pgettext("audit", "Who"), _("Role"), _("What"), _("Outcome"), _("Whose record"),
+              _("Detail"), _("From"), _("Username"), _("Record reference"), _("Page")]
+    outcomes = dict(AccessLog.Outcome.choices)
+    names_visible = _names_visible(request.user)
 
     def lines():
+        chunk = []
         for row in rows.iterator(chunk_size=2000):
-            yield [thai_datetime(row.at), row.username, row.role, actions.get(row.action, row.action),
-                   outcomes.get(row.outcome, row.outcome), row.object_type, row.object_ref,
-                   _detail_text(row), row.ip or "", row.path]
+            chunk.append(row)
+            if len(chunk) == 2000:
+                yield from _export_lines(chunk, outcomes, names_visible)
+                chunk = []
+        yield from _export_lines(chunk, outcomes, names_visible)
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_response(filename=f"access-log-{stamp}.csv", header=header, rows=lines())
 
 
-def _detail_text(row: AccessLog) -> str:
-    detail = row.detail
-    if not detail:
-        return ""
-    if row.action == AccessLog.Action.IMPORT:
-        # An import's counts in the reader's words (นำเข้าใหม่ 3 · ปฏิเสธ 1), as on the import page.
-        return result_text(detail) or json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+def _export_lines(rows: list[AccessLog], outcomes: dict, names_visible: bool):
+    for line in lines_for(rows, names_visible=names_visible):
+        row = line.row
+        yield [thai_datetime(row.at), line.who, line.role, line.what, outcomes.get(row.outcome, row.outcome),
+               line.whose, line.detail, line.where, row.username, row.object_ref, row.path]

@@ -104,5 +104,7 @@ def test_the_audit_page_shows_and_filters_refusals(other_person):
     admin = client_for("admin")
     admin.cookies["django_language"] = "en"
     page = admin.get(reverse("smarthealth:audit-log"), {"outcome": "denied"}).content.decode()
-    assert "1 entry" in page and 'class="sh-chip sh-outcome-denied">Denied<' in page
+    assert "1 entry" in page and 'class="sh-audit-denied"' in page
+    assert "Tried: Opened a person&#x27;s record (refused)" in page
+    assert "the record is outside the user&#x27;s households" in page
     assert str(other_person.public_id)[:8] in page
