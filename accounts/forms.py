@@ -31,8 +31,14 @@ def _role_choices():
     return [(role.value, role.label) for role in MUNICIPAL_ROLES]
 
 
+def _role_choices_to_pick():
+    # No role chosen in advance: the first in the list is the administrator, and one careless
+    # save would make one.
+    return [("", _("— choose a role —")), *_role_choices()]
+
+
 class UserCreateForm(forms.ModelForm):
-    role = forms.ChoiceField(label=_("role"), choices=_role_choices)
+    role = forms.ChoiceField(label=_("role"), choices=_role_choices_to_pick)
     password = forms.CharField(
         label=_("initial password"), widget=forms.PasswordInput(render_value=False),
         help_text=_("The user can change it after signing in."),

@@ -93,3 +93,40 @@ def test_a_user_edits_their_profile_and_changes_their_password(kantang):
         nurse = User.objects.get(username="nurse")
         assert nurse.position == "พยาบาลวิชาชีพชำนาญการ"
         assert nurse.check_password("another-long-pass-77")
+
+
+def test_the_new_user_form_speaks_thai_and_chooses_no_role_by_itself(kantang):
+    client = _admin_client()
+    form = client.get("/accounts/users/new/").text
+    # Django's own help text of the username field, in Thai.
+    assert "ไม่เกิน 150 ตัวอักษร" in form and "Required. 150 characters" not in form
+    assert '<option value="" selected>— เลือกบทบาท —</option>' in form
+
+    no_role = client.post("/accounts/users/new/", {
+        "username": "norole", "first_name": "", "last_name": "", "email": "", "phone": "",
+        "position": "", "role": "", "password": "a-long-password-42"})
+    weak = client.post("/accounts/users/new/", {
+        "username": "bad name!", "first_name": "", "last_name": "", "email": "", "phone": "",
+        "position": "", "role": "nurse", "password": "1234567890"})
+
+    assert no_role.status_code == 200
+    with schema_context("kantang"):
+        assert not User.objects.filter(username="norole").exists()
+    for thai, english in [("ชื่อผู้ใช้ไม่ถูกต้อง", "Enter a valid username"),
+                          ("รหัสผ่านนี้ง่ายและพบบ่อยเกินไป", "too common"),
+                          ("รหัสผ่านนี้เป็นตัวเลขล้วน", "entirely numeric")]:
+        assert thai in weak.text and english not in weak.text
+    short = client.post("/accounts/users/new/", {
+        "username": "shorty", "first_name": "", "last_name": "", "email": "", "phone": "",
+        "position": "", "role": "nurse", "password": "x7#kq"})
+    assert "รหัสผ่านสั้นเกินไป ต้องมีอย่างน้อย 10 ตัวอักษร" in short.text
+
+
+def test_the_user_list_counts_like_people_do(kantang):
+    with schema_context("kantang"):
+        for name in ("tester10", "tester2", "tester1"):
+            User.objects.create_user(username=name, password=None)
+    page = _admin_client().get("/accounts/users/", {"q": "tester"}).text
+
+    positions = [page.index(f">{name}<") for name in ("tester1", "tester2", "tester10")]
+    assert positions == sorted(positions)
