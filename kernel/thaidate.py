@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 BE_OFFSET = 543
+ENGLISH_LONG, ENGLISH_SHORT = "j F Y", "d/m/Y"
 THAI_MONTHS = (
     "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
     "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
@@ -30,14 +31,15 @@ def is_thai() -> bool:
 
 
 def thai_date(value: dt.date | dt.datetime | None, *, short: bool = False) -> str:
-    """`24 พฤศจิกายน 2569` (or `24 พ.ย. 2569` when short) in Thai; `Nov. 24, 2026` in English."""
+    """`24 พฤศจิกายน 2569` (or `24 พ.ย. 2569` when short) in Thai; `24 November 2026` (or
+    `24/11/2026`) in English — day first, as Thai readers of English expect, never US order."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
     if not is_thai():
-        return date_format(value, "SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
+        return date_format(value, ENGLISH_SHORT if short else ENGLISH_LONG)
     months = THAI_MONTHS_ABBR if short else THAI_MONTHS
     return f"{value.day} {months[value.month - 1]} {value.year + BE_OFFSET}"
 
@@ -49,5 +51,16 @@ def thai_datetime(value: dt.datetime | None, *, short: bool = False) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     clock = local.strftime("%H:%M")
     if not is_thai():
-        return f"{date_format(local, 'SHORT_DATE_FORMAT' if short else 'DATE_FORMAT')} {clock}"
+        return f"{date_format(local, ENGLISH_SHORT if short else ENGLISH_LONG)} {clock}"
     return f"{thai_date(local, short=short)} {clock} น."
+
+
+def export_date(value: dt.date | dt.datetime | None) -> str:
+    """A date in a spreadsheet people read: `15/06/2567` (day/month/Buddhist year) in Thai,
+    `15/06/2024` in English — day first in both, and what the imports read back."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    year = value.year + BE_OFFSET if is_thai() else value.year
+    return f"{value.day:02d}/{value.month:02d}/{year}"

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.utils import translation
 
-from kernel.thaidate import thai_date, thai_datetime
+from kernel.thaidate import export_date, thai_date, thai_datetime
 
 
 def test_it_shows_the_buddhist_era_with_thai_months_in_thai():
@@ -25,3 +25,12 @@ def test_it_keeps_the_gregorian_year_in_english():
 
 def test_it_renders_nothing_for_no_date():
     assert thai_date(None) == ""
+
+
+def test_english_dates_put_the_day_first():
+    with translation.override("en"):
+        assert thai_date(dt.date(2026, 11, 24)) == "24 November 2026"
+        assert thai_date(dt.date(2026, 11, 4), short=True) == "04/11/2026"
+        assert export_date(dt.date(2026, 11, 4)) == "04/11/2026"
+    with translation.override("th"):
+        assert export_date(dt.date(2026, 11, 4)) == "04/11/2569"

@@ -9,11 +9,10 @@ import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, FloatField, Func, TextField
-from django.http import Http404, StreamingHttpResponse
+from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -21,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_or_403
-from kernel.exports import content_disposition, csv_response, xlsx_response
 from kernel.forms import form_add_service_errors
 
+from .. import exports
 from ..forms.assets import AssetFilterForm, AssetForm, AssetPhotoForm
 from ..models import ATTRIBUTE_SPECS, Asset, AssetPhoto, Attr, Condition
 from ..selectors import assets_for
@@ -52,11 +51,7 @@ def _list_context(request) -> dict:
         "condition_counts": [
             {"value": c.value, "label": c.label, "count": by_condition.get(c.value, 0)} for c in Condition
         ],
-        "export_links": [
-            {"format": fmt, "label": label,
-             "query": urlencode({**filters, "format": fmt})}
-            for fmt, label in EXPORT_FORMATS.items()
-        ],
+        "export_links": _export_links(filters),
     }
 
 
@@ -72,109 +67,29 @@ def asset_list(request):
 
 # --- Export -----------------------------------------------------------------------------------
 
-EXPORT_FORMATS = {"csv": "CSV", "xlsx": "Excel (XLSX)", "geojson": "GeoJSON"}
-# CONTRACT §5 asset columns with their English keys, so an exported file imports again; the
-# geometry is lat + lon for points and WKT for lines and areas. Attribute columns follow.
-BASE_COLUMNS = ["code", "asset_type", "name", "condition", "status", "installed_on", "community"]
-GEOMETRY_COLUMNS = ["lat", "lon", "wkt"]
-CHUNK_ROWS = 2000  # rows fetched per round trip (server-side cursor): memory stays flat at 100k
-FEATURES_PER_WRITE = 500
-
-
-class _PointY(Func):
-    template = "CASE WHEN GeometryType(%(expressions)s) = 'POINT' THEN ST_Y(%(expressions)s) END"
-    output_field = FloatField()
-
-
-class _PointX(Func):
-    template = "CASE WHEN GeometryType(%(expressions)s) = 'POINT' THEN ST_X(%(expressions)s) END"
-    output_field = FloatField()
-
-
-class _ShapeWKT(Func):
-    template = (
-        "CASE WHEN GeometryType(%(expressions)s) = 'POINT' THEN NULL ELSE ST_AsText(%(expressions)s, 7) END"
-    )
-    output_field = TextField()
-
-
-def _attribute_columns(asset_type: str | None) -> list[str]:
-    names: list[str] = []
-    for type_name, specs in ATTRIBUTE_SPECS.items():
-        if asset_type and type_name != asset_type:
-            continue
-        names.extend(name for name in specs if name not in names)
-    return names
-
-
-def _table_rows(assets, attribute_names: list[str], *, text: bool):
-    """One list per asset in header order. `text`: CSV (dates ISO, booleans true/false)."""
-    rows = (
-        assets.order_by("code")
-        .annotate(lat=_PointY("geometry"), lon=_PointX("geometry"), wkt=_ShapeWKT("geometry"))
-        .values_list(*BASE_COLUMNS, *GEOMETRY_COLUMNS, "attributes")
-    )
-    for *values, attributes in rows.iterator(chunk_size=CHUNK_ROWS):
-        values[7] = round(values[7], 7) if values[7] is not None else None
-        values[8] = round(values[8], 7) if values[8] is not None else None
-        extra = [(attributes or {}).get(name) for name in attribute_names]
-        if text:
-            values[5] = values[5].isoformat() if values[5] else ""
-            extra = [str(v).lower() if isinstance(v, bool) else v for v in extra]
-        yield [*values, *extra]
-
-
-def _geojson_chunks(assets, attribute_names: list[str]):
-    """A FeatureCollection written in pieces; PostGIS writes each geometry (ST_AsGeoJSON)."""
-    rows = (
-        assets.order_by("code")
-        .annotate(shape=AsGeoJSON("geometry", precision=7))
-        .values_list(*BASE_COLUMNS, "attributes", "line_pending", "shape")
-    )
-    yield '{"type": "FeatureCollection", "features": [\n'
-    batch, written = [], False
-    for *values, attributes, line_pending, shape in rows.iterator(chunk_size=CHUNK_ROWS):
-        properties = dict(zip(BASE_COLUMNS, values, strict=True))
-        properties["installed_on"] = values[5].isoformat() if values[5] else None
-        # A line or area known only by its point (CSV and XLSX say it by giving lat + lon).
-        properties["line_pending"] = line_pending
-        for name in attribute_names:
-            properties[name] = (attributes or {}).get(name)
-        # The geometry is PostGIS's own JSON text, pasted in rather than parsed and re-encoded.
-        properties_json = json.dumps(properties, ensure_ascii=False)
-        batch.append(f'{{"type": "Feature", "geometry": {shape}, "properties": {properties_json}}}')
-        if len(batch) >= FEATURES_PER_WRITE:
-            yield (",\n" if written else "") + ",\n".join(batch)
-            batch, written = [], True
-    if batch:
-        yield (",\n" if written else "") + ",\n".join(batch)
-    yield "\n]}\n"
-
-
-def asset_export_response(assets, *, fmt: str, stem: str, asset_type: str | None):
-    attribute_names = _attribute_columns(asset_type)
-    header = [*BASE_COLUMNS, *GEOMETRY_COLUMNS, *attribute_names]
-    if fmt == "csv":
-        return csv_response(filename=f"{stem}.csv", header=header,
-                            rows=_table_rows(assets, attribute_names, text=True))
-    if fmt == "xlsx":
-        return xlsx_response(filename=f"{stem}.xlsx", header=header, sheet_title="assets",
-                             rows=_table_rows(assets, attribute_names, text=False))
-    response = StreamingHttpResponse(_geojson_chunks(assets, attribute_names),
-                                     content_type="application/geo+json; charset=utf-8")
-    response["Content-Disposition"] = content_disposition(f"{stem}.geojson")
-    return response
-
 
 @permission_or_403(VIEW)
 def asset_export(request):
     fmt = request.GET.get("format", "csv")
-    if fmt not in EXPORT_FORMATS:
+    variant = request.GET.get("variant", exports.READABLE)
+    if fmt not in exports.FORMATS or variant not in exports.VARIANTS:
         raise Http404("unknown export format")
     filters = AssetFilterForm(request.GET).filters()
     assets = assets_for(request.user, filters=filters)
     stem = f"assets-{request.tenant.schema_name}-{timezone.localdate():%Y%m%d}"
-    return asset_export_response(assets, fmt=fmt, stem=stem, asset_type=filters.get("asset_type"))
+    return exports.asset_export_response(assets, fmt=fmt, stem=stem, asset_type=filters.get("asset_type"),
+                                         variant=variant)
+
+
+def _export_links(filters: dict) -> list[dict]:
+    """As the list reads (CSV, Excel), the same for re-import, and GeoJSON for GIS software."""
+    links = []
+    for fmt, variant, label in (
+            ("csv", exports.READABLE, _("CSV")), ("xlsx", exports.READABLE, _("Excel")),
+            ("csv", exports.FOR_IMPORT, _("CSV for re-import")), ("geojson", exports.READABLE, "GeoJSON")):
+        query = {**filters, "format": fmt, **({"variant": variant} if variant != exports.READABLE else {})}
+        links.append({"format": fmt, "variant": variant, "label": label, "query": urlencode(query)})
+    return links
 
 
 def _attribute_rows(asset: Asset) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
 from kernel.exports import csv_response, xlsx_response
-from kernel.thaidate import BE_OFFSET
+from kernel.thaidate import BE_OFFSET, export_date
 
 from ..audit import PERSONS_SHOWN_LIMIT, audit_log, persons_shown
 from ..forms.care import CARE_LISTS, CareFilterForm, CareList
@@ -125,12 +125,6 @@ def care_list(request, kind: str):
 
 
 # --- exports ----------------------------------------------------------------------------------
-def _date_text(value, thai: bool) -> str:
-    if not value:
-        return ""
-    return f"{value.day:02d}/{value.month:02d}/{value.year + BE_OFFSET}" if thai else value.isoformat()
-
-
 EXPORT_COLUMNS = (
     _("National ID (masked)"), _("Prefix"), _("First name"), _("Last name"), _("Sex"),
     _("Birth date"), _("Age"), _("House ID"), _("House number"), _("Moo"), _("Community"),
@@ -143,7 +137,6 @@ VISIT_COLUMNS = (_("Last visit"), _("Next visit due"), _("Overdue"))
 def _export_rows(qs, *, kind: str, today: dt.date, language: str):
     # Evaluated while the response streams, after the view returned: pin the language here.
     with translation.override(language):
-        thai = language.startswith("th")
         adl_labels, ncd_labels = dict(AdlGroup.choices), dict(NcdColour.choices)
         sex_labels, disability_labels = dict(Person.Sex.choices), dict(Disability.choices)
         yes, no = str(_("Yes")), str(_("No"))
@@ -151,17 +144,17 @@ def _export_rows(qs, *, kind: str, today: dt.date, language: str):
             household = p.household
             row = [
                 p.identity_masked, p.prefix, p.first_name, p.last_name, str(sex_labels.get(p.sex, p.sex)),
-                _date_text(p.birth_date, thai), p.age_on(today),
+                export_date(p.birth_date), p.age_on(today),
                 household.label if household else "", household.house_no if household else "",
                 household.moo if household and household.moo is not None else "",
                 household.community if household else "", p.phone, ", ".join(p.chronic_conditions),
                 str(disability_labels.get(p.disability, p.disability)),
                 p.current_adl_score if p.current_adl_score is not None else "",
-                str(adl_labels.get(p.current_adl_group, "")), _date_text(p.current_adl_on, thai),
-                str(ncd_labels.get(p.current_ncd_colour, "")), _date_text(p.current_ncd_on, thai),
+                str(adl_labels.get(p.current_adl_group, "")), export_date(p.current_adl_on),
+                str(ncd_labels.get(p.current_ncd_colour, "")), export_date(p.current_ncd_on),
             ]
             if kind == "bedridden":
-                row += [_date_text(p.last_visit_on, thai), _date_text(p.next_visit_due, thai),
+                row += [export_date(p.last_visit_on), export_date(p.next_visit_due),
                         yes if p.is_overdue else no]
             yield row
 

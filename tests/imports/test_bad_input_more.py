@@ -253,11 +253,13 @@ def test_a_formula_cell_is_stored_as_text_and_escaped_in_the_asset_exports(kanta
     with schema_context("kantang"):
         assert Asset.objects.get(code="XF-1").name == FORMULA  # the data itself is unchanged
     login(kantang_client, "kantang", "engineer")
-    response = kantang_client.get("/infrastructure/assets/export/", {"format": "csv", "q": "XF-"})
-    assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    names = {row["code"]: row["name"] for row in csv.DictReader(io.StringIO(text))}
-    assert names.get("XF-1") == "'" + FORMULA and names.get("XF-2") == "'+SUM(A1)"
+    for variant, code, name in (("import", "code", "name"), ("readable", "รหัสทรัพย์สิน", "ชื่อ")):
+        response = kantang_client.get("/infrastructure/assets/export/",
+                                      {"format": "csv", "q": "XF-", "variant": variant})
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        names = {row[code]: row[name] for row in csv.DictReader(io.StringIO(text))}
+        assert names.get("XF-1") == "'" + FORMULA and names.get("XF-2") == "'+SUM(A1)"
 
 
 def test_csv_exports_escape_cells_a_spreadsheet_would_run():

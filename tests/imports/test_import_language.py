@@ -127,7 +127,7 @@ def test_the_preview_reads_in_english_for_a_user_who_chose_english(kantang_clien
     assert "first_name" in text and "birth_date" in text
     assert "Male (ชาย)" in page.cells and "Female (หญิง)" in page.cells
     assert "Hypertension" in page.cells and "Diabetes mellitus, Hypertension" in page.cells
-    assert "Jan. 5, 1967" in page.cells
+    assert "5 January 1967" in page.cells  # day first, never US order
     assert re.search(r"birth_date: This date does not exist", text)
 
 

@@ -1,5 +1,6 @@
-"""CSV / XLSX / GeoJSON export of the filtered asset list: the columns CONTRACT §5 imports, only
-the filtered rows, only this municipality's assets."""
+"""CSV / XLSX / GeoJSON export of the filtered asset list: as the list reads (Thai headings, labels
+and Buddhist-Era dates, which import again), and for re-import (the columns CONTRACT §5 imports,
+keys and codes); only the filtered rows, only this municipality's assets."""
 
 import csv
 import io
@@ -59,8 +60,8 @@ def executive_client(in_kantang):
     return login(host_client("kantang.localhost"), "kantang", "executive")
 
 
-def test_the_csv_has_the_import_columns_and_only_the_filtered_rows(assets, executive_client):
-    response = export(executive_client, format="csv", community=COMMUNITY)
+def test_the_csv_for_re_import_has_the_import_columns_and_only_the_filtered_rows(assets, executive_client):
+    response = export(executive_client, format="csv", variant="import", community=COMMUNITY)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -79,13 +80,13 @@ def test_the_csv_has_the_import_columns_and_only_the_filtered_rows(assets, execu
 
 
 def test_a_type_filter_keeps_only_that_types_attribute_columns(assets, executive_client):
-    rows = csv_rows(export(executive_client, format="csv", asset_type="road", q="EX-"))
+    rows = csv_rows(export(executive_client, format="csv", variant="import", asset_type="road", q="EX-"))
     assert [row["code"] for row in rows] == ["EX-ROAD-1"]
     assert list(rows[0])[len(BASE):] == ["surface", "length_m", "width_m"]
 
 
 def test_the_xlsx_opens_in_openpyxl_with_the_same_rows(assets, executive_client):
-    response = export(executive_client, format="xlsx", q="EX-", condition="poor")
+    response = export(executive_client, format="xlsx", variant="import", q="EX-", condition="poor")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(body(response)), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -138,10 +139,10 @@ def test_it_exports_only_this_municipalitys_assets(assets, nueaklong, executive_
         text = body(export(executive_client, format=fmt)).decode("utf-8")
         assert "EX-LIGHT-1" in text
         assert "EX-NUEAKLONG-1" not in text
-    rows = csv_rows(export(executive_client, format="csv", community=COMMUNITY))
+    rows = csv_rows(export(executive_client, format="csv", variant="import", community=COMMUNITY))
     assert {row["code"] for row in rows} == {"EX-LIGHT-1", "EX-ROAD-1"}
     nueaklong_client = login(host_client("nueaklong.localhost"), "nueaklong", "engineer")
-    rows = csv_rows(export(nueaklong_client, format="csv", community=COMMUNITY))
+    rows = csv_rows(export(nueaklong_client, format="csv", variant="import", community=COMMUNITY))
     assert [row["code"] for row in rows] == ["EX-NUEAKLONG-1"]
 
 
@@ -153,3 +154,77 @@ def test_an_unknown_format_is_not_found(assets, executive_client):
 def test_health_staff_cannot_export(username, in_kantang):
     client = login(host_client("kantang.localhost"), "kantang", username)
     assert export(client, format="csv").status_code == 403
+
+
+THAI_BASE = ["รหัสทรัพย์สิน", "ประเภท", "ชื่อ", "สภาพ", "สถานะ", "วันที่ติดตั้ง", "ชุมชน", "ละติจูด", "ลองจิจูด", "WKT"]
+
+
+def test_the_csv_reads_like_the_list_in_thai(assets, executive_client):
+    rows = csv_rows(export(executive_client, format="csv", community=COMMUNITY))
+
+    assert list(rows[0])[: len(THAI_BASE)] == THAI_BASE
+    by_code = {row["รหัสทรัพย์สิน"]: row for row in rows}
+    light, road = by_code["EX-LIGHT-1"], by_code["EX-ROAD-1"]
+    assert (light["ประเภท"], light["สภาพ"], light["สถานะ"]) == ("ไฟฟ้าส่องสว่าง", "พอใช้", "ใช้งาน")
+    assert light["วันที่ติดตั้ง"] == "01/03/2563"  # day/month/Buddhist year
+    assert road["สภาพ"] == "ชำรุด" and "ลูกรัง" in road.values()
+    # No English keys or stored codes left in the headings or the values.
+    text = body(export(executive_client, format="csv", community=COMMUNITY)).decode("utf-8")
+    for code in ("asset_type", "streetlight", "fair", "in_use", "laterite", "solar_led", "2020-03-01"):
+        assert code not in text, code
+
+
+def test_the_excel_file_reads_like_the_list_too(assets, executive_client):
+    response = export(executive_client, format="xlsx", q="EX-", condition="poor")
+    rows = list(load_workbook(io.BytesIO(body(response)), read_only=True).active.iter_rows(values_only=True))
+    assert list(rows[0][: len(THAI_BASE)]) == THAI_BASE
+    assert rows[1][:4] == ("EX-ROAD-1", "ถนน", "ถนนทดสอบส่งออก", "ชำรุด")
+
+
+def test_an_english_reader_gets_english_words_and_day_first_dates(assets, executive_client):
+    executive_client.cookies["django_language"] = "en"
+    rows = csv_rows(export(executive_client, format="csv", q="EX-LIGHT-1"))
+    assert list(rows[0])[:4] == ["Code", "Type", "Name", "Condition"]
+    light = rows[0]
+    assert (light["Type"], light["Condition"]) == ("Street light", "Fair")
+    assert light["Installed on"] == "01/03/2020"
+
+
+def test_the_list_offers_both_variants_beside_each_other(assets, executive_client):
+    page = executive_client.get(reverse("infrastructure:asset-list", urlconf=URLCONF)).content.decode()
+    assert "variant=import" in page and "format=xlsx" in page
+    assert export(executive_client, format="csv", variant="nonsense").status_code == 404
+
+
+def test_the_thai_export_imports_again_unchanged(kantang, engineer, executive_client, tmp_path, settings):
+    from django.contrib.gis.geos import LineString, Point
+
+    from infrastructure.models import Asset
+    from tests.imports.conftest import run
+
+    from .helpers import offset
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    centre = (kantang.centre.x, kantang.centre.y)  # inside the municipality: the import checks it
+    asset_create(user=engineer, data={
+        "code": "RT-LIGHT-1", "asset_type": "streetlight", "name": "เสาไฟส่งออกแล้วนำเข้า",
+        "geometry": Point(*offset(50, 50, origin=centre), srid=4326), "condition": "fair",
+        "community": COMMUNITY, "installed_on": "2020-03-01"})
+    asset_create(user=engineer, data={
+        "code": "RT-DRAIN-1", "asset_type": "drain", "name": "ท่อส่งออกแล้วนำเข้า",
+        "geometry": LineString([offset(0, 0, origin=centre), offset(80, 0, origin=centre)], srid=4326),
+        "condition": "poor", "community": COMMUNITY})
+    path = tmp_path / "assets-thai.csv"
+    path.write_bytes(body(export(executive_client, format="csv", q="RT-")))
+    shapes = lambda: {a.code: (a.asset_type, a.condition, a.installed_on, a.geometry.wkt)  # noqa: E731
+                      for a in Asset.objects.filter(code__startswith="RT-")}
+    with schema_context("kantang"):
+        before = shapes()
+
+    job = run("kantang", "assets", path, user=engineer)
+
+    assert (job.rows, job.rejected, job.created) == (2, 0, 0)
+    with schema_context("kantang"):
+        after = shapes()
+    assert {code: values[:3] for code, values in after.items()} == {
+        code: values[:3] for code, values in before.items()}
