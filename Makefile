@@ -3,8 +3,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
 
-# The demo runs in debug/demo mode unless you say otherwise.
-export DEBUG ?= 1
+# The demo runs as users will see it: DEBUG off (no debug pages, static files as in production,
+# gunicorn), demo mode on (the seeded pilots and their demo logins). `DEBUG=1 make run` gives
+# Django's debug pages and the auto-reloading development server instead.
+export DEBUG ?= 0
+export DEMO_MODE ?= 1
 
 .PHONY: help setup devenv services stop migrate seed run test bench lint
 

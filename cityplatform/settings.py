@@ -17,7 +17,9 @@ load_dev_env(Path(env_str("DEV_ENV_FILE") or VAR_DIR / "dev.env"))
 
 # --- Core -------------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", default=False)
-# Demo mode allows `seed_demo` and its well-known demo passwords; never on in production.
+# Demo mode allows `seed_demo` and its well-known demo passwords, and the conveniences of a
+# machine of one's own (a generated secret key, plain http on localhost, mail to the console);
+# never on in production. `make run` serves the demo with DEBUG off, as users will see it.
 DEMO_MODE = env_bool("DEMO_MODE", default=DEBUG)
 
 
@@ -25,7 +27,7 @@ def _secret_key() -> str:
     key = env_str("SECRET_KEY")
     if key:
         return key
-    if not DEBUG:
+    if not (DEBUG or DEMO_MODE):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # A development key that survives restarts, so sessions stay valid under `make run`.
     path = VAR_DIR / "dev-secret-key"
@@ -39,7 +41,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 PLATFORM_DOMAIN = env_str("PLATFORM_DOMAIN", "localhost")
 ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env_list("ALLOWED_HOSTS", [])]
-if DEBUG:
+if DEBUG or DEMO_MODE:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", ".localhost"]
 
 # --- Applications -----------------------------------------------------------------------------
@@ -391,19 +393,22 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # The demo on localhost speaks plain http: no redirect to https, no HSTS pinned on the
+    # developer's browser for localhost, cookies that travel over http.
+    _HTTPS = not DEMO_MODE
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_HTTPS)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
-    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if _HTTPS else 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_HTTPS)
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=_HTTPS)
+    CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_HTTPS)
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    "django.core.mail.backends.console.EmailBackend" if DEBUG or DEMO_MODE
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -75,7 +75,16 @@ stop_all() {
 trap 'stop_all; exit 130' INT TERM
 trap stop_all EXIT
 
-start web .venv/bin/python manage.py runserver "127.0.0.1:$PORT"
+if [ "${DEBUG:-0}" = 1 ]; then
+  # Django's development server: debug pages, reloads on every code change.
+  start web .venv/bin/python manage.py runserver "127.0.0.1:$PORT"
+else
+  # As in production: gunicorn with the container's settings file, static files collected and
+  # served by WhiteNoise, Django's own error pages never shown.
+  .venv/bin/python manage.py collectstatic --noinput -v 0
+  start web .venv/bin/python -m gunicorn -c docker/gunicorn.conf.py cityplatform.wsgi \
+    --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-2}"
+fi
 start worker .venv/bin/celery -A cityplatform worker --loglevel=INFO --concurrency=2 -n "worker@%h"
 start beat .venv/bin/celery -A cityplatform beat --loglevel=INFO --schedule "$BEAT_SCHEDULE"
 

@@ -1,11 +1,13 @@
-"""Switched-off modules disappear: their URLs answer 404 on that municipality's host.
+"""Switched-off modules disappear: their URLs answer 404 on that municipality's host, with a page
+that says so in the reader's language and how to reach the municipality instead (citizens come
+to /report/ from posters and QR codes that may outlive the service).
 
 Runs after the tenant and authentication middleware. It puts the municipality's components on
 the request (read lazily, once per request) for the menu and the home page, and checks in
 process_view, where the URL is already resolved, so it costs no extra URL resolution.
 """
 
-from django.http import Http404
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from .registry import module_for_path
@@ -29,5 +31,9 @@ class ModuleGateMiddleware:
         match = request.resolver_match
         module = module_for_path(request.path_info, match.namespaces if match else [])
         if module is not None and not components.module_on(module):
-            raise Http404("This module is switched off for this municipality.")
+            return render(request, "tenants/module_off.html", {
+                "citizen_page": module == "public_report",
+                "can_switch_on": request.user.is_authenticated
+                and request.user.has_perm("accounts.customize_municipality"),
+            }, status=404)
         return None

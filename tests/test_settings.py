@@ -12,7 +12,9 @@ from .helpers import ROOT
 
 
 def _run(code: str, **env) -> subprocess.CompletedProcess:
-    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cityplatform.settings"}
+    # DEV_ENV_FILE: not this checkout's var/dev.env, which `make run` writes with DEMO_MODE=1.
+    base = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cityplatform.settings",
+            "DEV_ENV_FILE": "/dev/null"}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=60)
 
@@ -60,7 +62,20 @@ def test_production_settings_pass_the_deployment_check():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
         env={"PATH": "/usr/bin:/bin", "DEBUG": "0", "SECRET_KEY": "k" * 64 + "-Zq9!x",
-             "DJANGO_SETTINGS_MODULE": "cityplatform.settings", **PDPA_ENV},
+             "DEV_ENV_FILE": "/dev/null", "DJANGO_SETTINGS_MODULE": "cityplatform.settings", **PDPA_ENV},
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_demo_serves_without_debug_over_plain_http_on_localhost():
+    """`make run`: DEBUG off (what users see), demo mode on (no secrets to set up, http)."""
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "
+            "'.localhost' in s.ALLOWED_HOSTS, s.EMAIL_BACKEND.rsplit('.', 1)[-1])")
+    result = _run(code, DEBUG="0", DEMO_MODE="1", HOME="/tmp")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "0", "False", "True", "EmailBackend"]
+    assert "console" in _run("import django; django.setup(); from django.conf import settings as s; "
+                             "print(s.EMAIL_BACKEND)", DEBUG="0", DEMO_MODE="1").stdout

@@ -41,8 +41,8 @@ def test_a_killed_worker_is_started_again_then_given_up_and_ctrl_c_stops_all(dja
             wait_for(lambda: web.get("/healthz").status in (200, 503), "the web server", timeout=60)
             first = wait_for(lambda: group_leader(serve.pid, "worker"), "the worker", timeout=30)
             beat = wait_for(lambda: group_leader(serve.pid, "beat"), "beat", timeout=30)
-            runserver = group_leader(serve.pid, "runserver")
-            groups |= {first, beat, runserver}
+            web_server = group_leader(serve.pid, "gunicorn")
+            groups |= {first, beat, web_server}
 
             os.killpg(first, signal.SIGKILL)
             second = wait_for(lambda: (group_leader(serve.pid, "worker") or first) != first
@@ -55,7 +55,7 @@ def test_a_killed_worker_is_started_again_then_given_up_and_ctrl_c_stops_all(dja
             assert serve.poll() is None
             assert group_leader(serve.pid, "worker") is None
             assert group_leader(serve.pid, "beat") == beat
-            assert group_leader(serve.pid, "runserver") == runserver
+            assert group_leader(serve.pid, "gunicorn") == web_server
             assert web.get("/healthz").status in (200, 503)
             assert private_redis.ping()
             assert not said("stopping web, worker and beat")
