@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class Kind(models.TextChoices):
@@ -123,6 +124,15 @@ class PublishedDataset(models.Model):
 
     def __str__(self):
         return self.title_th
+
+    @property
+    def frequency_text(self) -> str:
+        """`1 ครั้งต่อวัน` / `2 times per week`; a unit with no rate ("Real time") alone."""
+        unit = FrequencyUnit(self.frequency_unit)
+        if unit in (FrequencyUnit.REAL_TIME, FrequencyUnit.NEVER, FrequencyUnit.UNKNOWN):
+            return str(unit.label)
+        return ngettext("%(n)s time per %(unit)s", "%(n)s times per %(unit)s", self.frequency_value) % {
+            "n": self.frequency_value, "unit": str(unit.label).lower()}
 
     @property
     def keyword_list(self) -> list[str]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..rules import AdlGroup, Disability
 from ..selectors import UNCONTROLLED, households_for
@@ -48,7 +49,7 @@ class CareFilterForm(forms.Form):
         choices=[("", _("All")), ("1", _("Overdue visits only"))],
     )
     condition = forms.ChoiceField(
-        label=_("Condition"), required=False,
+        label=pgettext_lazy("chronic disease", "Condition"), required=False,
         choices=[("", _("DM or HT")), ("DM", _("Diabetes (DM)")), ("HT", _("Hypertension (HT)"))],
     )
     colour = forms.ChoiceField(
