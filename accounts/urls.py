@@ -8,7 +8,7 @@ app_name = "accounts"
 # Shared by the console host and every municipality host: each serves its own schema's users.
 auth_urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
     path(
         "password/",
         views.ThrottledPasswordChangeView.as_view(success_url=reverse_lazy("accounts:password-change-done")),
@@ -30,4 +30,6 @@ urlpatterns = auth_urlpatterns + [
     path("users/new/", views.user_create_view, name="user-create"),
     path("users/<int:pk>/", views.user_update_view, name="user-update"),
     path("users/<int:pk>/password/", views.user_password_reset, name="user-password-reset"),
+    # The one-time link of a new administrator (tenants.services.first_admin).
+    path("welcome/<uidb64>/<token>/", views.PasswordSetView.as_view(), name="password-set"),
 ]

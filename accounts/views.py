@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from kernel.personal import personal_data
 from kernel.ratelimit import Verdict, rate_hit, rate_peek
 from kernel.searches import search_load, search_store
+from tenants.services.first_admin import admin_link_tokens
 
 from .decorators import permission_or_403
 from .forms import ApiTokenForm, PasswordResetByAdminForm, ProfileForm, UserCreateForm, UserUpdateForm
@@ -220,6 +221,17 @@ class SignInView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
+class SignOutView(auth_views.LogoutView):
+    """Signing out also empties what this site kept in the browser: the copy of the volunteer's
+    households and her unsent visits (IndexedDB), the offline pages (Cache Storage), the service
+    worker and the HTTP cache. README "ข้อมูลบนโทรศัพท์ / What the phone stores"."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 class ThrottledPasswordChangeView(auth_views.PasswordChangeView):
     """The form checks the old password, so a session left open could be used to guess it:
     failed attempts are counted per user (RATE_LIMITS "password-change")."""
@@ -240,3 +252,22 @@ class ThrottledPasswordChangeView(auth_views.PasswordChangeView):
     def form_invalid(self, form):
         rate_hit(self.request, "password-change", who=self._who())
         return super().form_invalid(form)
+
+
+# --- The password link of a new administrator (tenants.services.first_admin) -----------------------
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """Where the one-time link the platform team hands over (or mails) lands, on the municipality's
+    host: the person chooses their password, then signs in. Django's view keeps the token out of
+    the address bar (and so out of the Referer header) once it is checked; an expired, used or
+    altered link gets a page that says so."""
+
+    token_generator = admin_link_tokens
+    template_name = "accounts/password_set.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _(
+            "Your password is set. Sign in with your username “%(username)s” and the new password."
+        ) % {"username": form.user.get_username()})
+        return response

@@ -1,11 +1,13 @@
 """The asset map on 100,000 assets: the vector-tile endpoint against the raw `ST_AsMVT` SQL for
-the same tiles, and the asset list page against a trivial signed-in page.
+the same tiles, the weight of every tile per zoom (asset tiles and the road/drain base layer), and
+the asset list page against a trivial signed-in page.
 
 The tile endpoint runs through Django's test client with a signed-in engineer, so every
 middleware (tenant routing, session, authentication, CSP…) and the permission check are paid
 for; the raw SQL is the same tile cut by hand in one statement per tile, sent with psycopg
 straight to the municipality's schema. Their ratio is what the web layer costs on top of
-PostGIS (issue 3 target: ≤ 1.5×).
+PostGIS (issue 3 target: ≤ 1.5×). The tiles' weight is what a field phone on 3G downloads
+(issue 16 target: no tile over 250 KB at any zoom).
 """
 
 import statistics
@@ -20,7 +22,14 @@ from psycopg import sql
 
 from bench.harness import Report, Row, fmt_ratio, fmt_time, p95, timed
 from infrastructure.models import AssetType
-from infrastructure.tiles import ASSET_TILE_FIELDS, CLUSTER_CELLS, CONDITION_SEVERITY, detail_zoom
+from infrastructure.tiles import (
+    BASE_MIN_ZOOM,
+    CLUSTER_CELLS,
+    CONDITION_SEVERITY,
+    detail_zoom,
+    simplify_tolerance,
+)
+from infrastructure.validators import GEOMETRY_KINDS, POINT
 from kernel.tiles import BUFFER, EXTENT, tile_bounds
 from tenants.services.municipalities import municipality_create
 
@@ -44,6 +53,7 @@ ZOOMS = (11, 12, 13, 14, 15, 16)
 ROUNDS = 7  # timed requests per tile and method, after one untimed warm-up each
 PAGE_ROUNDS = 15
 TILE_TARGET = 1.5
+TILE_MAX_KB = 250
 
 
 def run(report: Report) -> None:
@@ -59,7 +69,8 @@ def run(report: Report) -> None:
     client = _engineer_client()
     tiles = _tiles()
     with _raw_connection() as raw:
-        _bench_tiles(report, client, raw, tiles, total)
+        sizes = _bench_tiles(report, client, raw, tiles, total)
+    _weigh_tiles(report, client, tiles, sizes)
     _bench_pages(report, client)
 
 
@@ -144,16 +155,19 @@ def _raw_layer(asset_type: str, z: int, x: int, y: int) -> sql.Composable:
     envelope = sql.SQL("ST_TileEnvelope({}, {}, {})").format(sql.Literal(z), sql.Literal(x), sql.Literal(y))
     if z >= detail_zoom(asset_type):
         box = tile_bounds(z, x, y).extent
+        # Lines and areas simplified to half a pixel of the zoom; `pending` only when true.
+        tolerance = sql.Literal(simplify_tolerance(z))
+        geometry = (sql.SQL("geometry") if GEOMETRY_KINDS[asset_type] == POINT
+                    else sql.SQL("ST_Simplify(geometry, {}, true)").format(tolerance))
         return sql.SQL(
             "SELECT ST_AsMVT(t, {layer}, {extent}, 'mvt_geom') FROM ("
-            " SELECT ST_AsMVTGeom(ST_Transform(geometry, 3857), {envelope}, {extent}, {buffer}, true)"
-            " AS mvt_geom, {fields} FROM infrastructure_asset"
+            " SELECT ST_AsMVTGeom(ST_Transform({geometry}, 3857), {envelope}, {extent}, {buffer}, true)"
+            " AS mvt_geom, id, condition, NULLIF(line_pending, false) AS pending FROM infrastructure_asset"
             " WHERE asset_type = {layer} AND geometry && ST_MakeEnvelope({box}, 4326)) AS t"
             " WHERE t.mvt_geom IS NOT NULL"
         ).format(
             layer=sql.Literal(asset_type), extent=sql.Literal(EXTENT), buffer=sql.Literal(BUFFER),
-            envelope=envelope, fields=sql.SQL(", ").join(map(sql.Identifier, ASSET_TILE_FIELDS)),
-            box=sql.SQL(", ").join(map(sql.Literal, box)),
+            geometry=geometry, envelope=envelope, box=sql.SQL(", ").join(map(sql.Literal, box)),
         )
     west, south, east, north = tile_bounds(z, x, y, margin=0).extent
     cell = 360.0 / 2**z / CLUSTER_CELLS
@@ -192,7 +206,7 @@ def _raw_tile_sql(z: int, x: int, y: int) -> sql.Composable:
 
 # --- Timing -----------------------------------------------------------------------------------
 
-def _bench_tiles(report: Report, client: Client, raw: psycopg.Connection, tiles, total: int) -> None:
+def _bench_tiles(report: Report, client: Client, raw: psycopg.Connection, tiles, total: int) -> dict:
     endpoint: dict[int, list[float]] = {z: [] for z in ZOOMS}
     direct: dict[int, list[float]] = {z: [] for z in ZOOMS}
     sizes: dict[int, list[tuple[int, int]]] = {z: [] for z in ZOOMS}
@@ -231,8 +245,8 @@ def _bench_tiles(report: Report, client: Client, raw: psycopg.Connection, tiles,
             f"{'' if same else ' (sizes differ from the raw SQL tiles!)'}"
         )
     notes.append(
-        f"{total:,} assets in {SCHEMA}; grid clusters below z{detail_zoom('streetlight')}; "
-        "two tiles per zoom: the centre's and its eastern neighbour"
+        f"{total:,} assets in {SCHEMA}; grid clusters below z{detail_zoom('road')} (lines, areas) and "
+        f"z{detail_zoom('streetlight')} (points); two tiles per zoom: the centre's and its eastern neighbour"
     )
     report.add(Row(
         name="map.asset_tiles",
@@ -242,6 +256,36 @@ def _bench_tiles(report: Report, client: Client, raw: psycopg.Connection, tiles,
         verdict=Report.verdict(ratio <= TILE_TARGET),
         baseline=(f"vs raw ST_AsMVT p50 {fmt_time(statistics.median(everything_raw))} "
                   f"p95 {fmt_time(p95(everything_raw))}: ×{ratio:.2f}"),
+        notes=notes,
+    ))
+    return sizes
+
+
+def _weigh_tiles(report: Report, client: Client, tiles, sizes: dict[int, list[tuple[int, int]]]) -> None:
+    """Every tile's weight per zoom: the asset tiles timed above, and the road and drain base layer
+    drawn under them (from BASE_MIN_ZOOM; empty below)."""
+    base: dict[int, list[int]] = {z: [] for z in ZOOMS}
+    for tile in tiles:
+        url = reverse("infrastructure:asset-base-tiles", urlconf="cityplatform.urls_tenant", args=tile)
+        response = client.get(url)
+        assert response.status_code == 200, (tile, response.status_code)
+        base[tile[0]].append(len(response.content))
+    heaviest = max(
+        [(web, f"asset z{z}") for z in ZOOMS for web, _raw in sizes[z]]
+        + [(size, f"base z{z}") for z in ZOOMS for size in base[z]]
+    )
+    notes = [
+        f"z{z}: asset tiles {' + '.join(f'{w / 1024:.0f}' for w, _r in sizes[z])} KB; "
+        f"base {' + '.join(f'{b / 1024:.0f}' for b in base[z])} KB"
+        + ("" if z >= BASE_MIN_ZOOM else f" (no base below z{BASE_MIN_ZOOM})")
+        for z in ZOOMS
+    ]
+    report.add(Row(
+        name="map.tile_weight",
+        figures=f"heaviest {heaviest[0] / 1024:.0f} KB ({heaviest[1]})",
+        target=f"≤ {TILE_MAX_KB} KB every tile",
+        verdict=Report.verdict(heaviest[0] <= TILE_MAX_KB * 1024),
+        baseline="before issue 16: 658 KB (asset z14)",
         notes=notes,
     ))
 
@@ -258,6 +302,9 @@ def _bench_pages(report: Report, client: Client) -> None:
         "search": url("infrastructure:asset-list", q="SL-0123"),
         "page 50": url("infrastructure:asset-list", page=50),
         "map page": url("infrastructure:asset-map"),
+        # The map's search box: code or name, spaces set aside, over all 100,000 assets.
+        "map search": url("infrastructure:asset-map-search", q="SL-0123"),
+        "map search by name": url("infrastructure:asset-map-search", q="rd 1234"),
     }
     baseline_url = url("accounts:profile")
 

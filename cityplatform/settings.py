@@ -7,6 +7,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy
 
 from .env import database_from_url, env_bool, env_int, env_list, env_str, load_dev_env
 
@@ -341,8 +342,19 @@ LEAFLET_CONFIG = {
     "DEFAULT_ZOOM": 6,
     "MIN_ZOOM": 5,
     "MAX_ZOOM": 19,
-    "TILES": [("OpenStreetMap", MAP_TILES_URL, {"attribution": "&copy; OpenStreetMap"})],
+    "TILES": [("OpenStreetMap", MAP_TILES_URL, {
+        "attribution": "&copy; OpenStreetMap",
+        # Shown on the map by static/js/map-base.js when these tiles fail to load.
+        "cityFailedText": gettext_lazy(
+            "The base map could not be loaded. The outline and the map's own data are still shown."),
+    })],
     "RESET_VIEW": False,
+    # On every Leaflet page: the notice when base tiles fail, the municipality's outline, popups
+    # that open on a tap (static/js/map-base.js, static/css/maps.css).
+    "PLUGINS": {
+        "city-maps": {"js": ["js/map-base.js"], "css": ["css/maps.css"], "auto-include": True},
+        "forms": {"js": ["js/map-base.js"], "css": ["css/maps.css"]},
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------------
@@ -357,6 +369,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The offline visits' service worker (/sw.js) and the app manifest, from this site only.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
         "base-uri": [SELF],

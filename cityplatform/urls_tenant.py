@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("infrastructure/", include("infrastructure.urls")),
     path("health/", include("smarthealth.urls")),
+    path("", include("smarthealth.urls_app")),  # /sw.js, /manifest.webmanifest (offline visits)
     path("imports/", include("imports.urls")),
     path("dashboard/", include("dashboards.urls")),
     # Citizens' pages, no login (CONTRACT §3).

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
 
-from . import aggregates
+from . import aggregates, maps
 from .disaster import (
     disaster_households,
     disaster_summary,
@@ -91,8 +91,7 @@ def index(request):
         cells = cache.get_or_set(f"dashboards:cells:{vary}", lambda: context["req"]["cells"], 3600)
     context["leaflet"] = bool(cells)
     if context["leaflet"]:
-        centre = request.tenant.centre
-        context["hotspot_data"] = {"cells": cells, "centre": [centre.y, centre.x] if centre else None}
+        context["hotspot_data"] = maps.hotspot_map_data(request, cells)
     return render(request, "dashboards/index.html", context, status=400 if form.errors else 200)
 
 
@@ -109,13 +108,7 @@ def disaster(request):
     context["summary"] = disaster_summary(user, metres=metres, rows=rows)
     if context["detail"]:
         households = disaster_households(user, metres=metres, request=request, rows=rows)
-        centre = request.tenant.centre
         context["households"] = households
-        context["map_data"] = {
-            "centre": [centre.y, centre.x] if centre else None,
-            "households": [{"at": h["location"], "bedbound": h["risk"].bedbound > 0,
-                            "label": f"{h['household'].house_no} · {h['household'].community}"}
-                           for h in households],
-            "hazards": hazard_shapes(metres=metres),
-        }
+        context["map_data"] = maps.disaster_map_data(
+            request, households=households, hazards=hazard_shapes(metres=metres))
     return render(request, "dashboards/disaster.html", context)

@@ -1,9 +1,11 @@
 """Home-page widgets (tenants.registry) from the aggregate tables: a few key figures each, with
-a link to the full dashboard. Imported from DashboardsConfig.ready()."""
+a link to the full dashboard; the dashboard's headline figures make the executive's home.
+Imported from DashboardsConfig.ready()."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from tenants.registry import Widget, register_widget
 
 from .aggregates import (
@@ -45,15 +47,17 @@ def health_context(request) -> dict:
 register_widget(Widget(
     "dashboards.infrastructure", _("Infrastructure in figures"), "infrastructure",
     "dashboards/widget_infrastructure.html", context=infrastructure_context,
-    permission="infrastructure.view_asset", order=60, default_width="third",
+    permission="infrastructure.view_asset", order=60, default_width="third", roles=(Role.EXECUTIVE.value,),
 ))
 register_widget(Widget(
     "dashboards.requests", _("Service requests in figures"), "service_requests",
     "dashboards/widget_requests.html", context=requests_context,
     permission="infrastructure.view_servicerequest", order=61, default_width="third",
+    roles=(Role.EXECUTIVE.value,),
 ))
 register_widget(Widget(
     "dashboards.health", _("Health in figures"), "smarthealth",
     "dashboards/widget_health.html", context=health_context,
     permission="dashboards.view_health_dashboard", order=62, default_width="third",
+    roles=(Role.EXECUTIVE.value,),
 ))

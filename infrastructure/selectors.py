@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
+from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, ExpressionWrapper, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from kernel.permissions import require_perm
@@ -16,6 +17,8 @@ from .models import (
     DEFAULT_SLA_HOURS,
     OPEN_STATUSES,
     Asset,
+    AssetStatus,
+    Condition,
     Priority,
     RequestCategory,
     ServiceRequest,
@@ -23,7 +26,10 @@ from .models import (
 )
 
 NEAREST_ASSET_METRES = 50
-QUEUES = ("mine", "overdue", "open", "all")
+QUEUES = ("mine", "unassigned", "overdue", "open", "all")
+# "Near an open request" for the engineer's home: a poor asset this close is likely the cause, or
+# worth fixing on the same trip.
+POOR_ASSET_NEAR_METRES = 100
 
 
 def assets_for(user, *, filters: dict | None = None) -> QuerySet[Asset]:
@@ -84,15 +90,17 @@ def service_requests_for(
     user, *, queue: str | None = None, category: str | None = None, status: str | None = None,
     q: str | None = None,
 ) -> QuerySet[ServiceRequest]:
-    """Requests the user may see. Queues: "mine" (open, assigned to the user), "overdue" (open,
-    past due), "open", "all" (or None). Open queues are ordered by due time, "all" newest first.
-    `q` matches the tracking code, description or address."""
+    """Requests the user may see. Queues: "mine" (open, assigned to the user), "unassigned" (open,
+    nobody's yet), "overdue" (open, past due), "open", "all" (or None). Open queues are ordered by
+    due time, "all" newest first. `q` matches the tracking code, description or address."""
     require_perm(user, "infrastructure.view_servicerequest")
     if queue not in (None, *QUEUES):
         raise ValueError(f"unknown queue {queue!r}")
     qs = ServiceRequest.objects.select_related("asset", "assignee")
     if queue == "mine":
         qs = qs.filter(assignee=user, status__in=OPEN_STATUSES)
+    elif queue == "unassigned":
+        qs = qs.filter(assignee=None, status__in=OPEN_STATUSES)
     elif queue == "overdue":
         qs = qs.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
     elif queue == "open":
@@ -106,7 +114,7 @@ def service_requests_for(
         qs = qs.filter(
             Q(tracking_code__icontains=q) | Q(description__icontains=q) | Q(address_text__icontains=q)
         )
-    if queue in ("mine", "overdue", "open"):
+    if queue in ("mine", "unassigned", "overdue", "open"):
         return qs.order_by("due_at", "id")
     return qs.order_by("-received_at", "-id")
 
@@ -123,6 +131,28 @@ def service_request_counts_by_category(
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
     )
     return {row["category"]: {"open": row["open"], "overdue": row["overdue"]} for row in rows}
+
+
+def assets_poor_near_open_requests(
+    user, *, within_m: float = POOR_ASSET_NEAR_METRES
+) -> QuerySet[Asset]:
+    """Assets in poor condition or out of service (not retired) within `within_m` metres of an open
+    request the user may see, annotated with `near_request_id` and `near_request_code` (the
+    nearest such request) and `near_metres`; the closest pairs first."""
+    requests = service_requests_for(user, queue="open")
+    geometry = ExpressionWrapper(OuterRef("geometry"), output_field=GeometryField(srid=4326))
+    near = (requests.filter(location__dwithin=(geometry, degrees_margin(within_m)))
+            .annotate(metres=Distance("location", geometry, spheroid=True))
+            .filter(metres__lte=D(m=within_m)).order_by("metres", "id"))
+    return (
+        assets_for(user).filter(condition__in=[Condition.POOR, Condition.OUT_OF_SERVICE])
+        .exclude(status=AssetStatus.RETIRED)
+        .filter(Exists(near))
+        .annotate(near_request_id=Subquery(near.values("pk")[:1]),
+                  near_request_code=Subquery(near.values("tracking_code")[:1]),
+                  near_metres=Subquery(near.values("metres")[:1], output_field=FloatField()))
+        .order_by("near_metres", "code")
+    )
 
 
 def sla_table() -> dict[str, dict[str, int]]:

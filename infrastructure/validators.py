@@ -3,6 +3,9 @@ ValidationError with a message that names the problem, in the user's language (E
 Thai in the catalogue). The attributes each asset type carries are part of the asset model:
 models/attributes.py.
 
+Photos are checked in kernel.photos (home visits take photos too); validate_photo and its limits
+stay importable from here.
+
 This module imports no model, so models, forms, services and importers can all use it. Asset
 types are named by their plain values ("road"), which equal the AssetType members.
 """
@@ -16,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kernel.geo import extent_problem, location_error
+from kernel.photos import MAX_PHOTO_BYTES, PHOTO_FORMATS, validate_photo  # noqa: F401
 
 LINE = ("LineString", "MultiLineString")
 POLYGON = ("Polygon", "MultiPolygon")
@@ -53,12 +57,10 @@ _ALLOWED_WORDS = {
 DRAWABLE_TYPES = frozenset(t for t, kinds in GEOMETRY_KINDS.items() if set(kinds) & {*LINE, *POLYGON})
 AREA_TYPES = frozenset(t for t, kinds in GEOMETRY_KINDS.items() if "Polygon" in kinds)
 
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
 # A municipal asset drawn by hand or surveyed has tens to a few thousand points. 10,000 keeps every
 # real asset, keeps an asset page and its map tile small, and as WKT (about 16–22 bytes a point)
 # fits in one CSV row of the import's line limit (IMPORT_MAX_LINE_BYTES).
 MAX_VERTICES = 10_000
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
 # --- Geometry ---------------------------------------------------------------------------------
@@ -263,57 +265,3 @@ class MunicipalArea:
         cx, cy = self.centre.x, self.centre.y
         farthest = max(haversine_km(cx, cy, x, y) for x, y in _positions(geom.coords))
         return self.too_far(farthest) if farthest > self.max_km else None
-
-
-# --- Photos -----------------------------------------------------------------------------------
-
-
-def _looks_like_heic(head: bytes) -> bool:
-    return head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"hevc", b"heif", b"mif1", b"msf1"}
-
-
-def validate_photo(file) -> None:
-    """A real JPEG, PNG or WebP image of at most 8 MB (the file's name and type are not trusted).
-
-    Used for asset photos and for the photos citizens attach to service requests.
-    """
-    from PIL import Image, UnidentifiedImageError
-
-    size = getattr(file, "size", None)
-    if size is None:
-        file.seek(0, 2)
-        size = file.tell()
-    if size > MAX_PHOTO_BYTES:
-        raise ValidationError(
-            _("The photo is too large (%(size)s MB); the limit is 8 MB."),
-            params={"size": f"{size / 1024 / 1024:.1f}"},
-            code="photo_too_large",
-        )
-    if size == 0:
-        raise ValidationError(_("The photo file is empty."), code="photo_empty")
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    try:
-        with Image.open(file) as image:
-            fmt = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        if _looks_like_heic(head):
-            raise ValidationError(
-                _("HEIC photos (iPhone) cannot be read yet. Send the photo as JPEG (on the iPhone: "
-                  "Settings → Camera → Formats → Most Compatible)."),
-                code="photo_heic",
-            ) from None
-        raise ValidationError(
-            _("The file is not a photo that can be read. Send a JPEG, PNG or WebP image."),
-            code="photo_invalid",
-        ) from None
-    finally:
-        file.seek(0)
-    if fmt not in PHOTO_FORMATS:
-        raise ValidationError(
-            _("Photos must be JPEG, PNG or WebP (this one is %(format)s)."),
-            params={"format": fmt},
-            code="photo_format",
-        )

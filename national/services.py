@@ -160,5 +160,5 @@ def national_snapshot_publish(*, municipality: Municipality, now: dt.datetime | 
 
 
 def municipalities_to_publish():
-    return Municipality.objects.exclude(kind=Municipality.Kind.PLATFORM).exclude(
-        schema_name="public").filter(is_active=True).order_by("schema_name")
+    """Active municipalities that national figures count: an archived or test one publishes nothing."""
+    return Municipality.objects.counted_nationally().filter(is_active=True).order_by("schema_name")

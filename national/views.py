@@ -3,8 +3,10 @@ the comparison table (+ CSV), the map, the trends, and "publish now"."""
 
 import datetime as dt
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,20 +15,29 @@ from kombu.exceptions import OperationalError
 
 from accounts.decorators import permission_or_403
 from kernel.exports import csv_response
+from tenants.selectors import province_choices
 
 from . import charts, maps
 from .indicators import INDICATORS, indicator_or_default, sort_value
-from .selectors import comparison, municipalities, series
+from .selectors import comparison, municipalities, province_codes, series
 from .services import NationalSnapshotError, municipalities_to_publish, national_snapshot_publish
 from .tasks import national_snapshot_publish_everywhere
 
 logger = logging.getLogger(__name__)
 CONSOLE = "accounts.use_console"
 PERIODS = (30, 90, 365)  # days the trend page offers
+PAGE_SIZE = 50
+
+
+def _filters(request) -> dict[str, str]:
+    """The table's search (Thai or English name, code) and province, as the query string has them."""
+    search = request.GET.get("q", "").strip()[:100]
+    province = request.GET.get("province", "").strip()
+    return {"search": search, "province_code": province if province.isdigit() and len(province) == 2 else ""}
 
 
 def _sorted_rows(request, indicators):
-    rows = comparison(indicators=indicators)
+    rows = comparison(indicators=indicators, **_filters(request))
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("dir") == "desc"
     if sort in INDICATORS:
@@ -48,10 +59,19 @@ def table(request):
     columns = [{"key": i.key, "label": i.label, "group": i.group,
                 "dir": "asc" if sort == i.key and descending else "desc",
                 "active": sort == i.key} for i in indicators]
+    filters = _filters(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    wanted = (("q", filters["search"]), ("province", filters["province_code"]))
+    filter_query = urlencode({k: v for k, v in wanted if v})
+    sort_query = urlencode({"sort": sort, **({"dir": "desc"} if descending else {})})
     return render(request, "national/table.html", {
-        "rows": [{**r, "cells": [r["results"][i.key] for i in indicators]} for r in rows],
+        "page": page,
+        "rows": [{**r, "cells": [r["results"][i.key] for i in indicators]} for r in page],
         "columns": columns, "sort": sort, "descending": descending, "tab": "table",
         "name_dir": "desc" if sort == "name" and not descending else "asc",
+        "search": filters["search"], "province": filters["province_code"],
+        "provinces": province_choices(province_codes()),
+        "filter_query": filter_query, "page_query": "&".join(q for q in (filter_query, sort_query) if q),
     })
 
 
@@ -79,6 +99,7 @@ def map_view(request):
     points, legend = maps.points_and_legend(rows, indicator=indicator)
     return render(request, "national/map.html", {
         "indicator": indicator, "indicators": INDICATORS.values(), "points": points, "legend": legend,
+        "map_config": maps.map_config(rows, indicator=indicator),
         "rows": [{**r, "cell": r["results"][indicator.key]} for r in rows], "tab": "map",
         "no_centre": [r["m"] for r in rows if r["m"].centre is None],
     })

@@ -34,6 +34,11 @@ supervise() {  # name, command...: runs the command, and runs it again when it e
     if [ -n "$child" ]; then
       kill -TERM -- "-$child" 2>/dev/null || true
       wait "$child" 2>/dev/null || true
+      # Its group may outlive it for a moment (gunicorn's workers finish their requests after the
+      # master is gone): wait for the last of them, up to 30 s, then KILL what is left.
+      local waited=0
+      while kill -0 -- "-$child" 2>/dev/null && (( waited < 300 )); do sleep 0.1; waited=$((waited + 1)); done
+      kill -KILL -- "-$child" 2>/dev/null || true
     fi
     exit 0
   }

@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from .health import health_report
-from .routing import MunicipalitySuspended, tenant_for_host
+from .routing import MunicipalityArchived, MunicipalitySuspended, tenant_for_host
 
 
 class HealthzMiddleware:
@@ -34,6 +34,11 @@ class CachedTenantMiddleware(TenantMainMiddleware):
     def process_request(self, request):
         try:
             return super().process_request(request)
+        except MunicipalityArchived as archived:
+            html = render_to_string("tenants/archived.html", {"archived": archived.municipality})
+            response = HttpResponse(html, status=410)
+            response["Cache-Control"] = "no-store"
+            return response
         except MunicipalitySuspended as suspended:
             # Answered before sessions and language: the page shows Thai and English together.
             html = render_to_string("tenants/suspended.html", {"suspended": suspended.municipality})

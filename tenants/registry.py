@@ -6,9 +6,12 @@ register in their AppConfig.ready(), so this app never imports a domain app.
   (accounts.navigation) and answers 404 on its URLs (tenants.middleware_modules); e.g. the
   imports app registers itself in its own AppConfig.ready().
 - widgets: `register_widget(Widget(key, label, module, template, context=callable(request) -> dict,
-  permission=…))`; the home page renders the municipality's layout of them.
+  permission=…, roles=(…)))`; the home page renders the municipality's layout of them for the
+  reader's role, `roles` naming the roles whose home shows the widget until the admin chooses.
+- set-up tasks: `register_setup_task(SetupTask(key, label, url_name, done=callable(request) -> bool,
+  modules=…))`: what a new municipality still has to do, listed on the administrator's home.
 
-Which of them a municipality uses, in which order, is its component settings
+Which of them a municipality uses, in which order, for which role, is its component settings
 (tenants.services.components).
 """
 
@@ -49,14 +52,34 @@ class Widget:
     order: int = 100  # position in the default layout
     leaflet: bool = False  # the home page then loads Leaflet
     scripts: tuple[str, ...] = ()  # static JS files the widget needs (CSP: no inline scripts)
+    # The roles (accounts.roles.Role values) whose home shows this widget until the municipality's
+    # administrator chooses; `default_on` is the same for accounts without a role.
+    roles: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not set(self.widths) <= set(WIDTHS) or self.default_width not in self.widths:
             raise ValueError(f"widget {self.key}: widths must be among {WIDTHS} and include the default")
 
 
+@dataclass(frozen=True)
+class SetupTask:
+    """One step of setting a municipality up (its boundary, its users, its first import…): listed
+    on the administrator's home with a link to where it is done, ticked once `done(request)`."""
+
+    key: str
+    label: str
+    url_name: str
+    done: Callable  # callable(request) -> bool, one cheap query
+    modules: tuple[str, ...] = ()  # the modules it belongs to: one that is off hides the task
+    permission: str | None = None  # who may do it (the link is shown to them only)
+    hint: str = ""
+    detail: Callable | None = None  # callable(request) -> str: what is missing, while undone
+    order: int = 100
+
+
 _modules: dict[str, Module] = {}
 _widgets: dict[str, Widget] = {}
+_setup_tasks: dict[str, SetupTask] = {}
 
 
 def register_module(module: Module) -> None:
@@ -65,6 +88,14 @@ def register_module(module: Module) -> None:
 
 def register_widget(widget: Widget) -> None:
     _widgets[widget.key] = widget
+
+
+def register_setup_task(task: SetupTask) -> None:
+    _setup_tasks[task.key] = task
+
+
+def registered_setup_tasks() -> list[SetupTask]:
+    return sorted(_setup_tasks.values(), key=lambda t: (t.order, t.key))
 
 
 def registered_modules() -> list[Module]:

@@ -38,6 +38,15 @@ class MunicipalitySuspended(Exception):
         super().__init__(municipality.schema_name)
 
 
+class MunicipalityArchived(Exception):
+    """The host belongs to an archived municipality: 410 Gone with a Thai page; its data is kept
+    and the platform team can bring it back."""
+
+    def __init__(self, municipality: Municipality):
+        self.municipality = municipality
+        super().__init__(municipality.schema_name)
+
+
 def host_normalise(hostname: str) -> str:
     """The key of a host name: lower case, without the trailing dot of a fully qualified name."""
     return hostname.strip().rstrip(".").lower()
@@ -66,7 +75,8 @@ def _recall(hostname: str, now: float) -> tuple[bool, Municipality | None]:
 
 def tenant_for_host(hostname: str) -> Municipality:
     """The active municipality serving `hostname`; raises Domain.DoesNotExist when there is none,
-    MunicipalitySuspended when its municipality is deactivated.
+    MunicipalityArchived when its municipality is archived, MunicipalitySuspended when it is
+    deactivated.
 
     Returns a copy, because the middleware writes per-request attributes onto the object.
     """
@@ -81,6 +91,8 @@ def tenant_for_host(hostname: str) -> Municipality:
         _remember(hostname, now + ttl, tenant)
     if tenant is None:
         raise Domain.DoesNotExist(hostname)
+    if tenant.archived_at is not None:
+        raise MunicipalityArchived(copy.copy(tenant))
     if not tenant.is_active:
         raise MunicipalitySuspended(copy.copy(tenant))
     return copy.copy(tenant)

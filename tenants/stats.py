@@ -113,5 +113,6 @@ def stats_refresh(*, municipality: Municipality) -> MunicipalityStats:
 
 
 def municipalities_to_refresh():
-    """Every active municipality (not the platform row): what the hourly fan-out refreshes."""
-    return console_municipalities().filter(is_active=True)
+    """Every active, unarchived municipality (not the platform row): what the hourly fan-out
+    refreshes; an archived one keeps its last figures."""
+    return console_municipalities().filter(is_active=True, archived_at__isnull=True)

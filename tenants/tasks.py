@@ -5,6 +5,7 @@ from django_tenants.utils import tenant_context
 from kernel.db import current_schema_name
 
 from .models import Municipality
+from .services.bulk_onboarding import onboarding_run_execute
 from .stats import municipalities_to_refresh, stats_refresh
 
 
@@ -40,3 +41,11 @@ def stats_refresh_everywhere() -> int:
             stats_refresh_task.delay()
         count += 1
     return count
+
+
+@shared_task
+def onboarding_run_task(run_id: int) -> dict:
+    """Bulk onboarding started from the console (sent from `public`): creates the province's
+    missing local governments one by one, writing its progress to the OnboardingRun row."""
+    run = onboarding_run_execute(run_id=run_id)
+    return {"run": run.pk, "status": run.status, "created": run.created, "failed": run.failed}

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from national.figures import PUBLISHED_FIGURES
 from national.models import IndicatorValue
+from tenants.models import Municipality
 
 from ..errors import with_errors
 from ..geo import IsoDate
@@ -61,7 +62,9 @@ class IndicatorFilters(Schema):
 @router.get("/indicators/", response=with_errors({200: IndicatorPage}),
             summary="National indicators per municipality")
 def indicators(request, filters: Query[IndicatorFilters]):
-    rows = IndicatorValue.objects.select_related("municipality")
+    # Archived and test municipalities are in no national figure (tenants: counted_nationally).
+    rows = IndicatorValue.objects.select_related("municipality").filter(
+        municipality__in=Municipality.objects.counted_nationally())
     if filters.municipality:
         rows = rows.filter(municipality__schema_name=filters.municipality)
     if filters.province_code:

@@ -96,7 +96,7 @@ class RequestCollection(Schema):
 
 
 class RequestFilters(Schema):
-    queue: QueueCode | None = Field(default=None, description="mine, overdue, open or all")
+    queue: QueueCode | None = Field(default=None, description="mine, unassigned, overdue, open or all")
     status: StatusCode | None = None
     category: CategoryCode | None = None
     q: str | None = Field(default=None, max_length=100, description="tracking code, description or address")

@@ -152,10 +152,13 @@ class CommentMixin(forms.Form):
 
 
 class TransitionForm(CommentMixin):
-    """Change the status. The drop-down offers only the legal next statuses, but any status is
-    accepted here so that the service, which owns the workflow, answers an illegal one."""
+    """Change the status. The drop-down opens on "keep the current status" (a tap on a resolved
+    request must never reopen it) and then offers only the legal next statuses, but any status is
+    accepted here so that the service, which owns the workflow, answers an illegal one. Kept
+    with a comment, the comment alone is added."""
 
-    to_status = forms.ChoiceField(label=_("New status"), choices=RequestStatus.choices)
+    to_status = forms.ChoiceField(label=_("New status"), choices=[("", ""), *RequestStatus.choices],
+                                  required=False)
     field_order = ["to_status", "comment"]
 
     def __init__(self, *args, service_request: ServiceRequest, **kwargs):
@@ -164,7 +167,26 @@ class TransitionForm(CommentMixin):
         if service_request.assignee_id is None:
             legal -= {RequestStatus.ASSIGNED}  # nobody to assign: the "Assign" form does both
         self.offered = [(s.value, s.label) for s in RequestStatus if s in legal]
-        self.fields["to_status"].widget.choices = self.offered
+        keep = _("Keep the current status (%(status)s)") % {"status": service_request.get_status_display()}
+        self.fields["to_status"].widget.choices = [("", keep), *self.offered]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("to_status") and not (cleaned.get("comment") or "").strip() and not self.errors:
+            raise ValidationError(_("Choose a new status, or write a comment."), code="nothing")
+        return cleaned
+
+
+class PhotoForm(CommentMixin):
+    """A photo taken on site (services.service_request_photo_add decides where it is kept)."""
+
+    photo = forms.FileField(
+        label=_("Photo"), help_text=_("JPEG, PNG or WebP, up to 8 MB."),
+        # No `capture`: a phone then offers its camera and its gallery both.
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        error_messages={"required": _("Choose or take a photo.")},
+    )
+    field_order = ["photo", "comment"]
 
 
 def assignable_users():

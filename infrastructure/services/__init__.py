@@ -4,12 +4,15 @@ django.core.exceptions.ValidationError with a message for the user when the inpu
 from .assets import ASSET_FIELDS, asset_create, asset_photo_add, asset_update
 from .requests import (
     REQUEST_FIELDS,
+    photo_can_be_added,
     service_request_assign,
     service_request_comment,
     service_request_contacts_purge,
     service_request_create,
     service_request_link_asset,
+    service_request_photo_add,
     service_request_set_priority,
+    service_request_take,
     service_request_transition,
     sla_rule_set,
 )
@@ -20,12 +23,15 @@ __all__ = [
     "asset_create",
     "asset_photo_add",
     "asset_update",
+    "photo_can_be_added",
     "service_request_assign",
     "service_request_comment",
     "service_request_contacts_purge",
     "service_request_create",
     "service_request_link_asset",
+    "service_request_photo_add",
     "service_request_set_priority",
+    "service_request_take",
     "service_request_transition",
     "sla_rule_set",
 ]

@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..selectors import nearest_asset
 from ..validators import parse_geometry, validate_point
+from .assets import asset_photo_add
 from .photos import photo_reencode
 
 Kind = ServiceRequestEvent.Kind
@@ -203,6 +204,60 @@ def service_request_assign(
     if service_request.status != from_status:
         _event(service_request, user, Kind.STATUS, from_value=from_status, to_value=service_request.status)
     return service_request
+
+
+@transaction.atomic
+def service_request_take(*, service_request: ServiceRequest, user) -> ServiceRequest:
+    """"Take this one" (รับงานนี้): the user assigns an open request to themself, written to the
+    timeline as any assignment. Refused when a colleague has it: one tap must never take someone
+    else's work (handing it over is the Assign form's job). Taking one's own again changes nothing."""
+    _lock(service_request)
+    _require_open(service_request)
+    if service_request.assignee_id == user.pk:
+        return service_request
+    assignee = service_request.assignee
+    if assignee is not None:
+        raise ValidationError(
+            _("%(name)s has this request already; use “Assign” to hand it over."),
+            params={"name": assignee.get_full_name() or assignee.get_username()}, code="taken",
+        )
+    return service_request_assign(service_request=service_request, user=user, assignee=user)
+
+
+@transaction.atomic
+def service_request_photo_add(
+    *, service_request: ServiceRequest, user, image, comment: str = ""
+) -> ServiceRequest:
+    """A photo taken on site, noted on the timeline. A request without a photo gets it as its
+    photo; a request that has one (the reporter's, kept as evidence) adds it to its linked
+    asset's photos. A request with a photo and no linked asset has nowhere to keep a second one:
+    `photo_can_be_added` says so before the form is offered."""
+    _lock(service_request)
+    comment = (comment or "").strip()
+    if not service_request.photo:
+        try:
+            service_request.photo = photo_reencode(image)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.error_list}) from None
+        service_request.save(update_fields=["photo", "updated_at"])
+        note = bilingual(_("Photo added."))
+    elif service_request.asset is not None:
+        try:
+            asset_photo_add(asset=service_request.asset, user=user, image=image,
+                            caption=bilingual(_("Request %(code)s"), {"code": service_request.tracking_code}))
+        except ValidationError as error:
+            raise ValidationError({"photo": error.error_list}) from None
+        ServiceRequest.objects.filter(pk=service_request.pk).update(updated_at=timezone.now())
+        note = bilingual(_("Photo added to the asset %(code)s."), {"code": service_request.asset.code})
+    else:
+        raise ValidationError({"photo": _("This request has a photo already; link an asset to keep more.")})
+    _event(service_request, user, Kind.COMMENT, comment=f"{note}\n{comment}" if comment else note)
+    return service_request
+
+
+def photo_can_be_added(service_request: ServiceRequest) -> bool:
+    """Whether service_request_photo_add has somewhere to keep a photo of this request."""
+    return not service_request.photo or service_request.asset_id is not None
 
 
 @transaction.atomic

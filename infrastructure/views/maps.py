@@ -1,11 +1,12 @@
-"""The asset map, the map of open service requests, and the vector tiles and popups behind them.
+"""The asset map, the map of open service requests, and the vector tiles, popups and search
+behind them.
 
-Both maps are Leaflet pages fed with Mapbox vector tiles cut by PostGIS (`kernel.tiles`)
-from the same access-checked selectors as the list pages, so a map can never show an asset or a
-request its user could not open in a list, nor another municipality's (one schema each).
+Both maps are Leaflet pages fed with Mapbox vector tiles cut by PostGIS (`kernel.tiles`,
+`infrastructure.tiles`) from the same access-checked selectors as the list pages, so a map can
+never show an asset or a request its user could not open in a list, nor another municipality's
+(one schema each). The same holds for the asset map's search and its road/drain base layer.
 """
 
-import json
 from datetime import timedelta
 
 from django import forms
@@ -21,17 +22,21 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import permission_or_403
 from kernel.i18n import bilingual
 from kernel.thaidate import thai_datetime
-from kernel.tiles import mvt_layers, mvt_sql, mvt_tile, tile_is_valid, tile_response
+from kernel.tiles import mvt_layers, mvt_tile, tile_is_valid, tile_response
+from tenants.maps import municipality_outline
 
 from .. import selectors
 from ..models import AssetStatus, AssetType, Condition, RequestCategory
-from ..tiles import ASSET_TILE_FIELDS, cluster_sql, detail_zoom
+from ..search import asset_search
+from ..tiles import BASE_MIN_ZOOM, BASE_TYPES, base_sql, cluster_sql, detail_sql, detail_zoom
 from ..validators import GEOMETRY_KINDS, POINT
 
 REQUEST_FIELDS = ("id", "tracking_code", "category", "priority", "status", "overdue")
 REQUEST_LAYER = "requests"
 
 TILE_MAX_AGE = 30  # seconds: an edit shows on the map after at most this long
+SEARCH_MIN_LENGTH = 2  # characters: one Thai letter or digit matches half the register
+BASE_TILE_MAX_AGE = 300  # the road and drain network under the asset map changes rarely
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -84,9 +89,10 @@ def _bad_filters(form: forms.Form) -> HttpResponseBadRequest:
 # --- Shared page context ----------------------------------------------------------------------
 
 def _municipality_geo(tenant) -> dict:
+    """Where the map opens, and the outline it draws as a fallback base (tenants/maps.py)."""
     return {
         "centre": [tenant.centre.y, tenant.centre.x] if tenant.centre else None,
-        "boundary": json.loads(tenant.boundary.geojson) if tenant.boundary else None,
+        "outline": municipality_outline(municipality=tenant),
         "name": tenant.name_th,
     }
 
@@ -128,13 +134,29 @@ def asset_map(request):
     config = {
         "tiles": _url_template("infrastructure:asset-tiles", (11, 22, 33),
                                {"/11/22/33.mvt": "/{z}/{x}/{y}.mvt"}),
+        "base": _url_template("infrastructure:asset-base-tiles", (11, 22, 33),
+                              {"/11/22/33.mvt": "/{z}/{x}/{y}.mvt"}),
+        "baseMinZoom": BASE_MIN_ZOOM,
         "popup": _url_template("infrastructure:asset-popup", (int(_DUMMY_ID),), {_DUMMY_ID: "{id}"}),
         "counts": reverse("infrastructure:asset-map-counts"),
+        "search": reverse("infrastructure:asset-map-search"),
+        "list": reverse("infrastructure:asset-list"),
         "detailZoom": {t: detail_zoom(t) for t in AssetType.values},
         "geo": _municipality_geo(request.tenant),
+        "labels": {
+            "types": {value: str(label) for value, label in AssetType.choices},
+            "conditions": {value: str(label) for value, label in Condition.choices},
+            "worst": _("Worst condition"), "count": _("Number"),
+        },
         "text": {
             "assets": _("assets"), "zoomIn": _("Zoom in to see each one"), "open": _("Open details"),
-            "failed": _("Could not load the details. Try again."),
+            "failed": _("Could not load the details. Try again."), "loading": _("Loading…"),
+            "group": _("A group of nearby assets"), "inList": _("Show them in the list"),
+            "searching": _("Searching…"),
+            "searchNone": _("No asset matches. Try part of its code or name, or the street."),
+            # "%(count)s" is filled in by the browser.
+            "searchSome": _("%(count)s found: choose one to see it on the map."),
+            "searchFailed": _("The search did not answer. Try again."),
         },
     }
     to_draw = selectors.assets_to_draw(request.user, filters=form.selector_filters()).count()
@@ -178,6 +200,33 @@ def asset_map_counts(request):
     })
 
 
+@require_GET
+@permission_or_403("infrastructure.view_asset")
+def asset_map_search(request):
+    """The asset map's search box: assets whose code or name (a street's, for roads and what
+    stands along them) holds `q`, with where to fly to. Access as for the map's tiles."""
+    q = (request.GET.get("q") or "").strip()[:100]
+    found = asset_search(request.user, q=q) if len(q) >= SEARCH_MIN_LENGTH else []
+    return JsonResponse({"q": q, "results": [_search_result(asset) for asset in found]})
+
+
+def _search_result(asset) -> dict:
+    geometry = asset.geometry
+    west, south, east, north = geometry.extent
+    at = geometry if geometry.geom_type == "Point" else geometry.point_on_surface
+    return {
+        "id": asset.pk,
+        "code": asset.code,
+        "name": asset.name,
+        "asset_type": asset.asset_type,
+        "type_label": str(asset.get_asset_type_display()),
+        "condition_label": str(asset.get_condition_display()),
+        "at": [round(at.y, 7), round(at.x, 7)],
+        "bounds": [[round(south, 7), round(west, 7)], [round(north, 7), round(east, 7)]],
+        "point": geometry.geom_type == "Point",
+    }
+
+
 def _shape(asset_type: str) -> str:
     kinds = GEOMETRY_KINDS.get(asset_type, ())
     if kinds == POINT:
@@ -205,8 +254,22 @@ def asset_tiles(request, z: int, x: int, y: int):
         if z < detail_zoom(asset_type):
             layers.append(cluster_sql(layer, layer=asset_type, z=z, x=x, y=y))
         else:
-            layers.append(mvt_sql(layer, layer=asset_type, fields=ASSET_TILE_FIELDS, z=z, x=x, y=y))
+            layers.append(detail_sql(layer, layer=asset_type, z=z, x=x, y=y))
     return tile_response(mvt_layers(layers), max_age=TILE_MAX_AGE)
+
+
+@require_GET
+@permission_or_403("infrastructure.view_asset")
+def asset_base_tiles(request, z: int, x: int, y: int):
+    """The road and drain lines the municipality holds, shapes only, whatever the filters: the
+    asset map draws them faintly as a base that does not depend on the base-map tile server."""
+    if not tile_is_valid(z, x, y):
+        raise Http404("no such tile")
+    if z < BASE_MIN_ZOOM:
+        return tile_response(b"", max_age=BASE_TILE_MAX_AGE)
+    assets = selectors.assets_for(request.user).order_by()
+    layers = [base_sql(assets.filter(asset_type=t), layer=t, z=z, x=x, y=y) for t in BASE_TYPES]
+    return tile_response(mvt_layers(layers), max_age=BASE_TILE_MAX_AGE)
 
 
 @require_GET
@@ -275,7 +338,8 @@ def request_map(request):
         "popup": _url_template("infrastructure:request-popup", (int(_DUMMY_ID),), {_DUMMY_ID: "{id}"}),
         "layer": REQUEST_LAYER,
         "geo": _municipality_geo(request.tenant),
-        "text": {"open": _("Open the request"), "failed": _("Could not load the details. Try again.")},
+        "text": {"open": _("Open the request"), "failed": _("Could not load the details. Try again."),
+                 "kind": _("Service request")},
     }
     return render(request, "infrastructure/request_map.html", {
         "form": form,
@@ -324,7 +388,8 @@ def request_popup(request, pk: int):
         "due": _due_text(item, left),
         "overdue": item.is_overdue(now),
         "url": reverse("infrastructure:request-detail", args=[item.pk]),
-        "labels": {"priority": _("Priority"), "status": _("Status"), "due": _("Due")},
+        "labels": {"priority": _("Priority"), "status": _("Status"), "due": _("Due"),
+                   "address": _("Location")},
     })
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from kernel.forms import form_add_service_errors
 from kernel.ratelimit import Verdict, rate_hit, rate_peek
+from tenants.maps import municipality_outline
 
 from ..forms.public import PublicReportForm, TrackingCodeForm
 from ..models import (
@@ -75,6 +76,8 @@ def report_start(request):
     map_config = {
         "centre": [centre.y, centre.x] if centre else [13.0, 101.0],
         "zoom": 15 if centre else 6,
+        # Drawn as a fallback base: without base tiles the citizen still sees the town's outline.
+        "outline": municipality_outline(municipality=municipality),
     }
     return render(request, "report/start.html", {"form": form, "map_config": map_config})
 

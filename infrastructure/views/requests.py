@@ -1,5 +1,6 @@
 """Staff pages for service requests (คำร้อง / แจ้งซ่อม): the queue, taking a request down by
-phone or LINE, the request's page with its timeline and actions, and the SLA targets grid.
+phone or LINE, and the request's page with its timeline, its action forms and, on a phone, the
+action bar at the bottom. The forms post to views/request_actions.py; the SLA grid is views/sla.py.
 
 Reading needs `view_servicerequest` (executives read); every action needs
 `change_servicerequest`. The workflow itself lives in services/requests.py.
@@ -11,20 +12,20 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import permission_or_403
 from accounts.models import User
 from kernel.forms import form_add_service_errors
+from kernel.maplinks import directions_url, place_url
 from kernel.personal import personal_data
 
 from ..forms.requests import (
@@ -32,15 +33,13 @@ from ..forms.requests import (
     CommentForm,
     DuplicateForm,
     LinkAssetForm,
+    PhotoForm,
     PriorityForm,
     RequestCreateForm,
     RequestFilterForm,
-    SlaGridForm,
     TransitionForm,
-    sla_field_name,
 )
 from ..models import (
-    DEFAULT_SLA_HOURS,
     TRANSITIONS,
     Asset,
     Priority,
@@ -48,7 +47,6 @@ from ..models import (
     RequestStatus,
     ServiceRequest,
     ServiceRequestEvent,
-    SlaRule,
 )
 from ..selectors import (
     QUEUES,
@@ -56,17 +54,8 @@ from ..selectors import (
     nearest_asset,
     service_request_counts_by_category,
     service_requests_for,
-    sla_table,
 )
-from ..services import (
-    service_request_assign,
-    service_request_comment,
-    service_request_create,
-    service_request_link_asset,
-    service_request_set_priority,
-    service_request_transition,
-    sla_rule_set,
-)
+from ..services import photo_can_be_added, service_request_create
 from ..services.photos import photo_response
 
 VIEW = "infrastructure.view_servicerequest"
@@ -80,9 +69,12 @@ ACTION_URL_NAMES = {
     "priority": "infrastructure:request-priority",
     "asset": "infrastructure:request-link-asset",
     "duplicate": "infrastructure:request-duplicate",
+    "photo": "infrastructure:request-photo-add",
+    "take": "infrastructure:request-take",
 }
 QUEUE_LABELS = {
     "mine": gettext_lazy("Mine"),
+    "unassigned": gettext_lazy("Unassigned"),
     "overdue": gettext_lazy("Overdue"),
     "open": gettext_lazy("Open"),
     "all": gettext_lazy("All"),
@@ -119,7 +111,7 @@ def sla_state(obj: ServiceRequest, now) -> dict:
     return {"overdue": False, "text": ""}
 
 
-def _fetch(request, pk: int) -> ServiceRequest:
+def fetch_request(request, pk: int) -> ServiceRequest:
     """The request, if this user may see it (404 otherwise)."""
     return get_object_or_404(service_requests_for(request.user), pk=pk)
 
@@ -194,6 +186,8 @@ def request_list(request):
         "filter_form": RequestFilterForm(initial=values),
         "page_query": query(),
         "now": now,
+        # Staff who work on requests take an unassigned one from the queue in one tap.
+        "can_take": request.user.has_perm(CHANGE),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "infrastructure/_request_queue.html", context)
@@ -214,7 +208,7 @@ def request_list(request):
 # --- Taking a request down --------------------------------------------------------------------
 
 
-def _assets(user):
+def assets_visible(user):
     return assets_for(user) if user.has_perm("infrastructure.view_asset") else Asset.objects.none()
 
 
@@ -222,7 +216,7 @@ def _assets(user):
 @permission_or_403("infrastructure.add_servicerequest")
 @require_http_methods(["GET", "POST"])
 def request_create(request):
-    form = RequestCreateForm(request.POST or None, request.FILES or None, assets=_assets(request.user))
+    form = RequestCreateForm(request.POST or None, request.FILES or None, assets=assets_visible(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             obj = service_request_create(
@@ -285,14 +279,37 @@ def _action_forms(request, obj: ServiceRequest, bound: dict | None = None) -> di
     if obj.is_open:
         forms["assign"] = AssignForm(initial={"assignee": obj.assignee_id})
         forms["priority"] = PriorityForm(initial={"priority": obj.priority})
+    if photo_can_be_added(obj):
+        forms["photo"] = PhotoForm()
     if RequestStatus.DUPLICATE in TRANSITIONS.get(obj.status, ()):
         forms["duplicate"] = DuplicateForm()
     forms.update(bound or {})
     return forms
 
 
-def _render_detail(request, obj: ServiceRequest, *, bound: dict | None = None, status: int = 200):
+# The one-tap next step of the action bar, from each status (the rest stays in the status form).
+NEXT_STEP = {
+    RequestStatus.ASSIGNED: (RequestStatus.IN_PROGRESS, gettext_lazy("Start work")),
+    RequestStatus.IN_PROGRESS: (RequestStatus.RESOLVED, gettext_lazy("Mark as resolved")),
+    RequestStatus.RESOLVED: (RequestStatus.CLOSED, gettext_lazy("Close the request")),
+}
+
+
+def _action_bar(request, obj: ServiceRequest, forms: dict) -> dict | None:
+    """The phone's bottom bar: take it (unassigned), its next status, a comment, a photo."""
+    if not request.user.has_perm(CHANGE):
+        return None
+    step = NEXT_STEP.get(obj.status)
+    return {
+        "take": obj.is_open and obj.assignee_id is None,
+        "next": {"status": step[0], "label": step[1]} if step and obj.can_transition_to(step[0]) else None,
+        "photo": "photo" in forms,
+    }
+
+
+def render_request_page(request, obj: ServiceRequest, *, bound: dict | None = None, status: int = 200):
     can_act = request.user.has_perm(CHANGE)
+    forms = _action_forms(request, obj, bound)
     map_data = {"point": [obj.location.y, obj.location.x], "asset": None}
     if obj.asset is not None:
         map_data["asset"] = {"type": "Feature", "geometry": _geojson(obj.asset.geometry),
@@ -308,7 +325,10 @@ def _render_detail(request, obj: ServiceRequest, *, bound: dict | None = None, s
             "can_act": can_act,
             # Name, phone and e-mail of the reporter are personal data: only for those who act.
             "show_reporter": can_act,
-            "forms": _action_forms(request, obj, bound),
+            "forms": forms,
+            "bar": _action_bar(request, obj, forms),
+            "maps_url": place_url(obj.location.y, obj.location.x),
+            "directions_url": directions_url(obj.location.y, obj.location.x),
             "action_urls": {key: reverse(name, args=[obj.pk]) for key, name in ACTION_URL_NAMES.items()},
             "failed_form": failed,
             "map_data": map_data,
@@ -328,8 +348,8 @@ def _geojson(geometry) -> dict:
 @permission_or_403(VIEW)
 @require_GET
 def request_detail(request, pk):
-    obj = _fetch(request, pk)
-    return _render_detail(request, obj)
+    obj = fetch_request(request, pk)
+    return render_request_page(request, obj)
 
 
 @personal_data  # a citizen's photo may show people, their house, their car
@@ -337,152 +357,7 @@ def request_detail(request, pk):
 @require_GET
 def request_photo(request, pk):
     """The request's photo, for signed-in staff only: uploads are not public files."""
-    obj = _fetch(request, pk)
+    obj = fetch_request(request, pk)
     if not obj.photo:
         raise Http404
     return photo_response(obj.photo, download_name=f"request-{obj.pk}", cache_control="no-store")
-
-
-def _act(request, pk, *, key: str, form, action, done: str):
-    """Shared body of the action views: validate, call the service, then redirect to the
-    request (or show the page again with the error and nothing changed)."""
-    obj = _fetch(request, pk)
-    if form.is_valid():
-        try:
-            action(obj, form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("infrastructure:request-detail", pk=pk)
-    obj = _fetch(request, pk)  # the failed service call may have touched the object in memory
-    return _render_detail(request, obj, bound={key: form}, status=400)
-
-
-def _action_view(perm=CHANGE):
-    def wrap(view):
-        # A refused action shows the request page again, reporter's contact included.
-        return personal_data(permission_or_403(perm)(require_POST(view)))
-    return wrap
-
-
-@_action_view()
-def request_transition(request, pk):
-    obj = _fetch(request, pk)
-    return _act(
-        request, pk, key="status", form=TransitionForm(request.POST, service_request=obj),
-        action=lambda o, c: service_request_transition(
-            service_request=o, user=request.user, to_status=c["to_status"], comment=c["comment"]
-        ),
-        done=_("The status was changed."),
-    )
-
-
-@_action_view()
-def request_assign(request, pk):
-    return _act(
-        request, pk, key="assign", form=AssignForm(request.POST),
-        action=lambda o, c: service_request_assign(
-            service_request=o, user=request.user, assignee=c["assignee"], comment=c["comment"]
-        ),
-        done=_("The request was assigned."),
-    )
-
-
-@_action_view()
-def request_priority(request, pk):
-    return _act(
-        request, pk, key="priority", form=PriorityForm(request.POST),
-        action=lambda o, c: service_request_set_priority(
-            service_request=o, user=request.user, priority=c["priority"], comment=c["comment"]
-        ),
-        done=_("The priority was changed; the due time follows the SLA target."),
-    )
-
-
-@_action_view()
-def request_comment(request, pk):
-    return _act(
-        request, pk, key="comment", form=CommentForm(request.POST),
-        action=lambda o, c: service_request_comment(
-            service_request=o, user=request.user, comment=c["comment"]
-        ),
-        done=_("The comment was added."),
-    )
-
-
-@_action_view()
-def request_duplicate(request, pk):
-    form = DuplicateForm(request.POST, requests=service_requests_for(request.user))
-    return _act(
-        request, pk, key="duplicate", form=form,
-        action=lambda o, c: service_request_transition(
-            service_request=o, user=request.user, to_status=RequestStatus.DUPLICATE, comment=c["comment"],
-            duplicate_of=c["original"],
-        ),
-        done=_("The request was marked as a duplicate."),
-    )
-
-
-@_action_view()
-def request_link_asset(request, pk):
-    form = LinkAssetForm(request.POST, assets=_assets(request.user))
-    return _act(
-        request, pk, key="asset", form=form,
-        action=lambda o, c: service_request_link_asset(
-            service_request=o, user=request.user, asset=c["asset_code"], comment=c["comment"]
-        ),
-        done=_("The linked asset was saved."),
-    )
-
-
-# --- SLA targets ------------------------------------------------------------------------------
-
-
-@permission_or_403("infrastructure.view_slarule")
-@require_http_methods(["GET", "POST"])
-def sla_settings(request):
-    """The due time per category × priority; the municipal administrator edits, others read."""
-    can_edit = request.user.has_perm("infrastructure.manage_sla")
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied
-    table = sla_table()
-    form = SlaGridForm(request.POST or None, table=table)
-    if request.method == "POST" and form.is_valid():
-        changes = form.changes()
-        try:
-            with transaction.atomic():  # all cells or none
-                for category, priority, hours in changes:
-                    sla_rule_set(user=request.user, category=category, priority=priority, hours=hours)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            if changes:
-                messages.success(request, _(
-                    "The SLA targets were saved. New requests and priority changes use them; "
-                    "requests already received keep their due time."
-                ))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("infrastructure:sla-settings")
-    stored = set(SlaRule.objects.values_list("category", "priority"))
-    rows = [
-        {
-            "category": category,
-            "cells": [
-                {
-                    "field": form[sla_field_name(category, priority)],
-                    "hours": table[category][priority],
-                    "default": DEFAULT_SLA_HOURS[(category.value, priority.value)],
-                    "custom": (category.value, priority.value) in stored,
-                }
-                for priority in Priority
-            ],
-        }
-        for category in RequestCategory
-    ]
-    return render(
-        request, "infrastructure/sla_settings.html",
-        {"form": form, "rows": rows, "priorities": list(Priority), "can_edit": can_edit},
-        status=400 if request.method == "POST" else 200,
-    )

@@ -18,7 +18,7 @@ from accounts.roles import Role
 from kernel.forms import ThaiDateField, form_add_service_errors
 from kernel.text import ascii_digits
 
-from ..rules import BARTHEL_ITEMS, AdlGroup, Complication
+from ..rules import BARTHEL_ITEMS, AdlGroup, Complication, adl_group, adl_score
 
 # Days until the next home visit when none is given: bedbound people are seen weekly.
 NEXT_VISIT_DAYS = 30
@@ -143,6 +143,13 @@ class VisitForm(AdlItemsMixin, forms.Form):
         label=_("Next visit due"), required=False,
         help_text=_("Left empty: 30 days after this visit, 7 days for a bedbound person."),
     )
+    # The service checks the photo (kernel.photos): a file field here, not Django's ImageField,
+    # so that one set of messages (HEIC, too large) answers the page and the phone's sync alike.
+    photo = forms.FileField(label=_("Photo (optional)"), required=False,
+                            widget=forms.FileInput(attrs={"accept": "image/*"}))
+    # Made by visit-form.js (a UUID): the same visit sent twice (a second tap, a retry from the
+    # phone's queue) is recorded once (services.home_visit_sync).
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, bedbound: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,17 +165,30 @@ class VisitForm(AdlItemsMixin, forms.Form):
         return NEXT_VISIT_DAYS_BEDBOUND if bedbound else NEXT_VISIT_DAYS
 
     def service_kwargs(self) -> dict:
+        """The service's arguments; the next visit, when left empty, is 30 days after this one
+        (7 for a person bedbound, or bedbound by this visit's ADL items)."""
         data = self.cleaned_data
+        adl_items = self.adl_items()
         next_due = data.get("next_visit_due")
+        if next_due is None:
+            bedbound = self.bedbound
+            if adl_items is not None:
+                try:
+                    bedbound = adl_group(adl_score(adl_items)) == AdlGroup.BEDBOUND
+                except (ValidationError, ValueError):
+                    pass  # the service reports the items
+            next_due = data["visited_on"] + dt.timedelta(days=self.default_gap(bedbound))
         return {
             "visited_on": data["visited_on"],
             "sbp": ascii_digits(data.get("sbp") or ""),
             "dbp": ascii_digits(data.get("dbp") or ""),
             "fbs": ascii_digits(data.get("fbs") or ""),
             "weight_kg": ascii_digits(data.get("weight_kg") or "").replace(",", "."),
-            "adl_items": self.adl_items(),
+            "adl_items": adl_items,
             "notes": data.get("notes") or "",
             "next_visit_due": next_due,
+            "photo": data.get("photo"),
+            "idempotency_key": data.get("idempotency_key"),
         }
 
 

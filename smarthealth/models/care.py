@@ -105,6 +105,13 @@ class HomeVisit(models.Model):
                                     db_default="")
     source_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True)
+    # A photo taken at the visit, re-encoded (kernel.photos: no EXIF or GPS) and served only
+    # through the visit's access-checked page.
+    photo = models.ImageField(_("photo"), upload_to="visits/%Y/%m/", null=True, blank=True)
+    # A visit recorded on the volunteer's phone carries the key (a UUID) the phone made for it:
+    # the phone may send it again after a lost answer, and the second send finds this visit
+    # instead of recording another (services.home_visit_sync).
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -117,6 +124,7 @@ class HomeVisit(models.Model):
                 name="sh_visit_sbp_above_dbp",
             ),
             models.UniqueConstraint(fields=["source_key"], name="sh_visit_source_key_unique"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="sh_visit_idempotency_key_unique"),
         ]
         indexes = [
             models.Index(F("person"), F("visited_on").desc(), name="sh_visit_person_latest"),

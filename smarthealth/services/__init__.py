@@ -1,7 +1,7 @@
 """Writes (STYLE: services). Every service checks the user's permission and scope, validates all
 input first (ValidationError: field → Thai / English messages), and saves all or nothing."""
 
-from .care import adl_assess, home_visit_record, ncd_screen
+from .care import adl_assess, home_visit_record, home_visit_sync, ncd_screen
 from .registry import (
     household_create,
     household_update,
@@ -11,6 +11,6 @@ from .registry import (
 )
 
 __all__ = [
-    "adl_assess", "home_visit_record", "household_create", "household_update", "ncd_screen",
-    "person_cid_reveal", "person_create", "person_update",
+    "adl_assess", "home_visit_record", "home_visit_sync", "household_create", "household_update",
+    "ncd_screen", "person_cid_reveal", "person_create", "person_update",
 ]

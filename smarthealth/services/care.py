@@ -4,13 +4,15 @@ A second assessment or screening of the same person on the same day replaces the
 tables hold one per day): correcting a typo, or re-importing a file, must not duplicate.
 """
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from kernel.permissions import require_perm
+from kernel.photos import photo_reencode
 
 from ..models import AdlAssessment, HomeVisit, NcdScreening, Person
 from ..rules import (
@@ -126,10 +128,12 @@ def ncd_screen(*, person: Person, user, screened_on, sbp=None, dbp=None, fbs=Non
 @transaction.atomic
 def home_visit_record(*, person: Person, user, visited_on, sbp=None, dbp=None, fbs=None,
                       weight_kg=None, adl_items: dict | None = None, notes: str = "",
-                      next_visit_due=None) -> HomeVisit:
+                      next_visit_due=None, photo=None,
+                      idempotency_key: uuid.UUID | None = None) -> HomeVisit:
     """Record a home visit with its vitals (kept on the visit, not as a screening). With
-    `adl_items` the visit also records an ADL assessment (source "visit") linked to it.
-    Volunteers may visit only members of their assigned households."""
+    `adl_items` the visit also records an ADL assessment (source "visit") linked to it; a
+    `photo` (an uploaded file) is stored re-encoded (kernel.photos). Volunteers may visit only
+    members of their assigned households. `idempotency_key`: see home_visit_sync."""
     require_perm(user, "smarthealth.add_homevisit")
     require_person_in_scope(user, person)
     errors = Errors()
@@ -146,12 +150,51 @@ def home_visit_record(*, person: Person, user, visited_on, sbp=None, dbp=None, f
             errors.add("adl_items", _("You may not record an ADL assessment."))
         else:
             adl_total = _adl_score_from(errors, adl_items, None, items_field="adl_items")
+    stored_photo = None
+    if photo is not None:
+        try:
+            stored_photo = photo_reencode(photo)
+        except ValidationError as exc:
+            errors.setdefault("photo", []).extend(exc.messages)
     errors.raise_if_any()
     assessment = None
     if adl_total is not None:
         assessment = _adl_save(person=person, user=user, assessed_on=visited_on, items=adl_items,
                                score=adl_total, source=AdlAssessment.Source.VISIT)
-    return HomeVisit.objects.create(
+    visit = HomeVisit.objects.create(
         person=person, visited_on=visited_on, visitor=user, sbp=sbp, dbp=dbp, fbs=fbs,
         weight_kg=weight, adl=assessment, notes=(notes or "").strip(), next_visit_due=next_visit_due,
+        idempotency_key=idempotency_key,
     )
+    if stored_photo is not None:
+        # After the row: a visit refused by the unique key (sent twice at once) leaves no file.
+        visit.photo.save(str(stored_photo.name), stored_photo, save=False)
+        visit.save(update_fields=["photo"])
+    return visit
+
+
+@transaction.atomic
+def home_visit_sync(*, person: Person, user, idempotency_key: uuid.UUID, **fields) -> tuple[HomeVisit, bool]:
+    """A visit recorded on the volunteer's phone, sent with the key the phone made for it; the
+    phone sends it again whenever it did not hear the answer. The first send records it
+    (home_visit_record, same rules) → (visit, True); every later send with the same key returns
+    that visit unchanged and records nothing → (visit, False). A key that belongs to someone
+    else's visit, or to a visit of another person, is refused (ValidationError)."""
+    require_perm(user, "smarthealth.add_homevisit")
+    existing = HomeVisit.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        try:
+            # home_visit_record runs in its own savepoint: when the same visit, sent twice at
+            # once, loses the race on the unique key, only that savepoint is rolled back.
+            return home_visit_record(person=person, user=user, idempotency_key=idempotency_key,
+                                     **fields), True
+        except IntegrityError:
+            existing = HomeVisit.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is None:
+                raise
+    if existing.visitor_id != user.pk or existing.person_id != person.pk:
+        errors = Errors()
+        errors.add("idempotency_key", _("This visit's key was already used for another visit. "
+                                        "Record the visit again."))
+        errors.raise_if_any()
+    return existing, False

@@ -174,7 +174,7 @@ def person_pdpa_export(*, user, person: Person, request=None) -> dict[str, Any]:
             "home_visits": [
                 {"visited_on": _iso(v.visited_on), "visitor": _staff(v.visitor), "sbp": v.sbp, "dbp": v.dbp,
                  "fbs": v.fbs, "weight_kg": str(v.weight_kg) if v.weight_kg is not None else None,
-                 "adl_score": v.adl.score if v.adl else None, "notes": v.notes,
+                 "adl_score": v.adl.score if v.adl else None, "notes": v.notes, "photo": bool(v.photo),
                  "next_visit_due": _iso(v.next_visit_due), "recorded_at": _iso(v.created_at)}
                 for v in HomeVisit.objects.filter(person=person).select_related("visitor", "adl")
             ],
@@ -218,7 +218,8 @@ def person_erase(*, user, person: Person, reason: str, request=None) -> dict[str
     """Erase `person`'s personal data on their request, keeping what identifies nobody.
 
     Emptied: prefix, names, phone, the national ID (ciphertext, last digits and keyed hash, so
-    the ID can be registered again), the household link, the notes of every home visit; the
+    the ID can be registered again), the household link, the notes and photos of every home
+    visit (the photo files are deleted); the
     birth date keeps its year (1 July: ages computed from it are off by half a year at most).
     Kept: sex, status, disability, chronic condition codes, ADL scores, screenings and visit
     measurements with their dates, and every access-log row. Writes one more row with the
@@ -234,6 +235,12 @@ def person_erase(*, user, person: Person, reason: str, request=None) -> dict[str
                           "or erase."))
 
     notes_cleared = HomeVisit.objects.filter(person=person).exclude(notes="").update(notes="")
+    with_photo = HomeVisit.objects.filter(person=person).exclude(photo="").exclude(photo__isnull=True)
+    photo_files = [str(name) for name in with_photo.values_list("photo", flat=True)]
+    with_photo.update(photo=None)
+    photo_storage = HomeVisit.photo.field.storage
+    for name in photo_files:
+        photo_storage.delete(name)
     person.prefix = person.first_name = person.last_name = person.phone = ""
     person.cid_encrypted = person.cid_last3 = person.passport_encrypted = person.passport_last3 = ""
     person.cid_hash = ERASED_HASH_PREFIX + uuid.uuid4().hex
@@ -252,7 +259,7 @@ def person_erase(*, user, person: Person, reason: str, request=None) -> dict[str
         "home_visits": HomeVisit.objects.filter(person=person).count(),
     }
     summary = {"pdpa": "erasure", "reason": reason, "erased": list(ERASED_FIELDS),
-               "visit_notes_cleared": notes_cleared, "kept": kept}
+               "visit_notes_cleared": notes_cleared, "visit_photos_deleted": len(photo_files), "kept": kept}
     audit_log(request=request, user=user, action=AccessLog.Action.UPDATE, object_type="person",
               object_ref=str(person.public_id), detail=summary)
     return summary

@@ -21,10 +21,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
 from kernel.tiles import mvt_tile, tile_is_valid, tile_response
+from tenants.maps import municipality_outline
 
 from ..audit import audit_log, denials_audited
 from ..models import AccessLog, Person
@@ -92,6 +94,9 @@ def health_map(request):
         "popup": reverse("smarthealth:map-popup", kwargs={"pk": 0}).replace("/0/", "/{id}/"),
         "layer": TILE_LAYER,
         "needs": legend,
+        # The municipality's outline, drawn as a fallback base (tenants/maps.py).
+        "outline": municipality_outline(municipality=tenant) if tenant is not None else None,
+        "text": {"loading": _("Loading…")},
     }
     return render(request, "smarthealth/map.html", {
         "legend": legend,

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import permission_or_403
 from accounts.roles import Role
 from kernel.national_id import normalise_national_id
+from kernel.photos import MAX_PHOTO_BYTES, photo_response
 from kernel.searches import search_load, search_store
 from kernel.thaidate import thai_date
 
@@ -47,7 +49,6 @@ from ..rules import (
     NcdColour,
     Need,
     adl_group,
-    adl_score,
 )
 from ..selectors import (
     household_need_levels,
@@ -57,7 +58,7 @@ from ..selectors import (
     persons_for,
     with_visit_dates,
 )
-from ..services import adl_assess, home_visit_record, ncd_screen
+from ..services import adl_assess, home_visit_record, home_visit_sync, ncd_screen
 
 VIEW_VISITS = "smarthealth.view_homevisit"
 ADD_VISIT = "smarthealth.add_homevisit"
@@ -99,14 +100,14 @@ def _labelled(person):
     return person
 
 
-def _condition_names() -> dict[str, str]:
+def condition_names() -> dict[str, str]:
     english = (get_language() or "th").startswith("en")
     return {code: (en if english else th) for code, th, en in
             ChronicCondition.objects.values_list("code", "name_th", "name_en")}
 
 
 def _person_context(person) -> dict:
-    names = _condition_names()
+    names = condition_names()
     return {
         "person": _labelled(person),
         "conditions": [names.get(code, code) for code in person.chronic_conditions or []],
@@ -120,7 +121,7 @@ def _person_context(person) -> dict:
     }
 
 
-def _adl_script_data() -> dict:
+def adl_script_data() -> dict:
     """What visit-form.js needs to show the live ADL total: the group label of each total."""
     scores = range(ADL_MIN, ADL_MAX + 1)
     return {
@@ -161,6 +162,39 @@ def _my_households_search(request):
     return redirect(f"{reverse('smarthealth:visit-list')}?{urlencode({'s': key})}")
 
 
+def households_by_need(user, today: dt.date):
+    """The user's households, the most urgent first: someone bedbound or homebound, then a
+    visit overdue, then NCD red or orange (also the order of the copy kept on the phone)."""
+    overdue = with_visit_dates(persons_for(user, filters={"status": LIVING})).filter(
+        household=OuterRef("pk"), next_visit_due__lt=today)
+    homebound_level = NEED_LEVELS[Need.HOMEBOUND]
+    return household_need_levels(households_for(user)).annotate(
+        has_overdue=Exists(overdue),
+    ).annotate(tier=Case(
+        When(need_level__gte=homebound_level, then=Value(0)),
+        When(has_overdue=True, then=Value(1)),
+        When(need_level__gte=NEED_LEVELS[Need.NCD_ORANGE], then=Value(2)),
+        default=Value(3), output_field=IntegerField(),
+    )).order_by("tier", "-need_level", "community", "moo", "house_no", "pk")
+
+
+def household_rows(user, households: list, *, today: dt.date) -> list[dict]:
+    """Each household with its living members, the most urgent first (badges and reasons set)."""
+    members = with_visit_dates(persons_for(user, filters={"status": LIVING})).filter(
+        household__in=[h.pk for h in households])
+    by_household: dict[int, list] = {}
+    for person in members:
+        person.urgency, person.reasons = _urgency(_labelled(person), today)
+        by_household.setdefault(person.household_id, []).append(person)
+    rows = []
+    for household in households:
+        people = sorted(by_household.get(household.pk, []),
+                        key=lambda p: (p.urgency, p.first_name, p.last_name))
+        rows.append({"household": household, "members": people,
+                     "needs_visit": any(p.urgency < 4 for p in people)})
+    return rows
+
+
 def _my_households(request):
     user, today = request.user, timezone.localdate()
     key = request.GET.get("s", "")
@@ -169,36 +203,14 @@ def _my_households(request):
     query = {name: saved[name] for name in ("q", "cid_hash") if saved.get(name)}
     key = key if query else ""
     living = {"status": LIVING}
-    overdue = with_visit_dates(persons_for(user, filters=living)).filter(
-        household=OuterRef("pk"), next_visit_due__lt=today)
-    homebound_level = NEED_LEVELS[Need.HOMEBOUND]
-    households = household_need_levels(households_for(user)).annotate(
-        has_overdue=Exists(overdue),
-    ).annotate(tier=Case(
-        When(need_level__gte=homebound_level, then=Value(0)),
-        When(has_overdue=True, then=Value(1)),
-        When(need_level__gte=NEED_LEVELS[Need.NCD_ORANGE], then=Value(2)),
-        default=Value(3), output_field=IntegerField(),
-    )).order_by("tier", "-need_level", "community", "moo", "house_no", "pk")
+    households = households_by_need(user, today)
     search = str(query.get("q", ""))[:100]
     if query:
         # A name or a national ID (as its hash): the households where someone living matches.
         matching = persons_for(user, filters={**living, **query}).values("household_id")
         households = households.filter(pk__in=matching)
     page = Paginator(households, HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
-
-    members = with_visit_dates(persons_for(user, filters=living)).filter(
-        household__in=[h.pk for h in page])
-    by_household: dict[int, list] = {}
-    for person in members:
-        person.urgency, person.reasons = _urgency(_labelled(person), today)
-        by_household.setdefault(person.household_id, []).append(person)
-    rows = []
-    for household in page:
-        people = sorted(by_household.get(household.pk, []),
-                        key=lambda p: (p.urgency, p.first_name, p.last_name))
-        rows.append({"household": household, "members": people,
-                     "needs_visit": any(p.urgency < 4 for p in people)})
+    rows = household_rows(user, list(page), today=today)
 
     shown = [person for r in rows for person in r["members"]]
     audit_log(request=request, user=user, action=AccessLog.Action.LIST, object_type="person",
@@ -271,8 +283,20 @@ def _person_for_form(request, public_id):
     return person_get(request.user, public_id, request=request)
 
 
-def _default_next_due(visited_on: dt.date, *, bedbound: bool) -> dt.date:
-    return visited_on + dt.timedelta(days=VisitForm.default_gap(bedbound))
+def visit_save(request, person, form: VisitForm, *, via: str | None = None) -> tuple[HomeVisit, bool]:
+    """Record the visit of a valid form (the page's or the phone's queue) → (visit, created).
+    With the form's idempotency key a visit sent again is found, not recorded twice
+    (services.home_visit_sync); only a visit recorded now writes its 'create' row."""
+    kwargs = form.service_kwargs()
+    key = kwargs.pop("idempotency_key")
+    if key is None:
+        visit, created = home_visit_record(person=person, user=request.user, **kwargs), True
+    else:
+        visit, created = home_visit_sync(person=person, user=request.user, idempotency_key=key, **kwargs)
+    if created:
+        _audit_person(request, person, AccessLog.Action.CREATE, record="home_visit",
+                      **({"via": via} if via else {}))
+    return visit, created
 
 
 @never_cache
@@ -284,24 +308,14 @@ def visit_create(request, public_id):
     bedbound = person.current_adl_group == AdlGroup.BEDBOUND
     adl_errors: list[str] = []
     if request.method == "POST":
-        form = VisitForm(request.POST, bedbound=bedbound)
+        form = VisitForm(request.POST, request.FILES, bedbound=bedbound)
         if form.is_valid():
-            kwargs = form.service_kwargs()
-            new_group = bedbound
-            if kwargs["adl_items"] is not None:
-                try:
-                    new_group = adl_group(adl_score(kwargs["adl_items"])) == AdlGroup.BEDBOUND
-                except (ValidationError, ValueError):
-                    pass  # the service reports the items
-            if kwargs["next_visit_due"] is None:
-                kwargs["next_visit_due"] = _default_next_due(kwargs["visited_on"], bedbound=new_group)
             try:
-                visit = home_visit_record(person=person, user=request.user, **kwargs)
+                visit, _created = visit_save(request, person, form)
             except ValidationError as exc:
                 adl_errors = apply_service_errors(form, exc)
             else:
-                _audit_person(request, person, AccessLog.Action.CREATE, record="home_visit")
-                messages.success(request, _visit_saved_message(visit))
+                messages.success(request, visit_saved_message(visit))
                 return redirect("smarthealth:visit-list")
         _audit_person(request, person, AccessLog.Action.VIEW)
     else:
@@ -309,12 +323,13 @@ def visit_create(request, public_id):
     return render(request, "smarthealth/visit_form.html", {
         **_person_context(person), "form": form, "adl_errors": adl_errors,
         "adl_open": form.is_bound and form.adl_answered() or bool(adl_errors),
-        "adl_script": _adl_script_data(), "bedbound": bedbound,
+        "adl_script": adl_script_data(), "bedbound": bedbound,
         "gap_normal": VisitForm.default_gap(False), "gap_bedbound": VisitForm.default_gap(True),
+        "max_photo_bytes": MAX_PHOTO_BYTES,
     })
 
 
-def _visit_saved_message(visit: HomeVisit) -> str:
+def visit_saved_message(visit: HomeVisit) -> str:
     """No name in the message: messages may travel in a cookie."""
     parts = [_("Home visit saved.")]
     if visit.sbp is not None:
@@ -374,7 +389,7 @@ def adl_create(request, public_id):
         return done
     return render(request, "smarthealth/adl_form.html", {
         **_person_context(person), "form": form, "adl_errors": adl_errors, "saved": saved,
-        "adl_script": _adl_script_data(),
+        "adl_script": adl_script_data(),
     })
 
 
@@ -394,3 +409,17 @@ def screening_create(request, public_id):
         **_person_context(person), "form": form, "saved": saved,
         "recent_screenings": list(person.screenings.all()[:3]),
     })
+
+
+@never_cache
+@denials_audited(object_type="person", ref_kwarg="public_id")
+@permission_or_403(VIEW_VISITS)
+@require_http_methods(["GET"])
+def visit_photo(request, public_id, pk):
+    """The photo of one home visit of a person the user may see; one 'view' row."""
+    person = person_in_scope(request.user, public_id, action=AccessLog.Action.VIEW, request=request)
+    visit = person.visits.filter(pk=pk).exclude(photo="").exclude(photo__isnull=True).first()
+    if visit is None:
+        raise Http404
+    _audit_person(request, person, AccessLog.Action.VIEW, record="home_visit_photo", visit=visit.pk)
+    return photo_response(visit.photo, download_name=f"visit-{visit.pk}", cache_control="no-store")

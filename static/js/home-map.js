@@ -1,13 +1,11 @@
-// Called by django-leaflet once the home page map exists: centre it on the municipality.
+// Called by django-leaflet once the home page map exists: the municipality's outline (its
+// boundary, else its province's when the page sends `outline` as tenants/maps.py builds it) and
+// its centre. CityMapBase comes with Leaflet (static/js/map-base.js).
 window.cityHomeMap = function (map) {
   "use strict";
   var data = JSON.parse(document.getElementById("municipality-geo").textContent);
-  if (data.boundary) {
-    var layer = L.geoJSON(data.boundary, { style: { color: "#0b6e4f", weight: 2, fillOpacity: 0.08 } }).addTo(map);
-    map.fitBounds(layer.getBounds());
-  } else {
-    map.setView(data.centre, 14);
-  }
+  var outline = data.outline || (data.boundary ? { geometry: data.boundary, source: "boundary" } : null);
+  window.CityMapBase.frame(map, outline, data.centre, 14);
   L.circleMarker(data.centre, { radius: 8, color: "#0b6e4f", fillOpacity: 0.8 })
     .addTo(map)
     .bindTooltip(data.name);

@@ -1,5 +1,6 @@
-"""The components editor's form: modules, the menu and the dashboard layout as lists whose
-order is the order of the rows on the page (hidden `nav` / `widget` inputs, one per row).
+"""The components editor's form: modules, the menu and the home pages' layouts as lists whose
+order is the order of the rows on the page (hidden `nav` / `widget` / `rwidget_<role>` inputs,
+one per row: `widget` is the home page of accounts without a role, `rwidget_<role>` a role's).
 
 Not a django.forms.Form: the rows are dynamic and the rules live in
 tenants.services.components.components_validate(), which this form calls through the service.
@@ -8,7 +9,9 @@ tenants.services.components.components_validate(), which this form calls through
 from django.http import QueryDict
 
 from ..registry import WIDTH_LABELS, registered_modules
-from ..services.components import Components, resolve_components
+from ..services.components import HOME_ROLES, Components, resolve_components
+
+ROLE_KIND = "role-"  # the move buttons of a role's rows: "role-<role>:<widget key>:up"
 
 
 class ComponentsForm:
@@ -33,13 +36,26 @@ class ComponentsForm:
              "enabled": f"widget_enabled_{key}" in data}
             for key in data.getlist("widget")
         ]
-        return {"modules": modules, "navigation": navigation, "dashboard": dashboard}
+        # A role whose rows were not posted keeps its default home page.
+        roles = {
+            role.value: [
+                {"widget": key, "width": data.get(f"rwidget_width_{role.value}_{key}", ""),
+                 "enabled": f"rwidget_enabled_{role.value}_{key}" in data}
+                for key in data.getlist(f"rwidget_{role.value}")
+            ]
+            for role in HOME_ROLES if data.getlist(f"rwidget_{role.value}")
+        }
+        return {"modules": modules, "navigation": navigation, "dashboard": dashboard, "roles": roles}
 
     def move(self, instruction: str) -> None:
-        """Apply an up/down button without JavaScript: "nav:<key>:up", "widget:<key>:down"."""
+        """Apply an up/down button without JavaScript: "nav:<key>:up", "widget:<key>:down",
+        "role-nurse:<key>:up"."""
         kind, _sep, rest = instruction.partition(":")
         key, _sep, direction = rest.rpartition(":")
-        rows = self.data["navigation" if kind == "nav" else "dashboard"]
+        if kind.startswith(ROLE_KIND):
+            rows = self.data["roles"].get(kind[len(ROLE_KIND):], [])
+        else:
+            rows = self.data["navigation" if kind == "nav" else "dashboard"]
         field = "key" if kind == "nav" else "widget"
         index = next((i for i, row in enumerate(rows) if row.get(field) == key), None)
         if index is None or direction not in ("up", "down"):
@@ -54,7 +70,8 @@ class ComponentsForm:
         if not self.bound:
             return self.components
         data = self.data
-        return resolve_components(data["modules"], data["navigation"], data["dashboard"], saved=True)
+        return resolve_components(data["modules"], data["navigation"], data["dashboard"], saved=True,
+                                  roles=data["roles"])
 
     def module_rows(self) -> list[dict]:
         on = self.display.modules
@@ -67,9 +84,22 @@ class ComponentsForm:
         ]
 
     def widget_rows(self) -> list[dict]:
+        return self._rows(self.display.dashboard)
+
+    def role_sections(self) -> list[dict]:
+        """One section per role: its label, the name of its inputs and its rows."""
+        display = self.display
+        return [
+            {"role": role, "key": role.value, "kind": f"{ROLE_KIND}{role.value}",
+             "rows": self._rows(display.roles[role.value])}
+            for role in HOME_ROLES
+        ]
+
+    @staticmethod
+    def _rows(layout: list[dict]) -> list[dict]:
         labels = {m.key: m.label for m in registered_modules()}
         return [
             {**entry, "module_label": labels.get(entry["module"], ""),
              "width_choices": [(w, WIDTH_LABELS[w]) for w in entry["widths"]]}
-            for entry in self.display.dashboard
+            for entry in layout
         ]

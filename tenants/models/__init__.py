@@ -7,9 +7,11 @@ from .customization import ComponentSettings, CustomizationVersion, Municipality
 from .municipality import (
     SCHEMA_NAME_RE,
     THAI_KIND_PREFIXES,
+    ConsoleAuditEntry,
     District,
     Domain,
     Municipality,
+    OnboardingRun,
     Province,
     Subdistrict,
 )
@@ -17,6 +19,6 @@ from .municipality import (
 __all__ = [
     "SCHEMA_NAME_RE", "THAI_KIND_PREFIXES",
     "ChangeRequest", "ChangeRequestAttachment", "ChangeRequestComment", "ComponentSettings",
-    "CustomizationVersion", "District", "Domain", "Municipality", "MunicipalityStats", "Province",
-    "Subdistrict", "Theme",
+    "ConsoleAuditEntry", "CustomizationVersion", "District", "Domain", "Municipality",
+    "MunicipalityStats", "OnboardingRun", "Province", "Subdistrict", "Theme",
 ]

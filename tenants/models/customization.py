@@ -78,12 +78,15 @@ class Theme(models.Model):
 
 
 class ComponentSettings(models.Model):
-    """Which modules are on, the navigation's order and labels, and the dashboard layout.
+    """Which modules are on, the navigation's order and labels, and the home pages' layouts.
 
     The shapes (validated by tenants.services.components against the module and widget registries):
       modules    {"infrastructure": true, "smarthealth": false, …}  (missing key = module default)
       navigation [{"key": "assets", "label_th": "", "label_en": "", "hidden": false}, …]  in order
-      dashboard  [{"widget": "requests.open", "width": "half", "enabled": true}, …]  in order
+      dashboard  [{"widget": "requests.open", "width": "half", "enabled": true}, …]  in order: the
+                 home page of accounts without a role (the municipality-wide layout of old)
+      role_dashboards {"volunteer": [<as dashboard>], "nurse": […], …}: each role's home page
+                 (a missing role = that role's default widgets)
     """
 
     municipality = models.OneToOneField(
@@ -93,6 +96,7 @@ class ComponentSettings(models.Model):
     modules = models.JSONField(_("modules"), default=dict, blank=True)
     navigation = models.JSONField(_("navigation"), default=list, blank=True)
     dashboard = models.JSONField(_("dashboard layout"), default=list, blank=True)
+    role_dashboards = models.JSONField(_("home page of each role"), default=dict, blank=True)
     updated_by = models.CharField(_("updated by"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -3,7 +3,9 @@ import re
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_public_schema_name
 
@@ -21,6 +23,33 @@ THAI_KIND_PREFIXES = (
     ("องค์การบริหารส่วนจังหวัด", "pao"),
     ("อบจ.", "pao"),
 )
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def local_governments(self) -> "MunicipalityQuerySet":
+        """Every municipality, never the platform's own row (schema `public`, kind platform)."""
+        return self.exclude(schema_name=get_public_schema_name()).exclude(kind=Municipality.Kind.PLATFORM)
+
+    def live(self) -> "MunicipalityQuerySet":
+        """Not archived (suspended ones included: they come back as they were)."""
+        return self.filter(archived_at__isnull=True)
+
+    def counted_nationally(self) -> "MunicipalityQuerySet":
+        """What national figures, the national table and the national map count: neither archived
+        nor a test municipality. The one definition national/ and the API ask."""
+        return self.local_governments().live().filter(is_test=False)
+
+    def matching(self, text: str) -> "MunicipalityQuerySet":
+        """Search as the console and the national table offer it: Thai or English name, schema,
+        or a DOPA code (a code matches its own and every code below it)."""
+        text = text.strip()
+        if not text:
+            return self
+        found = Q(name_th__icontains=text) | Q(name_en__icontains=text) | Q(schema_name__icontains=text)
+        if text.isdigit():
+            found |= (Q(subdistrict_code__startswith=text) | Q(district_code__startswith=text)
+                      | Q(province_code=text))
+        return self.filter(found)
 
 
 class Municipality(TenantMixin):
@@ -56,7 +85,16 @@ class Municipality(TenantMixin):
     centre = models.PointField(_("centre"), srid=4326, null=True, blank=True)
     boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    is_test = models.BooleanField(
+        _("test municipality"), default=False,
+        help_text=_("For trying things out: left out of national figures and the national map."),
+    )
+    # Archived: the host answers 410 Gone, the data stays, the console hides it by default and no
+    # national figure counts it; restoring clears the date.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = MunicipalityQuerySet.as_manager()
 
     auto_create_schema = True
     auto_drop_schema = False  # dropping a municipality's data is never a side effect
@@ -72,6 +110,10 @@ class Municipality(TenantMixin):
     @property
     def is_platform(self) -> bool:
         return self.schema_name == get_public_schema_name()
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     @staticmethod
     def kind_from_thai_name(name_th: str) -> str | None:
@@ -121,6 +163,87 @@ class Municipality(TenantMixin):
                 errors["centre"] = location_error(problem)
         if errors:
             raise ValidationError(errors)
+
+
+class ConsoleAuditEntry(models.Model):
+    """One thing the platform team did to a municipality from the console (or the shell): who,
+    when, what. The schema name is kept, so an entry outlives a deleted municipality."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", pgettext_lazy("console audit", "created")
+        EDIT = "edit", pgettext_lazy("console audit", "edited")
+        SUSPEND = "suspend", pgettext_lazy("console audit", "suspended")
+        ACTIVATE = "activate", pgettext_lazy("console audit", "activated again")
+        ARCHIVE = "archive", pgettext_lazy("console audit", "archived")
+        UNARCHIVE = "unarchive", pgettext_lazy("console audit", "brought back from the archive")
+        DELETE = "delete", pgettext_lazy("console audit", "deleted")
+        ADMIN_LINK = "admin_link", pgettext_lazy("console audit", "password link issued")
+        BULK_ONBOARDING = "bulk_onboarding", pgettext_lazy("console audit", "bulk onboarding")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries",
+        verbose_name=_("municipality"),
+    )
+    schema_name = models.CharField(pgettext_lazy("console audit", "schema"), max_length=63, blank=True)
+    action = models.CharField(pgettext_lazy("console audit", "action"), max_length=20, choices=Action.choices)
+    actor_username = models.CharField(pgettext_lazy("console audit", "by (username)"), max_length=150)
+    actor_name = models.CharField(pgettext_lazy("console audit", "by"), max_length=200, blank=True)
+    at = models.DateTimeField(pgettext_lazy("console audit", "when"), auto_now_add=True, db_index=True)
+    # What changed (field: [before, after]) and similar facts; never a password or a link.
+    details = models.JSONField(pgettext_lazy("console audit", "details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("console audit entry")
+        verbose_name_plural = _("console audit entries")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.schema_name}"
+
+
+class OnboardingRun(models.Model):
+    """A bulk onboarding of a province's missing local governments from the gazetteer, run by a
+    Celery worker; the console page polls this row for its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("bulk onboarding", "waiting")
+        RUNNING = "running", pgettext_lazy("bulk onboarding", "running")
+        DONE = "done", pgettext_lazy("bulk onboarding", "done")
+        FAILED = "failed", pgettext_lazy("bulk onboarding", "failed")
+
+    province_code = models.CharField(_("province code"), max_length=2)
+    limit = models.PositiveIntegerField(pgettext_lazy("bulk onboarding", "at most"), null=True, blank=True)
+    status = models.CharField(pgettext_lazy("bulk onboarding", "status"), max_length=10,
+                              choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(pgettext_lazy("bulk onboarding", "to create"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("bulk onboarding", "created"), default=0)
+    failed = models.PositiveIntegerField(pgettext_lazy("bulk onboarding", "failed"), default=0)
+    # [{"code": subdistrict code, "message": why}], the last 50
+    errors = models.JSONField(pgettext_lazy("bulk onboarding", "errors"), default=list, blank=True)
+    message = models.TextField(pgettext_lazy("bulk onboarding", "message"), blank=True)
+    actor_username = models.CharField(pgettext_lazy("bulk onboarding", "by (username)"), max_length=150)
+    actor_name = models.CharField(pgettext_lazy("bulk onboarding", "by"), max_length=200, blank=True)
+    queued_at = models.DateTimeField(pgettext_lazy("bulk onboarding", "queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(pgettext_lazy("bulk onboarding", "started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(pgettext_lazy("bulk onboarding", "finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk onboarding")
+        verbose_name_plural = _("bulk onboardings")
+        ordering = ["-queued_at", "-id"]
+
+    def __str__(self):
+        return f"{self.province_code} {self.status} {self.created}/{self.total}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * (self.created + self.failed) / self.total))
 
 
 class Domain(DomainMixin):

@@ -69,6 +69,11 @@ DERIVED_PUBLIC_MODELS = {
     "tenants.municipalitystats": "refreshed at the end of a restore (tenants.stats.stats_refresh)",
     "national.indicatorvalue": "published again by `publish_national_indicators --schema S`",
 }
+# Public rows about a municipality that are the platform team's own records, not the
+# municipality's data: they stay in public (and outlive a deleted municipality), in no archive.
+PLATFORM_RECORDS = {
+    "tenants.consoleauditentry": "what the platform team did from the console; kept by the platform",
+}
 # Where each municipality's platform files live (tenants.models: theme_upload_to,
 # attachment_upload_to); a restore under a new name or new ids moves them along.
 THEME_DIR = "themes/{schema}/"

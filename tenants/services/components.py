@@ -1,4 +1,5 @@
-"""Each municipality's components: which modules are on, its menu, its home-page dashboard.
+"""Each municipality's components: which modules are on, its menu, its home pages (one layout of
+widgets per role, and one for accounts without a role).
 
 The modules and widgets come from the registries the apps fill (tenants.registry). The stored
 shapes live on ComponentSettings (public schema). Reading is lenient (a widget or module that
@@ -6,7 +7,7 @@ disappeared from the code is skipped); saving is strict (`components_validate`),
 writes a CustomizationVersion so any earlier state can be restored.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import navigation
+from accounts.roles import MUNICIPAL_ROLES, Role, granted
 from kernel.i18n import bilingual
 
 from ..models import ComponentSettings, CustomizationVersion, Municipality
@@ -35,6 +37,8 @@ if TYPE_CHECKING:  # django-stubs-ext is a development requirement only
     from django_stubs_ext import StrOrPromise
 
 LABEL_MAX_LENGTH = 40  # a menu label longer than this wraps badly on a phone
+# The roles that get a home page of their own (stored by their value).
+HOME_ROLES: tuple[Role, ...] = MUNICIPAL_ROLES
 
 
 def _nav_items() -> list[navigation.NavItem]:
@@ -47,6 +51,18 @@ def _widget(key: object) -> Widget | None:
     return get_widget(key) if isinstance(key, str) else None
 
 
+def widget_readable_by(widget: Widget, role: str) -> bool:
+    """Whether people of `role` may read the widget at all: a widget the role could never see is
+    not offered on that role's home page."""
+    return widget.permission is None or widget.permission in granted(Role(role))
+
+
+def _role_widgets(role: str) -> list[Widget]:
+    """The widgets the role may read: the role's defaults first, each group in registry order."""
+    readable = [w for w in registered_widgets() if widget_readable_by(w, role)]
+    return sorted(readable, key=lambda w: role not in w.roles)  # sorted() keeps the order within
+
+
 # --- Reading ----------------------------------------------------------------------------------
 
 
@@ -57,7 +73,8 @@ class Components:
 
     modules: dict[str, bool]
     navigation: list[dict[str, Any]]
-    dashboard: list[dict[str, Any]]
+    dashboard: list[dict[str, Any]]  # accounts without a role (e.g. a superuser)
+    roles: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # role value → layout
     updated_by: str = ""
     updated_at: datetime | None = None
     saved: bool = False
@@ -80,8 +97,17 @@ class Components:
             "navigation": [
                 {k: entry[k] for k in ("key", "label_th", "label_en", "hidden")} for entry in self.navigation
             ],
-            "dashboard": [{k: entry[k] for k in ("widget", "width", "enabled")} for entry in self.dashboard],
+            "dashboard": _stored_layout(self.dashboard),
+            "roles": {role: _stored_layout(layout) for role, layout in self.roles.items()},
         }
+
+    def layout_for(self, role: str | None) -> list[dict[str, Any]]:
+        """The home-page layout of a role (None or an unknown role: the one for no role)."""
+        return self.roles.get(role, self.dashboard) if role else self.dashboard
+
+
+def _stored_layout(layout: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: entry[k] for k in ("widget", "width", "enabled")} for entry in layout]
 
 
 def _dashboard_entry(widget: Widget, width: str, enabled: bool) -> dict[str, Any]:
@@ -91,10 +117,34 @@ def _dashboard_entry(widget: Widget, width: str, enabled: bool) -> dict[str, Any
     }
 
 
+def _resolve_layout(raw: Any, widgets: list[Widget], *, saved: bool, default_on) -> list[dict[str, Any]]:
+    """A stored layout over `widgets` (those it may hold): the saved entries in order, then the
+    widgets it does not know yet. Those come switched off in a saved layout, so a new module's
+    widget never pushes itself onto a home page; in the defaults, `default_on(widget)` decides."""
+    allowed = {w.key for w in widgets}
+    layout: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    if saved:
+        for entry in raw if isinstance(raw, list) else []:
+            widget = _widget(entry.get("widget")) if isinstance(entry, dict) else None
+            if widget is None or widget.key in seen or widget.key not in allowed:
+                continue
+            seen.add(widget.key)
+            width = entry.get("width") if entry.get("width") in widget.widths else widget.default_width
+            layout.append(_dashboard_entry(widget, width, entry.get("enabled") is not False))
+    layout += [
+        _dashboard_entry(w, w.default_width, default_on(w) and not saved)
+        for w in widgets if w.key not in seen
+    ]
+    return layout
+
+
 def resolve_components(
-    modules: dict[str, Any], nav: list[Any], dashboard: list[Any], saved: bool = False
+    modules: dict[str, Any], nav: list[Any], dashboard: list[Any], saved: bool = False,
+    roles: Any = None,
 ) -> Components:
-    """Lenient: the stored JSON may hold anything, and what does not fit is skipped."""
+    """Lenient: the stored JSON may hold anything, and what does not fit is skipped. A role
+    missing from `roles` has its default home page."""
     modules = modules if isinstance(modules, dict) else {}
     on: dict[str, bool] = {
         m.key: (modules[m.key] if isinstance(modules.get(m.key), bool) else m.default_on)
@@ -119,30 +169,24 @@ def resolve_components(
         entry["module"] = nav_module(entry["key"])
         entry["off"] = not (entry["module"] is None or on.get(entry["module"], False))
 
-    layout: list[dict[str, Any]] = []
-    seen = set()
-    if saved:
-        for raw in dashboard if isinstance(dashboard, list) else []:
-            widget = _widget(raw.get("widget")) if isinstance(raw, dict) else None
-            if widget is None or widget.key in seen:
-                continue
-            seen.add(widget.key)
-            width = raw.get("width") if raw.get("width") in widget.widths else widget.default_width
-            layout.append(_dashboard_entry(widget, width, raw.get("enabled") is not False))
-    # Widgets the saved layout does not know yet come last, switched off, so a new module's
-    # widget never pushes itself onto a municipality's home page.
-    layout += [
-        _dashboard_entry(w, w.default_width, w.default_on and not saved)
-        for w in registered_widgets() if w.key not in seen
-    ]
-    return Components(modules=on, navigation=entries, dashboard=layout, saved=saved)
+    layout = _resolve_layout(dashboard, registered_widgets(), saved=saved, default_on=lambda w: w.default_on)
+    roles = roles if isinstance(roles, dict) else {}
+    role_layouts = {
+        role.value: _resolve_layout(
+            roles.get(role.value), _role_widgets(role.value), saved=isinstance(roles.get(role.value), list),
+            default_on=lambda w, role=role.value: role in w.roles,
+        )
+        for role in HOME_ROLES
+    }
+    return Components(modules=on, navigation=entries, dashboard=layout, roles=role_layouts, saved=saved)
 
 
 def components_for(municipality: Municipality) -> Components:
     row = ComponentSettings.objects.filter(municipality=municipality).first()
     if row is None:
         return resolve_components({}, [], [])
-    components = resolve_components(row.modules, row.navigation, row.dashboard, saved=True)
+    components = resolve_components(row.modules, row.navigation, row.dashboard, saved=True,
+                                    roles=row.role_dashboards)
     components.updated_by, components.updated_at = row.updated_by, row.updated_at
     return components
 
@@ -226,32 +270,57 @@ def components_validate(data: dict[str, Any]) -> dict[str, Any]:
             entry[f"label_{lang}"] = text
         nav.append({k: entry[k] for k in ("key", "label_th", "label_en", "hidden")})
 
-    dashboard: list[dict[str, Any]] = []
-    seen = set()
-    for raw in data.get("dashboard") or []:
+    dashboard = _validate_layout(data.get("dashboard"), modules, error)
+    roles: dict[str, list[dict[str, Any]]] = {}
+    raw_roles = data.get("roles") or {}
+    for key, layout in raw_roles.items() if isinstance(raw_roles, dict) else []:
+        if key not in Role.values or Role(key) not in HOME_ROLES:
+            error(_("Unknown role “%(key)s”."), key=key)
+            continue
+        roles[key] = _validate_layout(layout, modules, error, role=key)
+
+    if errors:
+        raise ComponentsError(list(dict.fromkeys(errors)))  # the same problem on two pages: once
+    return {"modules": modules, "navigation": nav, "dashboard": dashboard, "roles": roles}
+
+
+def _validate_layout(raw_layout: Any, modules: dict[str, bool], error, *, role: str | None = None
+                     ) -> list[dict[str, Any]]:
+    """One home page's layout, cleaned (the accounts without a role when `role` is None)."""
+    layout: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for raw in raw_layout if isinstance(raw_layout, list) else []:
         raw = raw if isinstance(raw, dict) else {}
         widget = _widget(raw.get("widget"))
         if widget is None:
             error(_("Unknown widget “%(key)s”."), key=raw.get("widget"))
             continue
         if widget.key in seen:
-            error(_("The widget “%(widget)s” appears twice in the layout."), widget=widget.label)
+            if role:
+                error(_("The widget “%(widget)s” appears twice on the home page of %(role)s."),
+                      widget=widget.label, role=Role(role).label)
+            else:
+                error(_("The widget “%(widget)s” appears twice in the layout."), widget=widget.label)
             continue
         seen.add(widget.key)
+        enabled = raw.get("enabled") is not False
+        if role and not widget_readable_by(widget, role):
+            if enabled:
+                error(_("The widget “%(widget)s” cannot be on the home page of %(role)s: that role may "
+                        "not read it."), widget=widget.label, role=Role(role).label)
+            continue  # switched off, it is simply not part of that role's page
         width = raw.get("width") or widget.default_width
         if width not in widget.widths:
             error(_("The widget “%(widget)s” cannot be “%(width)s” wide; choose one of: %(widths)s."),
                   widget=widget.label, width=WIDTH_LABELS.get(width, width),
                   widths=_WidthList(widget.widths))
-        enabled = raw.get("enabled") is not False
-        if enabled and widget.module and not modules.get(widget.module, False):
+        # A role's page keeps a widget of a module that is off (it shows once the module is on
+        # again): switching a module off must not mean unticking it on every role's page.
+        if enabled and not role and widget.module and not modules.get(widget.module, False):
             error(_("The widget “%(widget)s” needs the module “%(module)s”, which is off."),
                   widget=widget.label, module=_module_label(widget.module))
-        dashboard.append({"widget": widget.key, "width": width, "enabled": enabled})
-
-    if errors:
-        raise ComponentsError(errors)
-    return {"modules": modules, "navigation": nav, "dashboard": dashboard}
+        layout.append({"widget": widget.key, "width": width, "enabled": enabled})
+    return layout
 
 
 class _WidthList:
@@ -292,8 +361,16 @@ def components_update(
     cleaned = components_validate(data)
     # Locking the row serialises two editors saving at once (version numbers stay unique).
     row, created = ComponentSettings.objects.select_for_update().get_or_create(municipality=municipality)
-    current = resolve_components(row.modules, row.navigation, row.dashboard, saved=not created).as_data()
-    if not created and current == cleaned:
+    stored_roles = row.role_dashboards if isinstance(row.role_dashboards, dict) else {}
+    current_components = resolve_components(row.modules, row.navigation, row.dashboard, saved=not created,
+                                            roles=stored_roles)
+    current = current_components.as_data()
+    if "roles" not in data:
+        # Settings that say nothing of the roles' home pages leave them as they are.
+        cleaned["roles"] = {role: current["roles"][role] for role in stored_roles if role in current["roles"]}
+    after = resolve_components(cleaned["modules"], cleaned["navigation"], cleaned["dashboard"], saved=True,
+                               roles=cleaned["roles"]).as_data()
+    if not created and current == after:
         return None
     number = _next_version(municipality)
     if number == 1:
@@ -303,8 +380,8 @@ def components_update(
             snapshot=current, note=bilingual(_("The settings before the first change")),
         )
         number = 2
-    row.modules, row.navigation, row.dashboard = (
-        cleaned["modules"], cleaned["navigation"], cleaned["dashboard"]
+    row.modules, row.navigation, row.dashboard, row.role_dashboards = (
+        cleaned["modules"], cleaned["navigation"], cleaned["dashboard"], cleaned["roles"]
     )
     row.updated_by = editor_name(editor)
     row.save()
@@ -338,10 +415,12 @@ def components_restore(
         "navigation": [
             e for e in snapshot.get("navigation") or [] if isinstance(e, dict) and e.get("key") in nav_keys
         ],
-        "dashboard": [
-            e for e in snapshot.get("dashboard") or []
-            if isinstance(e, dict) and _widget(e.get("widget")) is not None
-        ],
+        "dashboard": _known_widgets(snapshot.get("dashboard")),
+        # A version saved before the roles had home pages of their own restores their defaults.
+        "roles": {
+            role: _known_widgets(layout) for role, layout in _dict(snapshot.get("roles")).items()
+            if role in {r.value for r in HOME_ROLES}
+        },
     }
     return components_update(
         municipality=municipality, data=data, editor=editor,
@@ -349,13 +428,23 @@ def components_restore(
     )
 
 
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _known_widgets(layout: Any) -> list[dict[str, Any]]:
+    return [e for e in layout or [] if isinstance(e, dict) and _widget(e.get("widget")) is not None]
+
+
 # --- The home page ----------------------------------------------------------------------------
 
 
 def dashboard_for(request: HttpRequest, components: Components) -> list[dict[str, Any]]:
-    """The widgets this user sees on the home page, in order: on, module on, permitted."""
+    """The widgets this user sees on the home page, in order: their role's layout (the one for
+    accounts without a role otherwise), widgets on, module on, permitted."""
+    role = getattr(request.user, "role", None)
     shown: list[dict[str, Any]] = []
-    for entry in components.dashboard:
+    for entry in components.layout_for(role.value if role else None):
         widget = get_widget(entry["widget"])
         if widget is None:
             # resolve_components() builds the layout from the registry, which apps fill once at
@@ -367,3 +456,4 @@ def dashboard_for(request: HttpRequest, components: Components) -> list[dict[str
             continue
         shown.append({"widget": widget, "width": entry["width"]})
     return shown
+

@@ -5,16 +5,18 @@ import logging
 import re
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, schema_exists
 
+from kernel.geo import location_problem
 from kernel.i18n import bilingual
 
-from ..models import District, Domain, Municipality, Province, Subdistrict
+from ..models import ConsoleAuditEntry, District, Domain, Municipality, Province, Subdistrict
 from ..routing import tenant_cache_clear
+from .console_audit import Actor, console_audit_record
 from .gazetteer import gazetteer_loaded
 
 logger = logging.getLogger(__name__)
@@ -107,6 +109,36 @@ def _gazetteer_check(*, province_code: str, district_code: str, subdistrict_code
     return found.get(Subdistrict)
 
 
+def codes_completed(*, province_code: str, district_code: str, subdistrict_code: str) -> tuple[str, str, str]:
+    """(province, district, subdistrict) with the missing leading codes read off the longer ones
+    (920201 → 9202 → 92)."""
+    province_code, district_code, subdistrict_code = (
+        (code or "").strip() for code in (province_code, district_code, subdistrict_code)
+    )
+    district_code = district_code or subdistrict_code[:4]
+    province_code = province_code or district_code[:2]
+    return province_code, district_code, subdistrict_code
+
+
+def centre_for(*, lat: float | None, lon: float | None, subdistrict: Subdistrict | None,
+               boundary: MultiPolygon | None) -> Point | None:
+    """The centre given; else the subdistrict's, when it lies in the boundary (or there is none);
+    else a point inside the boundary. A given centre outside the boundary is refused."""
+    if lat is not None and lon is not None:
+        centre = Point(lon, lat, srid=4326)
+        # A centre outside Thailand is the model's to explain (swapped?), not the boundary's.
+        if boundary is not None and location_problem(lat, lon) is None and not boundary.intersects(centre):
+            raise MunicipalityError(_("The centre is outside the municipality's boundary."), field="centre")
+        return centre
+    if subdistrict is not None and subdistrict.centre is not None:
+        if boundary is None or boundary.intersects(subdistrict.centre):
+            return Point(subdistrict.centre.x, subdistrict.centre.y, srid=4326)
+    if boundary is not None:
+        inside = boundary.point_on_surface
+        return Point(inside.x, inside.y, srid=4326)
+    return None
+
+
 @transaction.atomic
 def municipality_create(
     *,
@@ -120,11 +152,19 @@ def municipality_create(
     subdistrict_code: str = "",
     lat: float | None = None,
     lon: float | None = None,
+    boundary: MultiPolygon | None = None,
+    is_test: bool = False,
 ) -> Municipality:
     """Create a municipality ready to use: its schema migrated, its host routed, its roles made.
 
-    All or nothing: a failure leaves no schema, row or domain behind.
+    A subdistrict code carries its district and province codes in its leading digits: the codes
+    left out are taken from it (the console, the shell and bulk onboarding agree). The centre left
+    out is the subdistrict's (or a point inside the boundary). All or nothing: a failure leaves no
+    schema, row or domain behind.
     """
+    province_code, district_code, subdistrict_code = codes_completed(
+        province_code=province_code, district_code=district_code, subdistrict_code=subdistrict_code
+    )
     schema_name = schema_name.strip().lower()
     domain = domain.strip().lower()
     if schema_name == get_public_schema_name() or schema_name.startswith("pg_"):
@@ -150,8 +190,7 @@ def municipality_create(
     subdistrict = _gazetteer_check(
         province_code=province_code, district_code=district_code, subdistrict_code=subdistrict_code
     )
-    if lat is None and subdistrict is not None and subdistrict.centre is not None:
-        lat, lon = subdistrict.centre.y, subdistrict.centre.x
+    centre = centre_for(lat=lat, lon=lon, subdistrict=subdistrict, boundary=boundary)
 
     municipality = Municipality(
         schema_name=schema_name,
@@ -161,7 +200,7 @@ def municipality_create(
         province_code=province_code,
         district_code=district_code,
         subdistrict_code=subdistrict_code,
-        centre=Point(lon, lat, srid=4326) if lat is not None else None,
+        centre=centre, boundary=boundary, is_test=is_test,
     )
     try:
         municipality.full_clean()
@@ -174,7 +213,7 @@ def municipality_create(
 
 
 @transaction.atomic
-def municipality_set_active(*, municipality: Municipality, is_active: bool, actor: str) -> Municipality:
+def municipality_set_active(*, municipality: Municipality, is_active: bool, actor: Actor) -> Municipality:
     """Suspend or restore a municipality's host. Nothing is deleted: a suspended host answers with
     a "suspended" page, its figures are no longer refreshed, and restoring it brings all back."""
     if municipality.is_platform:
@@ -183,6 +222,10 @@ def municipality_set_active(*, municipality: Municipality, is_active: bool, acto
         return municipality
     municipality.is_active = is_active
     municipality.save(update_fields=["is_active"])
+    console_audit_record(
+        municipality=municipality, actor=actor,
+        action=ConsoleAuditEntry.Action.ACTIVATE if is_active else ConsoleAuditEntry.Action.SUSPEND,
+    )
     logger.info(
         "municipality %s %s by %s", municipality.schema_name,
         "activated" if is_active else "deactivated", actor,

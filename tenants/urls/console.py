@@ -3,20 +3,45 @@ editors, the change-request inbox and the platform users."""
 
 from django.urls import path
 
-from ..views import console, console_requests, platform_users, theme
+from ..views import (
+    console,
+    console_gazetteer,
+    console_municipality,
+    console_onboarding,
+    console_requests,
+    platform_users,
+    theme,
+)
 from .editors import editor_urlpatterns
 
 app_name = "tenants"
 
 urlpatterns = [
     path("", console.console, name="console"),
-    path("municipalities/new/", console.municipality_create_view, name="municipality-create"),
+    path("municipalities/new/", console_municipality.municipality_create_view, name="municipality-create"),
     path("figures/refresh/", console.figures_refresh, name="figures-refresh"),
+    path("gazetteer/districts/", console_gazetteer.districts, name="gazetteer-districts"),
+    path("gazetteer/subdistricts/", console_gazetteer.subdistricts, name="gazetteer-subdistricts"),
+    path("gazetteer/names/", console_gazetteer.names, name="gazetteer-names"),
+    path("onboarding/", console_onboarding.onboarding, name="onboarding"),
+    path("onboarding/<int:pk>/", console_onboarding.onboarding_run, name="onboarding-run"),
     path("municipalities/<slug:schema>/", console.municipality_detail, name="municipality-detail"),
     path("municipalities/<slug:schema>/refresh/", console.municipality_refresh,
          name="municipality-refresh"),
     path("municipalities/<slug:schema>/status/", console.municipality_status,
          name="municipality-status"),
+    path("municipalities/<slug:schema>/edit/", console_municipality.municipality_edit,
+         name="municipality-edit"),
+    path("municipalities/<slug:schema>/archive/", console_municipality.municipality_archive_view,
+         name="municipality-archive"),
+    path("municipalities/<slug:schema>/delete/", console_municipality.municipality_delete_view,
+         name="municipality-delete"),
+    path("municipalities/<slug:schema>/admins/", console_municipality.municipality_admins_view,
+         name="municipality-admins"),
+    path("municipalities/<slug:schema>/admins/link/", console_municipality.municipality_admin_link,
+         name="municipality-admin-link"),
+    path("municipalities/<slug:schema>/admins/new/", console_municipality.municipality_admin_add,
+         name="municipality-admin-add"),
     path("platform-users/", platform_users.platform_user_list, name="platform-users"),
     path("platform-users/new/", platform_users.platform_user_create, name="platform-user-create"),
     path("platform-users/<int:pk>/", platform_users.platform_user_update, name="platform-user-update"),

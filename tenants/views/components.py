@@ -43,11 +43,13 @@ def _preview_context(form: ComponentsForm) -> dict:
         {"label": nav_label(entry), "hidden": entry["hidden"], "off": entry["off"]}
         for entry in display.navigation
     ]
-    widgets = [
-        entry for entry in display.dashboard
-        if entry["enabled"] and display.module_on(entry["module"])
-    ]
-    return {"nav": nav, "widgets": widgets, "errors": form.errors}
+
+    def shown(layout):
+        return [entry for entry in layout if entry["enabled"] and display.module_on(entry["module"])]
+
+    roles = [{"label": section["role"].label, "widgets": shown(display.roles[section["key"]])}
+             for section in form.role_sections()]
+    return {"nav": nav, "widgets": shown(display.dashboard), "roles": roles, "errors": form.errors}
 
 
 @editor_view

@@ -1,30 +1,40 @@
-"""Console pages of the platform team (host localhost, schema public): the municipalities, a new
-one, a municipality's detail and status, and the figures refresh. The URLs exist only in the
+"""Console pages of the platform team (host localhost, schema public): the municipalities (paged,
+searched, by province), a municipality's detail and status, and the figures refresh. Creating,
+editing, archiving and deleting one: console_municipality.py; bulk onboarding:
+console_onboarding.py; the gazetteer pickers: console_gazetteer.py. The URLs exist only in the
 console's urlconf, so a municipality host answers 404 for all of them."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from kombu.exceptions import OperationalError
 
 from accounts.decorators import permission_or_403
-from accounts.models import User
 from kernel.forms import form_add_service_errors
 
-from ..forms.console import MunicipalityCreateForm, MunicipalityStatusForm
+from ..forms.console import MunicipalityStatusForm
 from ..models import Municipality
-from ..selectors import console_municipalities, console_municipality_get, municipality_place
-from ..services.municipalities import MunicipalityError, municipality_create, municipality_set_active
+from ..selectors import (
+    console_audit_of,
+    console_municipalities,
+    console_municipality_get,
+    console_municipality_list,
+    municipality_place,
+    province_choices,
+)
+from ..services.console_audit import Actor
+from ..services.municipalities import MunicipalityError, municipality_set_active
 from ..stats import figures_for_display, municipalities_to_refresh, registered_figures, stats_refresh
 from ..tasks import stats_refresh_everywhere
 
 logger = logging.getLogger(__name__)
 CONSOLE = "accounts.use_console"
+PAGE_SIZE = 50
 
 
 def _stats_of(municipality: Municipality):
@@ -34,26 +44,18 @@ def _stats_of(municipality: Municipality):
         return None
 
 
-def _actor(user: User) -> str:
-    return f"{user.get_full_name() or user.username} ({user.username})"
-
-
 @permission_or_403(CONSOLE)
 def console(request):
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").strip()[:100]
+    province = request.GET.get("province", "").strip()[:2]
+    archived = request.GET.get("archived") == "1"
     municipalities = (
-        console_municipalities()
+        console_municipality_list(search=search, province_code=province, include_archived=archived)
         .select_related("stats")
         .prefetch_related("domains")
-        .order_by("province_code", "name_th")
+        .order_by("province_code", "name_th", "pk")
     )
-    if search:
-        municipalities = municipalities.filter(
-            Q(name_th__icontains=search) | Q(name_en__icontains=search)
-            | Q(schema_name__icontains=search) | Q(subdistrict_code__startswith=search)
-            | Q(province_code=search)
-        )
-    page = Paginator(municipalities, 50).get_page(request.GET.get("page"))
+    page = Paginator(municipalities, PAGE_SIZE).get_page(request.GET.get("page"))
     # The figures come from one small public table (tenants.stats), never from the schemas.
     columns = registered_figures()
     rows = []
@@ -61,31 +63,14 @@ def console(request):
         stats = getattr(municipality, "stats", None)  # None until the first refresh
         stored = stats.figures if stats else {}
         rows.append({"m": municipality, "stats": stats, "values": [stored.get(f.key) for f in columns]})
-    return render(
-        request, "tenants/console.html",
-        {"page": page, "rows": rows, "columns": columns, "search": search},
-    )
-
-
-@permission_or_403(CONSOLE)
-@require_http_methods(["GET", "POST"])
-def municipality_create_view(request):
-    form = MunicipalityCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            municipality = municipality_create(
-                schema_name=data["schema_name"], domain=data["domain"], name_th=data["name_th"],
-                name_en=data["name_en"], kind=data["kind"] or None,
-                province_code=data["province_code"], district_code=data["district_code"],
-                subdistrict_code=data["subdistrict_code"], lat=data["lat"], lon=data["lon"],
-            )
-        except MunicipalityError as error:
-            form_add_service_errors(form, error.as_validation_error())
-        else:
-            messages.success(request, _("%(name)s was created.") % {"name": municipality.name_th})
-            return redirect("tenants:console")
-    return render(request, "tenants/municipality_form.html", {"form": form})
+    query = {k: v for k, v in (("q", search), ("province", province), ("archived", "1" if archived else ""))
+             if v}
+    return render(request, "tenants/console.html", {
+        "page": page, "rows": rows, "columns": columns, "search": search, "province": province,
+        "archived": archived, "page_query": urlencode(query),
+        "provinces": province_choices(console_municipalities().values_list("province_code", flat=True)
+                                      .distinct().order_by()),
+    })
 
 
 @permission_or_403(CONSOLE)
@@ -97,6 +82,7 @@ def municipality_detail(request, schema):
         "place": municipality_place(municipality),
         "stats": stats,
         "figures": figures_for_display(stats),
+        "audit": console_audit_of(municipality),
     })
 
 
@@ -137,7 +123,7 @@ def municipality_status(request, schema):
     if request.method == "POST" and form.is_valid():
         try:
             municipality_set_active(
-                municipality=municipality, is_active=form.is_active_wanted, actor=_actor(request.user)
+                municipality=municipality, is_active=form.is_active_wanted, actor=Actor.of(request.user)
             )
         except MunicipalityError as error:
             form_add_service_errors(form, error.as_validation_error())

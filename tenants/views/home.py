@@ -5,15 +5,18 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kernel.personal import personal_data
+
 from ..services.components import components_for, dashboard_for
 
 logger = logging.getLogger(__name__)
 
 
+@personal_data  # a volunteer's or a nurse's home lists the people to see today
 @login_required
 def home(request):
-    """A municipality's signed-in home: its dashboard layout (tenants.services.components), with
-    the widgets this user may see, in order and at their widths."""
+    """A municipality's signed-in home: the layout of the user's role (tenants.services.components),
+    with the widgets this user may see, in order and at their widths."""
     components = getattr(request, "components", None) or components_for(request.tenant)
     widgets = [
         {**item, "html": _widget_html(request, item["widget"], item["width"])}
@@ -29,6 +32,7 @@ def home(request):
             "widget_scripts": list(dict.fromkeys(s for item in widgets for s in item["widget"].scripts)),
             "can_customize": request.user.has_perm("accounts.customize_municipality"),
             "today": timezone.localdate(),
+            "role": getattr(request.user, "role", None),
         },
     )
 

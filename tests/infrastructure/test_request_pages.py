@@ -228,7 +228,7 @@ def test_the_tabs_count_and_the_filters_narrow_the_queue(kantang):
     assert _codes(by_code, tree, road) == {tree.tracking_code}
     assert nonsense.status_code == 200
     counts = {tab["key"]: tab["count"] for tab in by_text.context["tabs"]}
-    assert counts == {"mine": 0, "overdue": 0, "open": 1, "all": 1}
+    assert counts == {"mine": 0, "unassigned": 1, "overdue": 0, "open": 1, "all": 1}
 
 
 def test_htmx_gets_only_the_queue_part(kantang):

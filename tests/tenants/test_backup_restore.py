@@ -21,6 +21,7 @@ from tenants.models import ChangeRequest, ChangeRequestAttachment, Domain, Munic
 from tenants.services import pg
 from tenants.services.backups import (
     DERIVED_PUBLIC_MODELS,
+    PLATFORM_RECORDS,
     PUBLIC_MODELS,
     public_models_pointing_at_municipality,
 )
@@ -247,7 +248,7 @@ def test_a_failed_restore_drops_the_schema_it_restored(restored, kantang, media,
 
 
 def test_every_public_row_that_points_at_a_municipality_is_backed_up_or_derived():
-    known = {m._meta.label_lower for m in PUBLIC_MODELS} | set(DERIVED_PUBLIC_MODELS)
+    known = {m._meta.label_lower for m in PUBLIC_MODELS} | set(DERIVED_PUBLIC_MODELS) | set(PLATFORM_RECORDS)
     assert set(public_models_pointing_at_municipality()) <= known
 
 

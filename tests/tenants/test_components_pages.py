@@ -131,7 +131,7 @@ def test_the_menu_follows_the_saved_order_labels_and_hidden_entries(kantang, kan
 
 
 def test_the_home_page_shows_the_layout_in_order_with_widths(kantang, kantang_admin):
-    save(kantang, kantang_admin, lambda d: d.update(dashboard=[
+    save(kantang, kantang_admin, lambda d: d["roles"].update(engineer=[
         {"widget": "requests.open", "width": "full", "enabled": True},
         {"widget": "municipality.facts", "width": "third", "enabled": True},
         {"widget": "assets.condition", "width": "third", "enabled": True},
@@ -150,14 +150,14 @@ def test_the_default_home_page_shows_what_each_role_may_read(kantang):
     volunteer = login(host_client("kantang.localhost"), "kantang", "volunteer").get("/")
     executive = login(host_client("kantang.localhost"), "kantang", "executive").get("/")
 
-    # An engineer's home page carries no health figures (issue 7).
+    # An engineer's home page carries no health figures (issue 7); each role its own work (16).
     assert "health.care" not in widget_keys(engineer.text)
-    assert {"municipality.facts", "municipality.map", "requests.open", "assets.condition",
-            "dashboards.infrastructure", "dashboards.requests"} <= set(widget_keys(engineer.text))
-    assert widget_keys(volunteer.text) == ["municipality.facts", "municipality.map"]
-    assert "health.care" in widget_keys(executive.text)
+    assert {"requests.mine", "requests.unassigned", "assets.poor_near_requests", "requests.open",
+            "assets.condition"} <= set(widget_keys(engineer.text))
+    assert widget_keys(volunteer.text) == ["health.visits_due"]
+    assert "dashboards.health" in widget_keys(executive.text)
     # Aggregates only: an executive gets counts, and no link into the personal lists.
-    care = executive.text.split('data-widget="health.care"', 1)[1].split("</section>", 1)[0]
+    care = executive.text.split('data-widget="dashboards.health"', 1)[1].split("</section>", 1)[0]
     assert "/health/care/" not in care and "/health/persons/" not in care
 
 
@@ -174,7 +174,7 @@ def test_the_care_widget_counts_match_the_care_lists(kantang):
 def test_a_change_on_kantang_does_not_reach_nueaklong(kantang, nueaklong, kantang_admin):
     save(kantang, kantang_admin, lambda d: (
         d["navigation"][0].update(label_th="หน้าแรกกันตัง"),
-        d.update(dashboard=[{"widget": "municipality.facts", "width": "full", "enabled": True}]),
+        d["roles"].update(engineer=[{"widget": "municipality.facts", "width": "full", "enabled": True}]),
     ))
 
     kantang_home = login(host_client("kantang.localhost"), "kantang", "engineer").get("/").text
@@ -182,7 +182,7 @@ def test_a_change_on_kantang_does_not_reach_nueaklong(kantang, nueaklong, kantan
     assert "หน้าแรกกันตัง" in nav_labels(kantang_home)
     assert "หน้าแรกกันตัง" not in nueaklong_home
     assert widget_keys(kantang_home) == ["municipality.facts"]
-    assert len(widget_keys(nueaklong_home)) > 1 and "municipality.map" in widget_keys(nueaklong_home)
+    assert len(widget_keys(nueaklong_home)) > 1 and "requests.mine" in widget_keys(nueaklong_home)
 
 
 # --- The editor on a municipality's host ----------------------------------------------------------
@@ -211,13 +211,13 @@ def test_the_admin_saves_from_the_editor(kantang):
     post = editor_form(kantang)
     post["nav_label_en_assets"] = "  Town  assets "
     post["widget"] = list(reversed(post["widget"]))
-    post["widget_width_municipality.facts"] = "full"
+    post["widget_width_municipality.setup"] = "third"
     response = admin.post(EDITOR, post)
 
     assert response.status_code == 302
     saved = components_for(kantang)
     assert next(e for e in saved.navigation if e["key"] == "assets")["label_en"] == "Town assets"
-    assert saved.dashboard[-1] == {**saved.dashboard[-1], "widget": "municipality.facts", "width": "full"}
+    assert saved.dashboard[-1] == {**saved.dashboard[-1], "widget": "municipality.setup", "width": "third"}
     assert components_versions(kantang).count() == 2
     assert "รุ่นที่ 2" in admin.get(EDITOR).text
 

@@ -30,9 +30,10 @@ def test_the_platform_team_creates_a_municipality_from_the_console(db, django_ca
             "name_th": "องค์การบริหารส่วนตำบลบ่อหิน", "name_en": "Bo Hin SAO", "kind": "",
             "schema_name": "bohin", "domain": "bohin.localhost", "province_code": "92",
             "district_code": "9205", "subdistrict_code": "920501", "lat": "7.35", "lon": "99.45",
+            "admin_first_name": "สมหญิง", "admin_email": "somying@example.invalid", "admin_username": "admin",
         })
 
-    assert response.status_code == 302
+    assert response.status_code == 201
     assert Municipality.objects.get(schema_name="bohin").kind == Municipality.Kind.SAO
     assert host_client("bohin.localhost").get("/accounts/login/").status_code == 200
 
@@ -42,9 +43,10 @@ def test_the_console_form_shows_a_clear_error_for_a_taken_domain(db):
 
     response = client.post("/municipalities/new/", {
         "name_th": "เทศบาลตำบลซ้ำ", "schema_name": "dup", "domain": "kantang.localhost",
+        "admin_first_name": "สมชาย", "admin_email": "somchai@example.invalid", "admin_username": "admin",
     })
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "kantang.localhost" in response.text and 'class="error"' in response.text
     assert not Municipality.objects.filter(schema_name="dup").exists()
 

@@ -63,6 +63,14 @@ def test_the_centre_comes_from_the_gazetteer_when_not_given(gazetteer, django_ca
 
 
 def test_the_home_page_names_the_place(gazetteer, kantang):
+    # The municipality card is an optional widget since each role got its own home (issue 16).
+    from tenants.services.components import components_for, components_update
+
+    data = components_for(kantang).as_data()
+    data["roles"]["nurse"].insert(0, {"widget": "municipality.facts", "width": "half", "enabled": True})
+    data["roles"]["nurse"] = [e for i, e in enumerate(data["roles"]["nurse"])
+                              if i == 0 or e["widget"] != "municipality.facts"]
+    components_update(municipality=kantang, data=data, editor=None)
     page = login(host_client("kantang.localhost"), "kantang", "nurse").get("/")
 
     assert "กันตัง" in page.text and "ตรัง" in page.text

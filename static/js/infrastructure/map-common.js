@@ -1,12 +1,11 @@
 // Shared by the infrastructure maps (asset map, open-requests map): configuration from a
-// json_script block, framing on the municipality, vector-tile layers and safe popups.
+// json_script block, framing on the municipality with its outline, vector-tile layers that follow
+// the filters, and popups. Builds on static/js/map-base.js (CityMapBase, loaded with Leaflet) and
+// the vendored, fixed Leaflet.VectorGrid.
 (function () {
   "use strict";
 
-  // Leaflet.VectorGrid 1.3 calls L.DomEvent.fakeStop, which Leaflet 1.8 renamed; without this
-  // every click on a feature throws.
-  L.DomEvent.fakeStop = L.DomEvent.fakeStop || L.DomEvent._fakeStop;
-
+  var Base = window.CityMapBase;
   var CityMap = {};
 
   // On a phone the map gets the screen; the filters open from their summary line.
@@ -17,17 +16,11 @@
     return JSON.parse(document.getElementById(id).textContent);
   };
 
-  // The municipality's boundary when it is known, else its centre; the whole country otherwise
-  // (django-leaflet's default view).
+  // The municipality's outline (its boundary, else its province's) as a fallback base, framed:
+  // the boundary when it is known, else the centre; the whole country otherwise.
   CityMap.frame = function (map, geo) {
-    if (geo.boundary) {
-      var outline = L.geoJSON(geo.boundary, {
-        interactive: false,
-        style: { color: "#0b6e4f", weight: 2, fill: false, dashArray: "6 4" }
-      }).addTo(map);
-      map.fitBounds(outline.getBounds());
-    } else if (geo.centre) {
-      map.setView(geo.centre, 15);
+    Base.frame(map, geo.outline, geo.centre, 15);
+    if (geo.centre && !(geo.outline && geo.outline.source === "boundary")) {
       L.circleMarker(geo.centre, { radius: 7, color: "#0b6e4f", weight: 2, fillOpacity: 0.2, interactive: false })
         .addTo(map);
     }
@@ -44,17 +37,12 @@
 
   // Keep the address bar in step with the filters, so the view can be bookmarked or shared.
   CityMap.remember = function (query) {
-    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") +
+      window.location.hash);
   };
 
   CityMap.tiles = function (url, styles) {
-    return L.vectorGrid.protobuf(url, {
-      rendererFactory: L.canvas.tile,
-      vectorTileLayerStyles: styles,
-      interactive: true,
-      maxNativeZoom: 19,
-      fetchOptions: { credentials: "same-origin" }
-    });
+    return Base.vectorTiles(url, styles);
   };
 
   CityMap.getJSON = function (url) {
@@ -65,30 +53,9 @@
       });
   };
 
-  // Popups are built from DOM nodes with textContent: names typed by staff or citizens are
-  // never parsed as HTML.
-  CityMap.el = function (tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  };
-
-  CityMap.facts = function (rows) {
-    var list = CityMap.el("dl", "map-popup-facts");
-    rows.forEach(function (row) {
-      if (!row[1]) return;
-      list.appendChild(CityMap.el("dt", "", row[0]));
-      list.appendChild(CityMap.el("dd", "", row[1]));
-    });
-    return list;
-  };
-
-  CityMap.link = function (href, text) {
-    var a = CityMap.el("a", "button primary map-popup-link", text);
-    a.href = href;
-    return a;
-  };
+  CityMap.el = Base.el;
+  CityMap.facts = Base.facts;
+  CityMap.link = Base.link;
 
   // Submit the filter form without reloading the page: `apply` gets the new query string.
   CityMap.watchFilters = function (form, apply) {
@@ -123,22 +90,41 @@
     };
   };
 
-  // A popup that says `loading` at once, then shows build(data) for the JSON at `url`, or
-  // `failed` when that cannot be fetched.
-  CityMap.popupFrom = function (map, latlng, loading, url, build, failed) {
-    var popup = L.popup().setLatLng(latlng)
-      .setContent(CityMap.el("p", "map-popup-loading", loading))
-      .openOn(map);
-    CityMap.getJSON(url).then(function (data) {
-      popup.setContent(build(data));
+  // A popup that says `loading` at once, then shows build(data) for the JSON at `source` (a URL,
+  // or the promise of a fetch already under way), or `failed` when that cannot be fetched.
+  CityMap.popupFrom = function (map, latlng, loading, source, build, failed) {
+    var popup = Base.popup(map, latlng, CityMap.el("p", "map-popup-loading", loading));
+    var data = typeof source === "string" ? CityMap.getJSON(source) : source;
+    return data.then(function (answer) {
+      popup.setContent(build(answer));
+      popup.update();
     }).catch(function () {
       popup.setContent(CityMap.el("p", "map-popup-error", failed));
     });
   };
 
+  // Move the map to `latlng` at `zoom`, then call `then`: a short flight when the place is near
+  // the current view, a jump when it is far (a flight across the country would fetch tiles at
+  // every zoom it passes, on a phone's slow network).
+  CityMap.goTo = function (map, latlng, zoom, then) {
+    map.once("moveend", then);
+    var near = map.getBounds().pad(1).contains(latlng);
+    if (near) map.flyTo(latlng, zoom, { duration: 0.6 });
+    else map.setView(latlng, zoom, { animate: false });
+  };
+
+  // A link may open the map on a place: #z/lat/lon (the dashboard's hotspot map links here).
+  CityMap.viewFromHash = function (map) {
+    var parts = window.location.hash.replace(/^#/, "").split("/").map(Number);
+    if (parts.length !== 3 || parts.some(function (n) { return !isFinite(n); })) return false;
+    map.setView([parts[1], parts[2]], Math.max(1, Math.min(parts[0], 19)));
+    return true;
+  };
+
   // Frame the municipality, follow the filter form and show what it asks for now.
   CityMap.start = function (map, geo, form, apply) {
     CityMap.frame(map, geo);
+    CityMap.viewFromHash(map);
     CityMap.watchFilters(form, apply);
     apply(CityMap.query(form));
   };

@@ -22,16 +22,19 @@ window.cityRequestMap = function (map) {
 
   function showRequest(event) {
     var properties = event.layer.properties || {};
+    if (properties.id === undefined) return;
     CityMap.popupFrom(map, event.latlng, properties.tracking_code,
       config.popup.replace("{id}", properties.id), function (item) {
         var box = CityMap.el("div", "map-popup");
-        box.appendChild(CityMap.el("p", "map-popup-code", item.tracking_code));
+        box.appendChild(CityMap.el("p", "map-popup-kind", config.text.kind));
         box.appendChild(CityMap.el("h3", "", item.category_label));
+        box.appendChild(CityMap.el("p", "map-popup-code", item.tracking_code));
         if (item.description) box.appendChild(CityMap.el("p", "", item.description));
         box.appendChild(CityMap.facts([
           [item.labels.status, item.status_label],
           [item.labels.priority, item.priority_label],
-          [item.labels.due, item.due]
+          [item.labels.due, item.due],
+          [item.labels.address, item.address]
         ]));
         if (item.overdue) box.classList.add("is-overdue");
         if (item.url) box.appendChild(CityMap.link(item.url, config.text.open));

@@ -22,3 +22,26 @@ window.cityRequestDetailMap = function (map) {
     map.fitBounds(bounds.pad(0.3), { maxZoom: 18 });
   }
 };
+
+// The action bar (at the bottom of a phone's screen): "Comment" and "Photo" open their form
+// (a closed <details> would hide it) and put the cursor in it, so the keyboard or the camera
+// is one tap away. Without JavaScript the links still jump to the forms.
+(function () {
+  "use strict";
+  var bar = document.querySelector("[data-action-bar]");
+  if (!bar) { return; }
+  bar.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-bar-open]");
+    if (!link) { return; }
+    var section = document.getElementById(link.getAttribute("data-bar-open"));
+    if (!section) { return; }
+    event.preventDefault();
+    section.open = true;
+    section.scrollIntoView({ block: "start" });
+    var field = section.querySelector("textarea, input[type=file], select, input:not([type=hidden])");
+    if (field && field.type !== "file") { field.focus({ preventScroll: true }); }
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", "#" + section.id);
+    }
+  });
+})();

@@ -41,12 +41,32 @@
       return isFinite(lat) && isFinite(lon) ? L.latLng(lat, lon) : null;
     }
 
+    // The municipality's outline (static/js/map-base.js), so the map still says where the town
+    // is when its base tiles do not load.
+    window.CityMapBase.outline(map, config.outline);
     var initial = fromInputs();
     if (initial) {
       map.setView(initial, 17);
       place(initial);
     } else {
       map.setView(config.centre, config.zoom);
+    }
+
+    // No base map (offline, a weak network): say so beside the map and offer the other ways to
+    // say where, the phone's location and the address or a landmark.
+    var noBase = document.querySelector("[data-report-no-base]");
+    if (noBase) {
+      var gps = noBase.querySelector("[data-report-use-gps]");
+      gps.addEventListener("click", function () { if (locate) locate.click(); });
+      noBase.querySelector("[data-report-type-address]").addEventListener("click", function () {
+        var address = document.querySelector("[name=address_text]");
+        address.scrollIntoView({ block: "center" });
+        address.focus();
+      });
+      map.on("citybasefailed", function () {
+        gps.hidden = !locate || locate.hidden;
+        noBase.hidden = false;
+      });
     }
 
     map.on("click", function (event) {

@@ -1,14 +1,12 @@
-// The health map: household points from vector tiles (id + need only), coloured by need,
-// filtered by the legend's checkboxes; a click fetches the household's popup (names) from
-// the server, which checks access and writes the audit row. Called by django-leaflet.
+// The health map: household points from vector tiles (id + need level only), coloured by need,
+// filtered by the legend's checkboxes; a tap fetches the household's popup (names) from the
+// server, which checks access and writes the audit row. Under them the municipality's outline, so
+// the map still reads when the base map does not load. Called by django-leaflet; CityMapBase
+// (static/js/map-base.js) comes with Leaflet, the fixed VectorGrid with the page.
 window.cityHealthMap = function (map) {
   "use strict";
+  var Base = window.CityMapBase;
   var config = JSON.parse(document.getElementById("health-map-config").textContent);
-  // Leaflet >= 1.8 removed fakeStop, which VectorGrid's click handling still calls; 1.9 has no
-  // _fakeStop either, so mark the DOM event the way Leaflet's own layers check it (_stopped).
-  L.DomEvent.fakeStop = L.DomEvent.fakeStop || L.DomEvent._fakeStop || function (event) {
-    event._stopped = true;
-  };
 
   // Tiles carry the need as its level (rules.NEED_LEVELS); the legend maps levels to colours.
   var colours = {};
@@ -16,7 +14,7 @@ window.cityHealthMap = function (map) {
     colours[need.level] = need.colour;
   });
 
-  if (config.centre) map.setView(config.centre, 15);
+  Base.frame(map, config.outline, config.centre, 15);
 
   function style(properties) {
     var level = properties.need_level || 0;
@@ -43,19 +41,16 @@ window.cityHealthMap = function (map) {
 
   var layerStyles = {};
   layerStyles[config.layer] = style;
-  var layer = L.vectorGrid.protobuf(tileUrl(), {
-    rendererFactory: L.canvas.tile,
-    vectorTileLayerStyles: layerStyles,
-    interactive: true,
-    maxNativeZoom: 19,
-    getFeatureId: function (feature) { return feature.properties.id; }
-  }).addTo(map);
+  var layer = Base.vectorTiles(tileUrl(), layerStyles).addTo(map);
+
+  function failed() {
+    return Base.el("p", "map-popup-error", form.getAttribute("data-error"));
+  }
 
   layer.on("click", function (event) {
     var id = event.layer && event.layer.properties && event.layer.properties.id;
-    if (!id) return;
-    var popup = L.popup({ maxWidth: 320 }).setLatLng(event.latlng)
-      .setContent('<p class="muted">…</p>').openOn(map);
+    if (id === undefined || id === null) return;
+    var popup = Base.popup(map, event.latlng, Base.el("p", "map-popup-loading", config.text.loading));
     fetch(config.popup.replace("{id}", String(id)), {
       credentials: "same-origin",
       headers: { "Accept": "text/html" }
@@ -63,10 +58,11 @@ window.cityHealthMap = function (map) {
       if (!response.ok) throw new Error(String(response.status));
       return response.text();
     }).then(function (html) {
-      // Server-rendered and escaped by Django's templates.
+      // Server-rendered and escaped by Django's templates (smarthealth/care_map_popup.html).
       popup.setContent(html);
+      popup.update();
     }).catch(function () {
-      popup.setContent('<p class="error">' + form.getAttribute("data-error") + "</p>");
+      popup.setContent(failed());
     });
   });
 

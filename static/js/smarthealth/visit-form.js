@@ -1,6 +1,12 @@
 // Home-visit and ADL forms: the live Barthel total with its group, and the default date of the
 // next visit (30 days after the visit, 7 for a bedbound person) until the user types their own.
 // The server computes and checks everything again; this only helps the person filling the form.
+//
+// Without a network (issue 16) the visit form keeps the visit on the phone instead of posting
+// it: IndexedDB "outbox" (offline-register.js), with its photo and the idempotency key made
+// here, then goes back to the list, which sends it when the network returns. On the page the
+// service worker kept for offline use (data-offline-shell) there is no person on the page: it is
+// filled in from the copy of her households kept on the phone.
 (function () {
   "use strict";
   var dataNode = document.getElementById("hv-adl-data");
@@ -70,20 +76,104 @@
     // After a rejected submit the dates on the form are what the person typed: keep them.
     var touched = form.hasAttribute("data-bound");
 
-    function suggest() {
+    var suggest = function () {
       if (touched || !visited || !nextDue) return;
       var parsed = parseDate(visited.value);
       if (!parsed) return;
       var due = new Date(parsed.date.getTime());
       due.setDate(due.getDate() + (bedbound ? gapBedbound : gapNormal));
       nextDue.value = formatDate(due, parsed.be);
-    }
+    };
     if (nextDue) nextDue.addEventListener("input", function () { touched = true; });
     if (visited) visited.addEventListener("input", suggest);
     listeners.push(function (total) {
       if (total === null) return;
       bedbound = config.bedbound.indexOf(total) !== -1;
       suggest();
+    });
+    offline(form);
+  }
+
+  // --- without a network -------------------------------------------------------------------
+  function offline(form) {
+    var store = window.HvOffline;
+    var keyField = form.querySelector("[name=idempotency_key]");
+    if (!store || !keyField) return;
+    // One key per visit: a second tap, or the same visit sent from the phone's queue, is
+    // recorded once by the server.
+    if (!keyField.value) keyField.value = store.uuid();
+    var offlinePage = form.hasAttribute("data-offline-shell");
+    var errorNode = form.querySelector("[data-offline-error]");
+    var match = /\/persons\/([0-9a-f-]{36})\//.exec(window.location.pathname);
+    var personId = match ? match[1] : null;
+    var personName = "";
+
+    function fail(message) {
+      errorNode.textContent = message;
+      errorNode.hidden = false;
+      errorNode.scrollIntoView({ block: "center" });
+    }
+
+    if (offlinePage) {
+      store.get("copy", "households").catch(function () { return null; }).then(function (copy) {
+        var person = copy && String(copy.user) === form.getAttribute("data-user") && personId ?
+          copy.persons[personId] : null;
+        if (!person) {
+          form.hidden = true;
+          var card = document.querySelector("[data-offline-person]");
+          card.textContent = "";
+          var message = document.createElement("p");
+          message.className = "form-errors";
+          message.setAttribute("role", "alert");
+          message.textContent = form.getAttribute("data-msg-not-in-copy");
+          card.appendChild(message);
+          return;
+        }
+        personName = person.name;
+        document.querySelectorAll("[data-copy]").forEach(function (node) {
+          node.textContent = person[node.getAttribute("data-copy")] || "";
+          node.hidden = !node.textContent;
+        });
+        // Server-rendered chips (smarthealth/visit_chips.html), escaped there.
+        document.querySelectorAll("[data-copy-html]").forEach(function (node) {
+          node.innerHTML = person[node.getAttribute("data-copy-html")] || "";
+        });
+        bedbound = Boolean(person.bedbound);
+        // The page was kept on another day: the visit is today's.
+        var shown = parseDate(visited && visited.value);
+        if (visited) visited.value = formatDate(new Date(), shown ? shown.be : true);
+        suggest();
+      });
+    } else {
+      var nameNode = document.getElementById("hv-person-name");
+      personName = nameNode ? nameNode.textContent.trim() : "";
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (!offlinePage && navigator.onLine) return;  // the page posts as usual
+      event.preventDefault();
+      if (!personId) return;
+      var fields = {};
+      var photo = null;
+      new FormData(form).forEach(function (value, name) {
+        if (name === "csrfmiddlewaretoken" || name === "idempotency_key") return;
+        if (typeof value === "string") fields[name] = value;
+        else if (value.size) photo = value;
+      });
+      var limit = parseInt(form.getAttribute("data-max-photo-bytes"), 10);
+      if (photo && limit && photo.size > limit) {
+        fail(form.getAttribute("data-msg-photo-too-large"));
+        return;
+      }
+      var entry = {
+        key: keyField.value, user: form.getAttribute("data-user"), person: personId,
+        person_name: personName, created_at: new Date().toISOString(), fields: fields,
+        photo: photo, photo_name: photo ? photo.name : "", state: "waiting",
+      };
+      store.put("outbox", entry).then(function () {
+        if (window.sessionStorage) sessionStorage.setItem("hv-saved-offline", "1");
+        window.location.href = form.getAttribute("data-list-url");
+      }, function () { fail(form.getAttribute("data-msg-not-kept")); });
     });
   }
 
