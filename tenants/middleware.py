@@ -35,13 +35,15 @@ class CachedTenantMiddleware(TenantMainMiddleware):
         try:
             return super().process_request(request)
         except MunicipalityArchived as archived:
-            html = render_to_string("tenants/archived.html", {"archived": archived.municipality})
-            response = HttpResponse(html, status=410)
-            response["Cache-Control"] = "no-store"
-            return response
+            return _closed(archived.municipality, archived=True)
         except MunicipalitySuspended as suspended:
-            # Answered before sessions and language: the page shows Thai and English together.
-            html = render_to_string("tenants/suspended.html", {"suspended": suspended.municipality})
-            response = HttpResponse(html, status=503)
-            response["Cache-Control"] = "no-store"
-            return response
+            return _closed(suspended.municipality, archived=False)
+
+
+def _closed(municipality, *, archived: bool) -> HttpResponse:
+    """410 for an archived host, 503 for a suspended one; answered before sessions and language,
+    so the page shows Thai and English together."""
+    html = render_to_string("tenants/closed.html", {"municipality": municipality, "archived": archived})
+    response = HttpResponse(html, status=410 if archived else 503)
+    response["Cache-Control"] = "no-store"
+    return response
