@@ -50,16 +50,20 @@ def _end_stray_sessions() -> None:
     from django.db import connection, connections
 
     # Pooled connections of this process (other threads' included) are not strays: close them.
-    for conn in connections.all(initialized_only=True):
+    # The pool is shared by every thread's wrapper of an alias and keeps `min_size` connections
+    # open, so it is closed even when this thread's wrapper was never (or no longer) connected.
+    # (Asking `conn.pool` would create a pool where none exists, hence the look at the registry.)
+    for conn in connections.all():
         conn.close()
-        if hasattr(conn, "close_pool"):
+        if conn.alias in getattr(conn, "_connection_pools", {}):
             conn.close_pool()
     # Looked at from outside any pool, so no new pooled connection shows up as a stray.
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as own:
         stray = own.execute(
             "SELECT pid, application_name, state, left(query, 120), client_port, "
             "to_char(backend_start, 'HH24:MI:SS') FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'").fetchall()
         for pid, application, state, query, port, started in stray:
             holder = subprocess.run(["ss", "-tnpH", f"sport = :{port}"], capture_output=True, text=True,
                                     check=False).stdout.strip() if port and shutil.which("ss") else ""
