@@ -34,8 +34,21 @@ MAX_ENTRIES = 1000  # the standard has 52 files; a zip of thousands of entries i
 class Member:
     spec: FileSpec
     name: str  # as the zip (or the upload) names it
-    path: Path  # a private copy, or the upload itself
+    path: Path | None  # a private copy, or the upload itself (None: read from the zip)
     size: int
+    archive: zipfile.ZipFile | None = None
+    entry: zipfile.ZipInfo | None = None
+
+    def read(self) -> bytes:
+        """The file's bytes (ImportFileError when its zip entry cannot be inflated)."""
+        if self.path is not None:
+            return self.path.read_bytes()
+        assert self.archive is not None and self.entry is not None
+        try:
+            return self.archive.read(self.entry)
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, RuntimeError,
+                ValueError) as error:
+            raise ImportFileError(_("The zip cannot be read: %(error)s"), {"error": error}) from None
 
 
 @dataclass
@@ -61,9 +74,10 @@ def _ordered(members: list[Member]) -> list[Member]:
 
 
 @contextmanager
-def open_bundle(path: Path, name: str) -> Iterator[Bundle]:
-    """The used files of the upload `path` (original name `name`), extracted; ImportFileError
-    when the upload as a whole cannot be read."""
+def open_bundle(path: Path, name: str, *, extract: bool = True) -> Iterator[Bundle]:
+    """The used files of the upload `path` (original name `name`), extracted (or, `extract`
+    false, read from the zip on demand); ImportFileError when the upload as a whole cannot be
+    read."""
     path = Path(path)
     size = path.stat().st_size
     if size > max_upload_bytes():
@@ -82,36 +96,54 @@ def open_bundle(path: Path, name: str) -> Iterator[Bundle]:
         raise ImportFileError(
             _("The 43-file import accepts the export's .zip or its .txt files, not “%(name)s”."),
             {"name": name})
-    with tempfile.TemporaryDirectory(prefix="moph43-") as folder:
-        yield _extract(path, Path(folder))
+    if not extract:
+        with _opened(path) as archive:
+            yield _extract(archive, None)
+        return
+    with tempfile.TemporaryDirectory(prefix="moph43-") as folder, _opened(path) as archive:
+        yield _extract(archive, Path(folder))
 
 
-def _extract(path: Path, folder: Path) -> Bundle:
+@contextmanager
+def _opened(path: Path) -> Iterator[zipfile.ZipFile]:
     if not zipfile.is_zipfile(path):
         raise ImportFileError(_("This .zip file is damaged or not a zip file."))
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, EOFError,
+            RuntimeError, ValueError) as error:
+        raise ImportFileError(_("The zip cannot be read: %(error)s"), {"error": error}) from None
+    with archive:
+        yield archive
+
+
+def _extract(archive: zipfile.ZipFile, folder: Path | None) -> Bundle:
     bundle = Bundle()
     try:
-        with zipfile.ZipFile(path) as archive:
-            entries = [info for info in archive.infolist() if not info.is_dir()]
-            if len(entries) > MAX_ENTRIES:
-                raise ImportFileError(_("The zip holds more than %(n)s files: it is refused."),
-                                      {"n": MAX_ENTRIES})
-            if sum(info.file_size for info in entries) > MAX_UNZIPPED:
-                raise ImportFileError(_("This .zip file expands to more than %(mb)s MB: it is refused."),
-                                      {"mb": MAX_UNZIPPED // (1024 * 1024)})
-            used = []
-            for number, info in enumerate(entries):
-                spec = SPECS.get(standard_name(info.filename))
-                if spec is None:
-                    bundle.not_used.append(info.filename)
-                    continue
-                if info.flag_bits & 0x1:
-                    raise ImportFileError(_("“%(name)s” in the zip is encrypted: export it again without a "
-                                            "password."), {"name": info.filename})
-                target = folder / f"{number}.txt"
-                with archive.open(info) as source, open(target, "wb") as copy:
-                    shutil.copyfileobj(source, copy, BLOCK)
-                used.append(Member(spec=spec, name=info.filename, path=target, size=info.file_size))
+        entries = [info for info in archive.infolist() if not info.is_dir()]
+        if len(entries) > MAX_ENTRIES:
+            raise ImportFileError(_("The zip holds more than %(n)s files: it is refused."),
+                                  {"n": MAX_ENTRIES})
+        if sum(info.file_size for info in entries) > MAX_UNZIPPED:
+            raise ImportFileError(_("This .zip file expands to more than %(mb)s MB: it is refused."),
+                                  {"mb": MAX_UNZIPPED // (1024 * 1024)})
+        used = []
+        for number, info in enumerate(entries):
+            spec = SPECS.get(standard_name(info.filename))
+            if spec is None:
+                bundle.not_used.append(info.filename)
+                continue
+            if info.flag_bits & 0x1:
+                raise ImportFileError(_("“%(name)s” in the zip is encrypted: export it again without a "
+                                        "password."), {"name": info.filename})
+            if folder is None:
+                used.append(Member(spec=spec, name=info.filename, path=None, size=info.file_size,
+                                   archive=archive, entry=info))
+                continue
+            target = folder / f"{number}.txt"
+            with archive.open(info) as source, open(target, "wb") as copy:
+                shutil.copyfileobj(source, copy, BLOCK)
+            used.append(Member(spec=spec, name=info.filename, path=target, size=info.file_size))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, EOFError,
             RuntimeError, ValueError) as error:  # damaged, or a compression zipfile lacks
         raise ImportFileError(_("The zip cannot be read: %(error)s"), {"error": error}) from None

@@ -26,15 +26,17 @@ from django.utils.translation import gettext_lazy as _
 from ..imports import ADL_GROUPS, ncd_colours
 from ..rules import DBP_RANGE, DISABILITY_NATIONAL_CODES, FBS_RANGE, NCD_DIAGNOSES, SBP_RANGE
 from .codes import COMMUNITY_SERVICES
-from .context import ids_text, nullable
+from .context import ids_text, nullable, packed
 from .layouts import CHRONIC, COMMUNITY_SERVICE, DISABILITY, FUNCTIONAL, NCDSCREEN
 from .report import Checks
 from .steps import Step, counting
-from .values import dates, numbers, round_half_up, strip, whole
+from .values import dates, numbers, round_half_up, whole
 
 CLOSING_TYPEDISCH = ("01", "07", "08")  # cured, treatment complete, no treatment needed
 BARTHEL = "01"
 FASTING_BSTEST = ("1", "3")
+NOT_MAPPED = "icd:"  # a CHRONIC row's note: its ICD-10 code, mapped to no condition
+NOT_USED = "not_used"  # a FUNCTIONAL row's note: another test than Barthel
 
 BAD_DISABTYPE = _("DISABTYPE must be 1–7.")
 BAD_DATE_DETECT = _("DATE_DETECT is not a date: the row counts as the oldest of the person's.")
@@ -73,28 +75,42 @@ UPDATE smarthealth_person t SET chronic_conditions = next.codes, updated_at = no
 _CHRONIC_COUNTS = """
 WITH pairs AS (
     SELECT cm.person_id, cm.code, bool_or(NOT cm.closing) AS open, bool_or(cm.closing) AS closed,
-           cm.code = ANY(o.chronic_conditions) AS had
-      FROM _m43_cm cm JOIN _m43_old o ON o.id = cm.person_id
+           COALESCE(cm.code = ANY(o.chronic_conditions), false) AS had
+      FROM _m43_cm cm LEFT JOIN _m43_old o ON o.id = cm.person_id  -- none: created by this import, '{}'
      GROUP BY cm.person_id, cm.code, o.chronic_conditions)
 SELECT count(*) FILTER (WHERE open AND NOT had), count(*) FILTER (WHERE closed AND NOT open AND had)
   FROM pairs
+"""
+
+# Rows of persons this import created (`fresh`) cannot meet a row of the registry: they are
+# inserted plainly, without ON CONFLICT's probe of the unique index first (a first import's all).
+_ADL_INSERT = """
+INSERT INTO smarthealth_adlassessment (person_id, assessed_on, score, "group", source, created_at)
+SELECT DISTINCT ON (person_id, assessed_on) person_id, assessed_on, score, "group", 'import', now()
+  FROM _m43_functional WHERE fresh ORDER BY person_id, assessed_on, _row DESC
 """
 
 # An assessment of the same day made on a form (with its items) is not overwritten.
 _ADL_UPSERT = """
 INSERT INTO smarthealth_adlassessment AS t (person_id, assessed_on, score, "group", source, created_at)
 SELECT DISTINCT ON (person_id, assessed_on) person_id, assessed_on, score, "group", 'import', now()
-  FROM _m43_functional ORDER BY person_id, assessed_on, _row DESC
+  FROM _m43_functional WHERE NOT fresh ORDER BY person_id, assessed_on, _row DESC
 ON CONFLICT (person_id, assessed_on) DO UPDATE SET score = excluded.score, "group" = excluded."group"
 WHERE t.source = 'import' AND (t.score, t."group") IS DISTINCT FROM (excluded.score, excluded."group")
 RETURNING (xmax = 0) AS inserted
+"""
+
+_NCD_INSERT = """
+INSERT INTO smarthealth_ncdscreening (person_id, screened_on, sbp, dbp, fbs, complication, colour, created_at)
+SELECT DISTINCT ON (person_id, screened_on) person_id, screened_on, sbp, dbp, fbs, '', colour, now()
+  FROM _m43_ncdscreen WHERE fresh ORDER BY person_id, screened_on, _row DESC
 """
 
 _NCD_UPSERT = """
 INSERT INTO smarthealth_ncdscreening AS t (person_id, screened_on, sbp, dbp, fbs, complication, colour,
                                            created_at)
 SELECT DISTINCT ON (person_id, screened_on) person_id, screened_on, sbp, dbp, fbs, '', colour, now()
-  FROM _m43_ncdscreen ORDER BY person_id, screened_on, _row DESC
+  FROM _m43_ncdscreen WHERE NOT fresh ORDER BY person_id, screened_on, _row DESC
 ON CONFLICT (person_id, screened_on) DO UPDATE SET
     sbp = excluded.sbp, dbp = excluded.dbp, fbs = excluded.fbs,
     -- a complication recorded by hand keeps the screening black
@@ -116,11 +132,23 @@ RETURNING (xmax = 0) AS inserted
 """
 
 
-def _diagnosed(context) -> pd.Index:
-    """The persons with diabetes or hypertension (a screening's colour depends on it)."""
-    rows = context.execute("SELECT id FROM smarthealth_person WHERE chronic_conditions && %s::varchar(16)[]",
-                           [sorted(NCD_DIAGNOSES)])
-    return pd.Index([pk for (pk,) in rows], dtype="float64")
+def _diagnosed(context, ids: pd.Series, everyone: list) -> pd.Series:
+    """Which of these persons have diabetes or hypertension now (a screening's colour depends on
+    it; CHRONIC of this import is already applied). Many rows: every diagnosed person of the
+    registry, read once (`everyone` keeps them); a few: those persons only."""
+    wanted = pd.unique(ids.dropna().astype(np.int64))
+    if not len(wanted):
+        return pd.Series(False, index=ids.index)
+    dx = sorted(NCD_DIAGNOSES)
+    if everyone or len(wanted) > 5000:
+        if not everyone:
+            everyone.append(pd.Index([pk for (pk,) in context.execute(
+                "SELECT id FROM smarthealth_person WHERE chronic_conditions && %s::varchar(16)[]", [dx])]))
+        return ids.isin(everyone[0])
+    rows = context.execute(
+        "SELECT id FROM smarthealth_person WHERE id = ANY(string_to_array(%s, chr(31))::bigint[]) "
+        "AND chronic_conditions && %s::varchar(16)[]", [packed(map(str, wanted.tolist())), dx])
+    return ids.isin([pk for (pk,) in rows])
 
 
 def _recolour(context, persons: list[int]) -> None:
@@ -144,10 +172,6 @@ def _recolour(context, persons: list[int]) -> None:
             [changed["id"].tolist(), colour[changed.index].tolist()])
 
 
-def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({column: strip(frame[column]) for column in frame.columns}, index=frame.index)
-
-
 def _two_digits(code: pd.Series) -> pd.Series:
     """`1` → `01` (a code column some programs write without its leading zero)."""
     return code.where(code.str.len() != 1, "0" + code)
@@ -156,20 +180,21 @@ def _two_digits(code: pd.Series) -> pd.Series:
 class ChronicStep(Step):
     spec = CHRONIC
     table = "_m43_chronic"
-    digested = grouped = True
-    columns = {"person_id": "bigint", "icd": "text", "closing": "boolean"}
+    columns = {"person_id": "bigint", "icd": "text", "closing": "boolean", "fresh": "boolean"}
 
-    def digest_kind(self) -> str:
+    def begin(self) -> None:
+        super().begin()
+        self.icds: list[pd.Series] = []  # each staged line's code
+    def rules(self) -> str:
         # A row maps to what the municipality's table says now: a changed table applies every row again.
-        table = self.context.execute("""
+        return self.context.execute("""
             SELECT md5(COALESCE(string_agg(m.icd_from || '-' || m.icd_to || '-' || c.code, ','
                                            ORDER BY m.icd_from, m.icd_to, c.code), ''))
               FROM smarthealth_chronicicdmapping m
               JOIN smarthealth_chroniccondition c ON c.id = m.condition_id AND c.active""")[0][0]
-        return f"CHRONIC:{table[:12]}"
 
     def prepare(self, frame, checks: Checks):
-        f = _prepared(frame)
+        f = frame
         self.hospcode(f, checks)
         ids = self.person_ids(f, checks)
         self.required(f, checks, "CHRONIC")
@@ -180,23 +205,32 @@ class ChronicStep(Step):
         stage["person_id"] = ids_text(ids[good])
         stage["icd"] = g["CHRONIC"].str.upper().str.replace(r"[.\s]", "", regex=True)
         stage["closing"] = np.where(_two_digits(g["TYPEDISCH"]).isin(CLOSING_TYPEDISCH), "t", "f")
+        stage["fresh"] = self.context.fresh(ids[good], self.table)
+        self.icds.append(stage["icd"])
         return stage
 
     def finish(self) -> set[int]:
         context = self.context
-        unmapped = context.execute("""
-            SELECT icd, count(*) FROM _m43_chronic s
+        icds = pd.concat(self.icds) if self.icds else pd.Series(dtype=object)
+        unmapped = [icd for (icd,) in context.execute("""
+            SELECT icd FROM unnest(string_to_array(%s, chr(31))) AS s(icd)
              WHERE NOT EXISTS (SELECT 1 FROM smarthealth_chronicicdmapping m
                                  JOIN smarthealth_chroniccondition c ON c.id = m.condition_id AND c.active
-                                WHERE s.icd >= m.icd_from AND left(s.icd, length(m.icd_to)) <= m.icd_to)
-             GROUP BY icd ORDER BY 2 DESC, 1""")
-        self.result.details["not_mapped"] = {icd: n for icd, n in unmapped}
+                                WHERE s.icd >= m.icd_from AND left(s.icd, length(m.icd_to)) <= m.icd_to)""",
+            [packed(pd.unique(icds))])] if len(icds) else []
+        if unmapped:
+            lines = icds[icds.isin(unmapped)]
+            for icd, group in lines.groupby(lines, sort=False):
+                self.note(group.index, NOT_MAPPED + str(icd))
         context.execute("DROP TABLE IF EXISTS _m43_cm")
+        context.written.add(self.table)
         context.execute("CREATE TEMP TABLE _m43_cm ON COMMIT DROP AS "
-                        "SELECT s._row, s.person_id, c.code, s.closing" + _MAPPED)
+                        "SELECT s._row, s.person_id, c.code, s.closing, s.fresh" + _MAPPED)
         context.execute("DROP TABLE IF EXISTS _m43_old")
+        # The conditions before, of persons that had some: those this import created had none
+        # (and no screening to colour again).
         context.execute("CREATE TEMP TABLE _m43_old ON COMMIT DROP AS SELECT id, chronic_conditions "
-                        "FROM smarthealth_person WHERE id IN (SELECT person_id FROM _m43_cm)")
+                        "FROM smarthealth_person WHERE id IN (SELECT person_id FROM _m43_cm WHERE NOT fresh)")
         context.execute(_CHRONIC_APPLY)
         created, updated = context.execute(_CHRONIC_COUNTS)[0]
         self.counted(created, updated)
@@ -209,15 +243,19 @@ class ChronicStep(Step):
             _recolour(self.context, changed)
         return set()
 
+    def describe(self, notes: dict[str, int]) -> None:
+        unmapped = {note[len(NOT_MAPPED):]: n for note, n in notes.items() if note.startswith(NOT_MAPPED)}
+        by_count = sorted(unmapped.items(), key=lambda item: (-item[1], item[0]))
+        self.result.details["not_mapped"] = dict(by_count)
+
 
 class DisabilityStep(Step):
     spec = DISABILITY
     table = "_m43_disability"
-    digested = grouped = True
     columns = {"person_id": "bigint", "value": "text", "code": "smallint", "detected": "date"}
 
     def prepare(self, frame, checks: Checks):
-        f = _prepared(frame)
+        f = frame
         self.hospcode(f, checks)
         ids = self.person_ids(f, checks)
         self.required(f, checks, "DISABTYPE")
@@ -251,17 +289,13 @@ class DisabilityStep(Step):
 class FunctionalStep(Step):
     spec = FUNCTIONAL
     table = "_m43_functional"
-    digested = True
-    columns = {"person_id": "bigint", "assessed_on": "date", "score": "smallint", "group": "text"}
-
-    def begin(self) -> None:
-        super().begin()
-        self.not_used = 0
+    columns = {"person_id": "bigint", "assessed_on": "date", "score": "smallint", "group": "text",
+               "fresh": "boolean"}
 
     def prepare(self, frame, checks: Checks):
-        f = _prepared(frame)
+        f = frame
         barthel = _two_digits(f["FUNCTIONAL_TEST"]) == BARTHEL
-        self.not_used += int((~barthel).sum())
+        self.note(f.index[~barthel.to_numpy()], NOT_USED)
         f = f[barthel]  # other tests (IADL, TAI …) are counted, neither loaded nor rejected
         if f.empty:
             return None
@@ -278,27 +312,31 @@ class FunctionalStep(Step):
         stage["assessed_on"] = assessed[good]
         stage["score"] = ids_text(score[good])
         stage["group"] = score[good].map(ADL_GROUPS)
+        stage["fresh"] = self.context.fresh(ids[good], self.table)
         return stage
 
     def finish(self) -> set[int]:
+        self.context.written.add(self.table)
+        self.counted(self.context.inserted(_ADL_INSERT), 0)
         self.counted(*self.context.execute(counting(_ADL_UPSERT))[0])
-        self.result.details["not_used"] = self.not_used
         return set()
+
+    def describe(self, notes: dict[str, int]) -> None:
+        self.result.details["not_used"] = notes.get(NOT_USED, 0)
 
 
 class NcdScreenStep(Step):
     spec = NCDSCREEN
     table = "_m43_ncdscreen"
-    digested = True
     columns = {"person_id": "bigint", "screened_on": "date", "sbp": "smallint", "dbp": "smallint",
-               "fbs": "smallint", "colour": "text"}
+               "fbs": "smallint", "colour": "text", "fresh": "boolean"}
 
     def begin(self) -> None:
         super().begin()
-        self.diagnosed = _diagnosed(self.context)  # after CHRONIC of this import
+        self.everyone: list[pd.Index] = []  # the diagnosed persons, when read (_diagnosed)
 
     def prepare(self, frame, checks: Checks):
-        f = _prepared(frame)
+        f = frame
         self.hospcode(f, checks)
         ids = self.person_ids(f, checks)
         screened = self.day(f, checks, "DATE_SERV")
@@ -323,11 +361,14 @@ class NcdScreenStep(Step):
         stage["screened_on"] = screened[good]
         for name, values in (("sbp", sbp), ("dbp", dbp), ("fbs", fbs)):
             stage[name] = ids_text(values[good])
-        diagnosed = ids[good].isin(self.diagnosed)
+        diagnosed = _diagnosed(self.context, ids[good], self.everyone)
         stage["colour"] = ncd_colours(sbp[good], dbp[good], fbs[good], diagnosed)
+        stage["fresh"] = self.context.fresh(ids[good], self.table)
         return stage
 
     def finish(self) -> set[int]:
+        self.context.written.add(self.table)
+        self.counted(self.context.inserted(_NCD_INSERT), 0)
         self.counted(*self.context.execute(counting(_NCD_UPSERT))[0])
         return set()
 
@@ -335,12 +376,11 @@ class NcdScreenStep(Step):
 class CommunityServiceStep(Step):
     spec = COMMUNITY_SERVICE
     table = "_m43_service"
-    digested = True
     columns = {"person_id": "bigint", "visited_on": "date", "code": "text", "note": "text",
                "source_key": "text"}
 
     def prepare(self, frame, checks: Checks):
-        f = _prepared(frame)
+        f = frame
         self.hospcode(f, checks)
         ids = self.person_ids(f, checks)
         visited = self.day(f, checks, "DATE_SERV")

@@ -1,22 +1,20 @@
 """What the files of one 43-file import share while it runs: the database session (one
 transaction), the keys already resolved (health-centre keys → households and persons), the
-PERSON rows rejected so far, and the fingerprints of rows applied by the previous import."""
+PERSON rows rejected so far, and whether keys left the registry since the last import."""
 
 import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
+import psycopg
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from imports.engine import copy_text
 
-from ..models import Moph43Digest
-
-# Bumped when what a row turns into changes: the fingerprints of older imports then match nothing.
-DIGEST_VERSION = "1"
+from .fingerprints import Store
 
 
 def keys(hospcode: pd.Series, local: pd.Series) -> pd.Series:
@@ -44,13 +42,16 @@ def ids_text(ids: pd.Series) -> pd.Series:
 
 def local_time(text: pd.Series) -> pd.Series:
     """`YYYY-MM-DD HH:MM:SS` of the municipality's clock (D_UPDATE) as COPY text of a timestamptz
-    ("" → None): the offset written out, so PostgreSQL needs no time zone of its own."""
+    ("" → None): converted to UTC here and written with its offset, so PostgreSQL needs no time
+    zone of its own. Formatted by numpy, not strftime (a value at a time)."""
     out = pd.Series(None, index=text.index, dtype=object)
-    present = text != ""
+    present = (text != "").to_numpy()
     if present.any():
-        when = pd.to_datetime(text[present]).dt.tz_localize(settings.TIME_ZONE, ambiguous="NaT",
-                                                            nonexistent="shift_forward")
-        out[present] = when.dt.strftime("%Y-%m-%d %H:%M:%S%z").where(when.notna(), None)
+        when = pd.to_datetime(text[present], format="%Y-%m-%d %H:%M:%S")
+        when = when.dt.tz_localize(settings.TIME_ZONE, ambiguous="NaT", nonexistent="shift_forward")
+        utc = when.dt.tz_convert("UTC").dt.tz_localize(None)
+        stamps = np.datetime_as_string(utc.to_numpy(dtype="datetime64[s]"), unit="s").astype(object) + "+00"
+        out[present] = np.where(utc.notna().to_numpy(), stamps, None)
     return out
 
 
@@ -85,7 +86,7 @@ class KeyMap:
         """Ids aligned with `wanted` (NaN where unknown)."""
         # A centre the database has no key of (a first import) needs no query.
         new = [key for key in pd.unique(wanted)
-               if key not in self.asked and key.split("|", 1)[0] in self.hospcodes]
+               if key not in self.asked and key.split("|", 1)[0] in self.hospcodes] if self.hospcodes else []
         if new:
             found = self.fetch(new)
             self.asked.update(new)
@@ -111,19 +112,43 @@ class Context:
         self.changed_households: list[int] = []
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="moph43-copy")
         self.pending: Future | None = None
+        # Persons this import created, and the tables that got rows of them already (fresh)
+        self.fresh_persons = pd.Index([], dtype=np.float64)
+        self.written: set[str] = set()
+        self.kept = Store(self)  # the fingerprints of earlier imports
 
     # --- SQL ----------------------------------------------------------------------------------
     def execute(self, sql: str, params=None) -> list[tuple]:
         self.wait()
-        with self.raw.cursor() as cursor:
-            cursor.execute(sql, params)
+        return self._run(sql, params)
+
+    def execute_binary(self, sql: str, params=None) -> list[tuple]:
+        """As execute, parameters and results in PostgreSQL's binary format: a bytea of megabytes
+        goes as it is, not as hex text (%b placeholders for binary parameters)."""
+        self.wait()
+        return self._run(sql, params, binary=True)
+
+    def submit(self, sql: str, params=None, *, binary: bool = False) -> None:
+        """Run a statement whose answer nobody waits for on the second thread (as copy does):
+        the next statement waits for it, this thread goes on reading."""
+        self.ask(sql, params, binary=binary)
+
+    def ask(self, sql: str, params=None, *, binary: bool = False) -> Future:
+        """submit, and the statement's rows to come (Future.result())."""
+        self.wait()
+        self.pending = self.pool.submit(self._run, sql, params, binary=binary)
+        return self.pending
+
+    def _run(self, sql: str, params=None, *, binary: bool = False) -> list[tuple]:
+        with (psycopg.Cursor(self.raw) if binary else self.raw.cursor()) as cursor:
+            cursor.execute(sql, params, binary=True) if binary else cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
     def stage(self, table: str, columns: dict[str, str]) -> None:
         """A temporary table `table` (_row integer, then `columns`: name → SQL type)."""
         body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns.items())
-        self.execute(f"DROP TABLE IF EXISTS {table}")
-        self.execute(f"CREATE TEMP TABLE {table} (_row integer, {body}) ON COMMIT DROP")
+        self.submit(f"DROP TABLE IF EXISTS {table}; CREATE TEMP TABLE {table} (_row integer, {body}) "
+                    "ON COMMIT DROP")
 
     def copy(self, table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
         """COPY the rows into `table` on a second thread, while this one reads the next chunk (the
@@ -141,7 +166,7 @@ class Context:
             copy.write(text)
 
     def wait(self) -> None:
-        """The COPY in flight has ended (its error, if any, raised here)."""
+        """The statement or COPY in flight has ended (its error, if any, raised here)."""
         if self.pending is not None:
             pending, self.pending = self.pending, None
             pending.result()
@@ -187,48 +212,16 @@ class Context:
                                    self._hospcodes("smarthealth_person"))
         return self._persons
 
-    # --- fingerprints -------------------------------------------------------------------------
-    def digests(self, kind: str) -> "Digests":
-        """The fingerprints kept under `kind` (a file's name, and what else its rows depend on)."""
-        return Digests(self, f"{kind}:{DIGEST_VERSION}")
+    def fresh(self, ids: pd.Series, table: str) -> np.ndarray:
+        """COPY booleans: which rows are of a person this import created, whose rows no earlier
+        file of this import wrote (`written`: a second FUNCTIONAL in one upload finds none fresh)."""
+        if table in self.written:
+            return np.full(len(ids), "f")
+        return np.where(ids.isin(self.fresh_persons), "t", "f")
 
-
-class Digests:
-    """The fingerprints of one file's rows: those the previous import applied cleanly are skipped
-    now; those this import applies cleanly (plus the skipped ones) are stored for the next."""
-
-    def __init__(self, context: Context, kind: str):
-        self.context, self.kind = context, kind
-        rows = context.execute("SELECT digests FROM smarthealth_moph43digest WHERE kind = %s", [kind])
-        self.previous = np.frombuffer(bytes(rows[0][0]), dtype=np.uint64) if rows else np.empty(0, np.uint64)
-        self.kept: list[np.ndarray] = []
-        self.candidates: list[tuple[np.ndarray, np.ndarray]] = []  # (lines, fingerprints)
-
-    @staticmethod
-    def of(frame: pd.DataFrame) -> np.ndarray:
-        return pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
-
-    def seen(self, prints: np.ndarray) -> np.ndarray:
-        """Which fingerprints the previous import stored."""
-        if not len(self.previous):
-            return np.zeros(len(prints), dtype=bool)
-        # `previous` is sorted (np.unique when saved): a binary search per row.
-        at = np.minimum(np.searchsorted(self.previous, prints), len(self.previous) - 1)
-        return self.previous[at] == prints
-
-    def skipped(self, prints: np.ndarray) -> None:
-        """Rows left as they are: still applied, kept for the next import."""
-        self.kept.append(prints)
-
-    def applied(self, lines: pd.Index, prints: np.ndarray) -> None:
-        self.candidates.append((np.asarray(lines, dtype=np.int64), prints))
-
-    def save(self, *, unclean: set[int]) -> None:
-        self.context.wait()
-        parts = list(self.kept)
-        for lines, prints in self.candidates:
-            if unclean:
-                prints = prints[~np.isin(lines, np.fromiter(unclean, dtype=np.int64))]
-            parts.append(prints)
-        digests = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.uint64)
-        Moph43Digest.objects.update_or_create(kind=self.kind, defaults={"digests": digests.tobytes()})
+    def inserted(self, sql: str) -> int:
+        """Rows a plain INSERT … SELECT added."""
+        self.wait()
+        with self.raw.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.rowcount

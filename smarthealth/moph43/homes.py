@@ -23,7 +23,7 @@ from .context import Context, ids_text, keys, local_time, nullable, packed
 from .layouts import HOME, VILLAGE
 from .report import Checks
 from .steps import FileResult, Step
-from .values import digits_of, numbers, strip, timestamps
+from .values import digits_of, numbers, timestamps
 
 BAD_HID = _("HID must be at most 14 characters.")
 BAD_HOUSE_ID = _("HOUSE_ID is not 11 digits: the house is registered by its HID.")
@@ -114,7 +114,8 @@ SELECT id FROM up WHERE differs
 class HomeStep(Step):
     spec = HOME
     table = "_m43_home"
-    digested = True
+    group_columns = ("HOSPCODE", "HID")
+    space = "household"
     columns = {
         "hospcode": "text", "hid": "text", "household_id": "bigint", "attach": "boolean", "house_id": "text",
         "candidate": "boolean", "house_no": "text", "moo": "smallint", "road": "text",
@@ -126,9 +127,11 @@ class HomeStep(Step):
         super().begin()
         self.staged_keys: set[str] = set()
         self.staged = 0
+        self.new_rows = 0  # staged rows of no registered household
+        self.house_candidates = 0  # staged rows of a registered household bringing a house ID
 
     def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:
-        f = pd.DataFrame({column: strip(frame[column]) for column in frame.columns}, index=frame.index)
+        f = frame
         self.hospcode(f, checks)
         self.required(f, checks, "HID")
         checks.reject(f["HID"].str.len() > 14, "HID", BAD_HID)
@@ -175,6 +178,9 @@ class HomeStep(Step):
         stage["attach"] = np.where(by_key.isna() & by_house.notna(), "t", "f")
         stage["house_id"] = nullable(house_id)
         stage["candidate"] = np.where((house_id != "") & by_house.isna(), "t", "f")
+        household = by_key.fillna(by_house)
+        self.new_rows += int(household.isna().sum())
+        self.house_candidates += int(((house_id != "") & by_house.isna() & household.notna()).sum())
         stage["house_no"] = normalise_text(g["HOUSE"]).str[:75]
         stage["moo"] = ids_text(moo[good].where(in_range[good]))
         stage["road"] = normalise_text(g["ROAD"]).str[:120]
@@ -199,21 +205,21 @@ class HomeStep(Step):
                             "FROM _m43_home ORDER BY hospcode, hid, source_at DESC NULLS LAST, _row DESC")
         else:
             context.execute("ALTER TABLE _m43_home RENAME TO _m43_h")
-        new = context.execute("SELECT count(*) FROM _m43_h WHERE household_id IS NULL")[0][0]
-        inserted = context.execute(_FRESH) if new else []
-        merged = context.execute(_MERGED) if new > len(inserted) else []
+        inserted = context.execute(_FRESH) if self.new_rows else []
+        merged = context.execute(_MERGED) if self.new_rows > len(inserted) else []
         context.changed_households += [pk for _key, pk in inserted]
-        context.execute(_SET_HOUSE_ID)
+        if self.house_candidates:
+            context.execute(_SET_HOUSE_ID)
         changed = [pk for (pk,) in context.execute(_UPDATE)]
         context.changed_households += changed
         self.counted(len(inserted), len(changed))
-        unclean = {row for (row,) in context.execute(
-            "SELECT s._row FROM _m43_h s JOIN smarthealth_household t ON t.id = s.household_id "
-            "WHERE t.hospcode IS DISTINCT FROM s.hospcode OR t.hid IS DISTINCT FROM s.hid")}
-        unclean |= {row for _key, _id, row in merged}
-        matched = context.execute(
-            "SELECT hospcode || '|' || hid, household_id FROM _m43_h WHERE household_id IS NOT NULL")
-        context.execute("DROP TABLE _m43_h")
+        known = context.execute(
+            "SELECT s.hospcode || '|' || s.hid, s.household_id, s._row, "
+            "       t.hospcode IS DISTINCT FROM s.hospcode OR t.hid IS DISTINCT FROM s.hid "
+            "  FROM _m43_h s JOIN smarthealth_household t ON t.id = s.household_id")
+        unclean = {row for _key, _id, row, other in known if other} | {row for _key, _id, row in merged}
+        matched = [(key, pk) for key, pk, _row, _other in known]
+        context.submit("DROP TABLE _m43_h")
         # Every key this file staged, attached or not.
         context.households.merge([*matched, *inserted, *((key, pk) for key, pk, _row in merged)])
         return unclean
@@ -226,9 +232,10 @@ class VillageStep(Step):
     spec = VILLAGE
     table = "_m43_village"
     columns = {"subdistrict": "text", "moo": "smallint", "name": "text"}
+    fingerprinted = False  # a few rows, applied whole every time
 
     def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:
-        f = pd.DataFrame({column: strip(frame[column]) for column in frame.columns}, index=frame.index)
+        f = frame
         self.hospcode(f, checks)
         checks.reject(~digits_of(f["VID"], 8), "VID", BAD_VID)
         good = checks.good

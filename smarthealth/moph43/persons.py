@@ -26,7 +26,7 @@ from .context import ids_text, keys, local_time, nullable, packed
 from .layouts import PERSON
 from .report import Checks
 from .steps import REQUIRED, Step
-from .values import national_ids, strip, timestamps
+from .values import national_ids, timestamps
 
 TOO_LONG = _("Too long (at most %(n)s characters).")
 BAD_SEX = _("SEX must be 1 (male) or 2 (female).")
@@ -42,6 +42,7 @@ CID_ELSEWHERE = _("This national ID belongs to another record of the registry th
 NO_HOUSEHOLD = _("No HOME row has this HID: the person is registered without a household.")
 
 RESIDENT_TYPEAREAS = ("1", "3", "5")
+NOT_RESIDENT = "not_resident"  # a row's note (the result counts them)
 SEXES = {"1": "M", "2": "F"}
 
 _FRESH = """
@@ -126,7 +127,6 @@ SELECT count(*) FILTER (WHERE differs) FROM up
 class PersonStep(Step):
     spec = PERSON
     table = "_m43_person"
-    digested = True
     columns = {
         "hospcode": "text", "pid": "text", "person_id": "bigint", "attach": "boolean", "cid_hash": "text",
         "cid_encrypted": "text", "cid_last3": "text", "passport_encrypted": "text", "passport_last3": "text",
@@ -139,10 +139,11 @@ class PersonStep(Step):
         super().begin()
         self.staged_keys: set[str] = set()
         self.staged = 0
-        self.not_resident = 0
+        self.new_rows = 0  # staged rows of no registered person
+        self.cid_candidates = 0  # staged rows of a registered person bringing a national ID
 
     def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:
-        f = pd.DataFrame({column: strip(frame[column]) for column in frame.columns}, index=frame.index)
+        f = frame
         self.hospcode(f, checks)
         self.required(f, checks, "PID", "NAME", "LNAME", "SEX", "TYPEAREA")
         checks.reject(f["PID"].str.len() > 15, "PID", TOO_LONG, n=15)
@@ -174,7 +175,7 @@ class PersonStep(Step):
         key = keys(g["HOSPCODE"], g["PID"])
         self.staged_keys.update(key.tolist())
         resident = g["TYPEAREA"].isin(RESIDENT_TYPEAREAS) & (discharge[good] == "9")
-        self.not_resident += int((~resident).sum())
+        self.note(g.index[~resident.to_numpy()], NOT_RESIDENT)
         status = np.select([discharge[good] == "1", discharge[good] == "2", discharge[good] == "3", resident],
                            ["deceased", "moved", "away", "living"], "away")
         stage = pd.DataFrame(index=g.index)
@@ -198,8 +199,10 @@ class PersonStep(Step):
     def _remember_rejected(self, f: pd.DataFrame, checks: Checks) -> None:
         bad = checks.bad & (f["PID"] != "") & (f["HOSPCODE"] != "")
         if bad.any():
+            rejected = self.context.rejected_persons
             for key, line in zip(keys(f["HOSPCODE"][bad], f["PID"][bad]), f.index[bad], strict=True):
-                self.context.rejected_persons.setdefault(key, int(line))
+                # the first such line of the file (rows may come in two rounds: load)
+                rejected[key] = min(rejected.get(key, int(line)), int(line))
 
     def _identify(self, g: pd.DataFrame, valid: pd.Series, key: pd.Series, stage: pd.DataFrame,
                   checks: Checks) -> None:
@@ -222,6 +225,9 @@ class PersonStep(Step):
         stage["attach"] = np.where(by_key.isna() & by_cid.notna(), "t", "f")
         # A token only where the ID is not stored yet (new persons, an ID added at the source).
         token = cid_hash.notna() & by_cid.isna()
+        person = by_key.fillna(by_cid)
+        self.new_rows += int(person.isna().sum())
+        self.cid_candidates += int((token & person.notna()).sum())
         stage["cid_hash"] = cid_hash.where(cid_hash.notna(), None)
         stage["cid_encrypted"] = None
         stage["cid_last3"] = None
@@ -237,6 +243,9 @@ class PersonStep(Step):
                 passport[has_passport].tolist())
             stage.loc[has_passport, "passport_last3"] = passport[has_passport].str[-3:]
 
+    def describe(self, notes: dict[str, int]) -> None:
+        self.result.details["not_resident"] = notes.get(NOT_RESIDENT, 0)
+
     def finish(self) -> set[int]:
         context = self.context
         if len(self.staged_keys) < self.staged:  # a key twice: the newest D_UPDATE, then the later row
@@ -244,24 +253,26 @@ class PersonStep(Step):
                             "FROM _m43_person ORDER BY hospcode, pid, source_at DESC NULLS LAST, _row DESC")
         else:
             context.execute("ALTER TABLE _m43_person RENAME TO _m43_p")
-        new = context.execute("SELECT count(*) FROM _m43_p WHERE person_id IS NULL")[0][0]
-        inserted = context.execute(_FRESH) if new else []
+        inserted = context.execute(_FRESH) if self.new_rows else []
         # Rarely some new rows share a national ID with another key: mapped to its new person,
         # their own key left unattached (applied again next time).
-        merged = context.execute(_MERGED) if new > len(inserted) else []
-        context.execute(_SET_CID)
+        merged = context.execute(_MERGED) if self.new_rows > len(inserted) else []
+        if self.cid_candidates:
+            context.execute(_SET_CID)
         updated = context.execute(_UPDATE)[0][0]
         self.counted(len(inserted), updated)
-        self.result.details["not_resident"] = self.not_resident
-        unclean = {row for (row,) in context.execute(
-            "SELECT s._row FROM _m43_p s JOIN smarthealth_person t ON t.id = s.person_id "
-            "WHERE t.hospcode IS DISTINCT FROM s.hospcode OR t.pid IS DISTINCT FROM s.pid")}
-        unclean |= {row for _key, _id, row in merged}
-        matched = context.execute(
-            "SELECT hospcode || '|' || pid, person_id FROM _m43_p WHERE person_id IS NOT NULL")
-        context.execute("DROP TABLE _m43_p")
+        known = context.execute(
+            "SELECT s.hospcode || '|' || s.pid, s.person_id, s._row, "
+            "       t.hospcode IS DISTINCT FROM s.hospcode OR t.pid IS DISTINCT FROM s.pid "
+            "  FROM _m43_p s JOIN smarthealth_person t ON t.id = s.person_id")
+        unclean = {row for _key, _id, row, other in known if other} | {row for _key, _id, row in merged}
+        matched = [(key, pk) for key, pk, _row, _other in known]
+        context.submit("DROP TABLE _m43_p")
         # Every key this file staged, attached or not.
         context.persons.merge([*matched, *inserted, *((key, pk) for key, pk, _row in merged)])
+        if inserted:
+            context.fresh_persons = context.fresh_persons.append(
+                pd.Index([pk for _key, pk in inserted], dtype=np.float64))
         for key in [k for k in context.rejected_persons if k in self.staged_keys]:
             del context.rejected_persons[key]  # another row of the same person was good
         return unclean

@@ -14,9 +14,7 @@
   line. Rows are numbered as lines of the file (1 = the first line, the header's if any).
 """
 
-import codecs
 import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ from imports.reading import detect_encoding
 from .layouts import FileSpec
 
 CHUNK_ROWS = 20_000
+UTF16 = _("The file is UTF-16: a 43-file export is UTF-8 or TIS-620 (cp874).")
 PIPE, CR, LF = ord("|"), 13, 10
 
 
@@ -103,7 +102,7 @@ def file_facts(path: Path) -> FileFacts:
     """Encoding and size of a file, without reading its rows (the preview)."""
     encoding, skip = detect_encoding(path)
     if encoding == "utf-16":
-        raise ImportFileError(_("The file is UTF-16: a 43-file export is UTF-8 or TIS-620 (cp874)."))
+        raise ImportFileError(UTF16)
     facts = FileFacts(encoding=encoding, skip=skip)
     facts.records, facts.fields = scan(path, skip)
     return facts
@@ -180,79 +179,6 @@ def read_file(path: Path, spec: FileSpec, *, chunk_rows: int = CHUNK_ROWS,
         raise
     # A header takes the first line: the reader's row 0 is then line 2.
     return facts, _chunks(handle, reader, start, positions, spec, offset=2 if facts.header else 1)
-
-
-@dataclass
-class Lines:
-    """A file read as lines of bytes (for fingerprints), parsed only where asked (`parse`)."""
-
-    path: Path
-    spec: FileSpec
-    facts: FileFacts
-    positions: dict[str, int]
-    block: int  # lines at a time
-
-    def __iter__(self) -> Iterator[tuple[np.ndarray, list[bytes]]]:
-        """(line numbers, the lines' bytes) of the non-blank data lines, a block at a time. Lines
-        end as pandas ends them (CRLF, LF or a lone CR), so the numbers are the report's rows."""
-        if self.facts.glued_row:
-            yield np.array([1]), [self.facts.glued_row.encode(self._codec)]
-        number, carry = 0, b""
-        numbers: list[int] = []
-        lines: list[bytes] = []
-        with open(self.path, "rb") as handle:
-            handle.seek(self.facts.skip)
-            if self.facts.encoding == "utf-8-sig" and handle.read(3) != codecs.BOM_UTF8:
-                handle.seek(self.facts.skip)
-            while True:
-                data = handle.read(BLOCK)
-                text = carry + data
-                # Up to the last LF now; the rest (a cut line, a CR whose LF comes next) with the
-                # next read.
-                cut = text.rfind(b"\n") + 1 if data else len(text)
-                text, carry = text[:cut], text[cut:]
-                parts = text.splitlines()
-                if parts:
-                    # Empty lines are skipped (numbered all the same); a line of spaces is dropped
-                    # after parsing, as read_file drops it.
-                    found = np.flatnonzero(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
-                    if number == 0 and self.facts.header:
-                        found = found[found > 0]
-                    numbers.extend((found + number + 1).tolist())
-                    lines.extend(np.array(parts, dtype=object)[found].tolist())
-                    number += len(parts)
-                if lines and (len(lines) >= self.block or not data):
-                    yield np.array(numbers), lines
-                    numbers, lines = [], []
-                if not data:
-                    return
-
-    @property
-    def _codec(self) -> str:
-        return "utf-8" if self.facts.encoding == "utf-8-sig" else self.facts.encoding
-
-    def parse(self, numbers: np.ndarray, lines: list[bytes]) -> pd.DataFrame:
-        """The used columns of these lines (indexed by their numbers), as read_file gives them."""
-        frame = pd.read_csv(io.BytesIO(b"\n".join(lines)), sep="|", header=None,
-                            names=range(self.facts.fields), dtype=str, encoding=self._codec,
-                            keep_default_na=False, na_filter=False, quoting=csv.QUOTE_NONE, engine="c",
-                            skip_blank_lines=False)
-        frame.index = pd.Index(numbers - 1)
-        return next(_select(frame, self.positions, self.spec, offset=1), _empty(self.spec))
-
-
-def read_lines(path: Path, spec: FileSpec, *, block: int = CHUNK_ROWS,
-               facts: FileFacts | None = None) -> tuple[FileFacts, Lines | None]:
-    """The file as lines of bytes (None when it has no rows); ImportFileError as read_file."""
-    facts = facts or file_facts(path)
-    if facts.records == 0:
-        return facts, None
-    try:
-        with open(path, "rb") as handle:
-            positions, _glued = _layout(handle, spec, facts)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeError) as error:
-        raise _unreadable(spec, error) from None
-    return facts, Lines(path=path, spec=spec, facts=facts, positions=positions, block=block)
 
 
 def _empty(spec: FileSpec) -> pd.DataFrame:

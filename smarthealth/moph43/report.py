@@ -71,13 +71,14 @@ class Problem:
 class FileProblems:
     spec: FileSpec
     name: str  # the entry's name in the upload
-    path: Path
+    path: Path | None  # a copy to read the problem rows from, unless `originals` holds them
     encoding: str
     skip: int
     header_text: str
     glued_row: str
     problems: list[Problem] = field(default_factory=list)
     dropped: int = 0  # problems past MAX_KEPT_ERRORS: counted, not listed
+    originals: dict[int, str] | None = None  # line → its text as the file writes it
 
     def add(self, checks: Checks, room: int) -> int:
         """Keep the chunk's problems (at most `room` more); returns how many were kept."""
@@ -120,6 +121,9 @@ def _original_lines(item: FileProblems, wanted: set[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     if not wanted:
         return found
+    if item.originals is not None:
+        return {line: item.originals[line] for line in wanted if line in item.originals}
+    assert item.path is not None
     last = max(wanted)
     with open(item.path, "rb") as raw:
         raw.seek(item.skip)

@@ -1,14 +1,17 @@
 """What every file's import does, and the counts it reports (one FileResult per file).
 
-A step reads its file chunk by chunk: `prepare` checks a chunk's rows (vectorised), resolves
-their keys and returns the good rows as staging columns, which are COPYed into a temporary
-table; `finish` then moves the whole file into the registry with a few set-based statements.
+A step is given its file's rows chunk by chunk (only those the fingerprints do not skip, cells
+already stripped): `prepare` checks a chunk's rows (vectorised), resolves their keys and returns
+the good rows as staging columns, which are COPYed into a temporary table; `finish` then moves
+the whole file into the registry with a few set-based statements. What the result says of rows
+besides the counts is noted per row (`note`), so that skipped rows still count in it (`describe`).
 """
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
@@ -57,20 +60,33 @@ class Step(ABC):
     spec: ClassVar[FileSpec]
     table: ClassVar[str]
     columns: ClassVar[dict[str, str]]  # staging column → SQL type
-    digested: ClassVar[bool] = False  # unchanged rows of the previous import are skipped
-    # Rows read together per person (the file whole): when any row of a person changed, all of
-    # that person's rows are applied again (CHRONIC: another open row keeps a condition).
-    grouped: ClassVar[bool] = False
+    fingerprinted: ClassVar[bool] = True  # unchanged rows of earlier imports are skipped
+    # The key of the registry record a row lands on (its fingerprints' group), and where such
+    # keys live: rows of one key are applied together or not at all.
+    group_columns: ClassVar[tuple[str, str]] = ("HOSPCODE", "PID")
+    space: ClassVar[str] = "person"
 
     def __init__(self, context: Context, member: Member, result: FileResult):
         self.context, self.member, self.result = context, member, result
+        self.noted: list[tuple[np.ndarray, str]] = []
 
     def begin(self) -> None:
         self.context.stage(self.table, self.columns)
 
-    def digest_kind(self) -> str:
-        """What the fingerprints are kept under: also what else decides what a row turns into."""
-        return self.spec.name
+    def rules(self) -> str:
+        """What else than the code decides what a row becomes (CHRONIC: the ICD-10 table)."""
+        return ""
+
+    def note(self, lines, text: str) -> None:
+        """These lines (numbers) carry `text` in the result (see describe)."""
+        lines = np.asarray(lines, dtype=np.int64)
+        if len(lines):
+            self.noted.append((lines, text))
+
+    def describe(self, notes: dict[str, int]) -> None:
+        """The result's details from the notes of every row of the file, applied or skipped.
+        Most files have nothing to add to their counts."""
+        return None
 
     @abstractmethod
     def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:

@@ -1,0 +1,277 @@
+"""The fingerprints of the rows earlier imports applied, kept per file in the municipality's own
+schema (Moph43Digest), so that next month's export, mostly the same rows, is read but not worked
+on again: an unchanged row is counted as unchanged before it is parsed, decrypted or written.
+
+Kept for each row applied cleanly (not rejected, no warning, attached to its key):
+- its line's fingerprint (source.line_prints: the bytes, and the layout that reads them);
+- its group: the key of the registry record it lands on (HOSPCODE|PID for PERSON and the care
+  files, HOSPCODE|HID for HOME), hashed;
+- its note: what the file's result says of it besides the counts (a person not living in the
+  area, a test other than Barthel, an ICD-10 code no range maps), so the result stays whole.
+
+A row of the file is skipped when all of these hold, and applied as usual otherwise:
+1. its fingerprint is kept, under the same rules: the kind names the rules that decide what a row
+   becomes (RULES_VERSION, the code of the import itself, the time zone, the national-ID hash
+   key, and for CHRONIC the municipality's ICD-10 table); other rules, and nothing kept is used;
+2. its group is as it was: the file holds exactly the lines kept for that key. One changed,
+   added or missing line applies all of the group's lines again (several rows of one record are
+   chosen among together: the newest D_UPDATE, another open CHRONIC row, the last row of a day);
+3. its key is still in the registry: a person erased (their key taken off) or a record deleted
+   since is applied again, and so are the rows that depend on it. Only keys leave the registry
+   outside an import, so a count of the keyed records, kept with the fingerprints, tells when
+   to look (a full comparison of the keys then).
+
+Only an optimisation: what is skipped is exactly what applying it again would leave as it is,
+with one intended exception that is the issue's rule, "the same zip again changes nothing": a
+care record or value corrected by hand is not overwritten by the unchanged row it came from.
+"""
+
+import hashlib
+import inspect
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+
+from imports import parsing
+from kernel import geo, national_id, text
+
+from .. import crypto, rules
+from .. import imports as health_imports
+
+# Bump when what a row turns into changes in a way the code's own digest would not show (a
+# dependency's behaviour, a data migration of the registry): every fingerprint is then dropped.
+RULES_VERSION = "2"
+REGISTRY = "REGISTRY"  # the kind of the keyed-record counts
+SPACES = {"person": ("smarthealth_person", "pid"), "household": ("smarthealth_household", "hid")}
+_MAGIC = b"M43F2\n"
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The source of the modules that decide what a row becomes: a change to any of them (a new
+    check, a code mapped otherwise) makes every row be applied again once."""
+    package = Path(__file__).resolve().parent
+    files = sorted(package.glob("*.py")) + [Path(inspect.getfile(m)) for m in
+                                            (rules, health_imports, crypto, parsing, geo, national_id, text)]
+    digest = hashlib.blake2b(digest_size=16)
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def kind_of(file: str, extra: str = "") -> str:
+    """`FILE:<16 hex digits>`: the file and the rules its rows were applied under."""
+    parts = [RULES_VERSION, _code_digest(), settings.TIME_ZONE,
+             crypto.cid_hash("moph43-rules")[:16],  # the key's fingerprint, never the key
+             extra]
+    return f"{file}:{hashlib.blake2b('|'.join(parts).encode(), digest_size=8).hexdigest()}"
+
+
+def group_prints(keys: pd.Series) -> np.ndarray:
+    """The hashed `HOSPCODE|PID` (or |HID) keys."""
+    if keys.empty:
+        return np.empty(0, np.uint64)
+    return pd.util.hash_array(keys.to_numpy(dtype=object), categorize=False)
+
+
+@dataclass
+class Kept:
+    line: np.ndarray  # uint64, sorted
+    group: np.ndarray  # uint64
+    note: np.ndarray  # uint16: 0 none, k = notes[k - 1]
+    notes: list[str]
+
+    @classmethod
+    def empty(cls) -> "Kept":
+        return cls(np.empty(0, np.uint64), np.empty(0, np.uint64), np.empty(0, np.uint16), [])
+
+    @classmethod
+    def loads(cls, blob: bytes) -> "Kept":
+        if not blob.startswith(_MAGIC):
+            return cls.empty()  # an older format: as if nothing were kept
+        head_end = blob.index(b"\n", len(_MAGIC))
+        head = json.loads(blob[len(_MAGIC):head_end])
+        n, body = head["n"], memoryview(blob)[head_end + 1:]
+        line = np.frombuffer(body[:8 * n], dtype=np.uint64)
+        group = np.frombuffer(body[8 * n:16 * n], dtype=np.uint64)
+        note = np.frombuffer(body[16 * n:18 * n], dtype=np.uint16)
+        return cls(line, group, note, head["notes"])
+
+    def dumps(self) -> bytes:
+        head = json.dumps({"n": len(self.line), "notes": self.notes}).encode()
+        return b"".join([_MAGIC, head, b"\n", self.line.astype(np.uint64).tobytes(),
+                         self.group.astype(np.uint64).tobytes(), self.note.astype(np.uint16).tobytes()])
+
+    def same(self, other: "Kept") -> bool:
+        return (self.notes == other.notes and np.array_equal(self.line, other.line)
+                and np.array_equal(self.group, other.group) and np.array_equal(self.note, other.note))
+
+
+@dataclass
+class Plan:
+    """What happens to each line of a file: skipped, or applied (now, or again with its group)."""
+
+    found: np.ndarray  # bool per line: its fingerprint is kept
+    at: np.ndarray  # per line: its position in the kept arrays (where found)
+    group: np.ndarray  # per line: its kept group (where found)
+    mismatched: np.ndarray  # groups whose lines in the file are not those kept
+
+
+class Fingerprints:
+    """The kept fingerprints of one file of one import, and those it will keep."""
+
+    def __init__(self, context, file: str, *, extra: str = "", space: str = "person"):
+        self.context, self.store, self.kind = context, context.kept, kind_of(file, extra)
+        blobs = self.store.blobs(file)
+        self.stale = sorted(kind for kind in blobs if kind != self.kind)
+        self.loaded = Kept.loads(blobs[self.kind]) if self.kind in blobs else Kept.empty()
+        self.kept = self.loaded
+        present = self.store.registry_keys(space)
+        if present is not None and len(self.kept.line):  # some key left the registry: forget its rows
+            still = np.isin(self.kept.group, present)
+            if not still.all():
+                self.kept = Kept(self.kept.line[still], self.kept.group[still], self.kept.note[still],
+                                 self.kept.notes)
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # applied: (lines, groups, notes)
+        self.applied_groups: list[np.ndarray] = []
+
+    def plan(self, prints: np.ndarray) -> Plan:
+        kept = self.kept
+        if not len(kept.line) or not len(prints):
+            none = np.zeros(len(prints), dtype=bool)
+            return Plan(none, np.zeros(len(prints), np.int64), np.zeros(len(prints), np.uint64),
+                        np.empty(0, np.uint64))
+        at = np.minimum(np.searchsorted(kept.line, prints), len(kept.line) - 1)
+        found = kept.line[at] == prints
+        group = np.where(found, kept.group[at], np.uint64(0))
+        # A group is as it was when the file holds as many of its kept lines as were kept.
+        ours, ours_n = np.unique(group[found], return_counts=True)
+        stored, stored_n = np.unique(kept.group, return_counts=True)
+        expected = stored_n[np.searchsorted(stored, ours)]
+        return Plan(found, at, group, ours[ours_n != expected])
+
+    def notes_of(self, positions: np.ndarray) -> dict[str, int]:
+        """How many of the kept lines at `positions` carry each note (skipped lines' notes)."""
+        counts = np.bincount(self.kept.note[positions], minlength=len(self.kept.notes) + 1)
+        return {note: int(counts[k + 1]) for k, note in enumerate(self.kept.notes) if counts[k + 1]}
+
+    def applied(self, prints: np.ndarray, groups: np.ndarray, notes: list[str] | np.ndarray,
+                clean: np.ndarray) -> None:
+        """Lines applied now (their fingerprints, groups, notes), kept where `clean`."""
+        self.applied_groups.append(groups)
+        notes = np.asarray(notes, dtype=object)
+        self.parts.append((prints[clean], groups[clean], notes[clean]))
+
+    def save(self) -> None:
+        """Keep the lines applied cleanly now, and the kept lines of every group not applied now."""
+        kept = self.kept
+        if self.applied_groups:
+            redone = np.unique(np.concatenate(self.applied_groups))
+            stay = ~np.isin(kept.group, redone)
+        else:
+            stay = np.ones(len(kept.line), dtype=bool)
+        vocabulary = list(kept.notes)
+        index = {note: k + 1 for k, note in enumerate(vocabulary)}
+        lines, groups, notes = [kept.line[stay]], [kept.group[stay]], [kept.note[stay]]
+        for part_lines, part_groups, part_notes in self.parts:
+            codes = np.zeros(len(part_notes), dtype=np.uint16)
+            for note in pd.unique(part_notes[part_notes != ""]) if len(part_notes) else ():
+                if note not in index:
+                    vocabulary.append(note)
+                    index[note] = len(vocabulary)
+                codes[part_notes == note] = index[note]
+            lines.append(part_lines)
+            groups.append(part_groups)
+            notes.append(codes)
+        line = np.concatenate(lines)
+        order = np.argsort(line, kind="stable")
+        new = Kept(line[order], np.concatenate(groups)[order], np.concatenate(notes)[order], vocabulary)
+        if self.stale:
+            self.store.forget(self.stale)
+        if new.same(self.loaded):
+            return  # the same zip again: nothing is written
+        self.store.keep(self.kind, new.dumps())
+
+
+def _counts_sql() -> str:
+    return ", ".join(f"(SELECT count(*) FROM {table} WHERE {local} IS NOT NULL) AS {space}"
+                     for space, (table, local) in SPACES.items())
+
+
+class Store:
+    """The municipality's kept fingerprints: all read in one statement when the import starts
+    (on the second thread, while the upload is opened), with the counts of keyed records then;
+    what this import keeps is written on the second thread too."""
+
+    def __init__(self, context):
+        self.context = context
+        self.answer = context.ask(
+            f"SELECT d.kind, d.digests, c.* FROM (SELECT {_counts_sql()}) c "
+            "LEFT JOIN smarthealth_moph43digest d ON true", binary=True)
+        self._blobs: dict[str, bytes] | None = None
+        self.before: dict[str, int] = {}
+        self.moved = False
+        self._present: dict[str, np.ndarray] = {}
+
+    def _read(self) -> dict[str, bytes]:
+        if self._blobs is None:
+            self.context.wait()
+            rows = self.answer.result()
+            self._blobs = {kind: bytes(blob) for kind, blob, *_counts in rows if kind is not None}
+            now = dict(zip(SPACES, rows[0][2:], strict=True))
+            kept = self._blobs.pop(REGISTRY, None)
+            self.before = json.loads(kept) if kept is not None else {}
+            self.moved = self.before != now
+        return self._blobs
+
+    def blobs(self, file: str) -> dict[str, bytes]:
+        """The kept fingerprints of `file`, by kind (those of this import if it kept some)."""
+        return {kind: blob for kind, blob in self._read().items() if kind.partition(":")[0] == file}
+
+    def registry_keys(self, space: str) -> np.ndarray | None:
+        """None when no key of `space` (person, household) left the registry since the last
+        import; else the hashed keys it holds now (kept fingerprints of others are dropped)."""
+        self._read()
+        if not self.moved:
+            return None
+        if space not in self._present:
+            self._present[space] = registry_present(self.context, space)
+        return self._present[space]
+
+    def keep(self, kind: str, blob: bytes) -> None:
+        """Moph43Digest `kind` := blob (one statement, on the second thread; the blob sent as
+        binary, not as hex text)."""
+        self._read()[kind] = blob
+        self.context.submit(
+            "INSERT INTO smarthealth_moph43digest (kind, digests, updated_at) VALUES (%s, %b, now()) "
+            "ON CONFLICT (kind) DO UPDATE SET digests = excluded.digests, updated_at = excluded.updated_at",
+            [kind, blob], binary=True)
+
+    def forget(self, kinds: list[str]) -> None:
+        for kind in kinds:
+            self._read().pop(kind, None)
+        self.context.submit("DELETE FROM smarthealth_moph43digest WHERE kind = ANY(%s)", [kinds])
+
+    def keep_registry(self) -> None:
+        """The counts of keyed records once this import is done, for the next one to compare
+        (written only when they changed; computed and compared by the database)."""
+        pairs = ", ".join(f"'{space}', {space}" for space in SPACES)
+        self.context.submit(
+            "INSERT INTO smarthealth_moph43digest AS d (kind, digests, updated_at) "
+            f"SELECT %s, convert_to(json_build_object({pairs})::text, 'UTF8'), now() "
+            f"FROM (SELECT {_counts_sql()}) c "
+            "ON CONFLICT (kind) DO UPDATE SET digests = excluded.digests, updated_at = excluded.updated_at "
+            "WHERE d.digests IS DISTINCT FROM excluded.digests", [REGISTRY])
+
+
+def registry_present(context, space: str) -> np.ndarray:
+    """The hashed keys the registry holds in `space`, sorted."""
+    table, local = SPACES[space]
+    keys = [key for (key,) in context.execute(
+        f"SELECT hospcode || '|' || {local} FROM {table} WHERE {local} IS NOT NULL AND hospcode IS NOT NULL")]
+    return np.unique(group_prints(pd.Series(keys, dtype=object)))
