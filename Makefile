@@ -32,8 +32,10 @@ stop:
 devenv: setup
 	@scripts/dev-env.sh
 
+# Only the schemas that are behind, in lock-bounded batches; then the release's schema template
+# new municipalities are restored from (tenants/services/schema_migrations.py, provisioning.py).
 migrate: services devenv
-	@$(PY) manage.py migrate_schemas --noinput -v 0
+	@$(PY) manage.py migrate_municipalities -v 0
 
 # The DOPA gazetteer comes from ../shared where it exists (the project's own machines); elsewhere
 # load it yourself from the published files: manage.py load_thai_admin DIR.
@@ -54,8 +56,11 @@ test:
 	@scripts/services.sh release-test-db
 	@DEBUG=0 .venv/bin/pytest
 
+# bench/national_scale provisions BENCH_NATIONAL_N municipalities: a modest number here, the whole
+# country on request (make bench BENCH_NATIONAL_N=7850: ~20 GB of disk, well over half an hour).
+BENCH_NATIONAL_N ?= 200
 bench: services
-	@DEBUG=0 $(PY) -m bench
+	@DEBUG=0 BENCH_NATIONAL_N=$(BENCH_NATIONAL_N) $(PY) -m bench
 
 # The guardrails: style and imports (ruff), the layering of the house (import-linter, contracts in
 # pyproject.toml), types of the kernel, services and selectors (mypy). `make test` runs them first.

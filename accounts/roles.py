@@ -82,7 +82,12 @@ def roles_sync() -> None:
 
 def roles_sync_after_migrate(sender, app_config=None, using="default", **kwargs):
     # post_migrate fires app by app, in INSTALLED_APPS order, and auth creates each app's
-    # permissions on that app's turn; only at the last app do all permissions exist.
+    # permissions on that app's turn; only at the last app do all permissions exist. Even then
+    # not yet that app's own: this receiver was connected (accounts is listed before auth) ahead
+    # of auth's, so it makes them first (auth's receiver then finds nothing left to create).
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if app_config is not None and with_models and app_config is with_models[-1]:
+        from django.contrib.auth.management import create_permissions
+
+        create_permissions(app_config, verbosity=0, using=using, apps=kwargs.get("apps", apps))
         roles_sync()

@@ -17,4 +17,5 @@ BENCHMARKS = {
     "dashboard": "bench.dashboard",
     "api": "bench.api",
     "soak": "bench.soak",
+    "national_scale": "bench.national_scale",
 }

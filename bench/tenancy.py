@@ -5,12 +5,10 @@ Reference figures are in /work/shared/LIBRARIES.md (tenancy row).
 """
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -21,9 +19,11 @@ from django_tenants.middleware.main import TenantMainMiddleware
 
 from bench.harness import BASE_DIR, Report, Row, fmt_ratio, fmt_time, median, timed
 from tenants.middleware import CachedTenantMiddleware
-from tenants.models import Domain, Municipality
+from tenants.models import Municipality
 from tenants.routing import tenant_cache_clear
 from tenants.services.municipalities import municipality_create
+from tenants.services.pg import BackupError
+from tenants.services.provisioning import schema_template_build
 
 N_TENANTS = 200
 N_CREATIONS = 5  # timed, after one untimed warm-up creation
@@ -159,73 +159,27 @@ def _bench_create(report: Report) -> list[Municipality]:
 
 # --- Filling up to N_TENANTS ------------------------------------------------------------------
 
-def _pg_dump() -> str | None:
-    """pg_dump of the server's major version, which the dump needs to be restorable as is."""
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version_num")
-        major = int(cursor.fetchone()[0]) // 10000
-    candidate = Path(f"/usr/lib/postgresql/{major}/bin/pg_dump")
-    return str(candidate) if candidate.exists() else shutil.which("pg_dump")
-
-
-def _template_sql() -> str | None:
-    binary = _pg_dump()
-    if binary is None:
-        return None
-    db = settings.DATABASES["default"]
-    env = {**os.environ, "PGPASSWORD": db["PASSWORD"]}
-    command = [
-        binary, "--host", db["HOST"] or "localhost", "--port", db["PORT"] or "5432",
-        "--username", db["USER"], "--dbname", db["NAME"], f"--schema={TEMPLATE_SCHEMA}",
-        # INSERTs rather than COPY FROM stdin, which a driver cannot feed from a script.
-        "--inserts", "--no-owner", "--no-privileges",
-    ]
-    proc = subprocess.run(command, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        return None
-    # Recent pg_dump writes psql meta-commands (\restrict) that the server does not understand.
-    return "\n".join(line for line in proc.stdout.splitlines() if not line.startswith("\\"))
-
-
 def _fill_up(report: Report, first: int) -> None:
     """Bring the number of municipalities up to N_TENANTS.
 
-    municipality_create takes ~0.35 s each, so 200 would take a third of the time budget; restoring
-    a pg_dump of a freshly migrated schema under a new name takes a fifth of that and leaves the
-    same tables, role groups and migration records.
+    Created by migration, municipality_create takes over a second each, so 200 would take much of
+    the time budget; with the release's schema template (tenants.services.provisioning) it takes a
+    fraction of that and gives the same tables, role groups and migration records.
     """
     numbers = list(range(first, N_TENANTS + 1))
-    dump = _template_sql()
     _drop_schema(TEMPLATE_SCHEMA)
-    if dump is None:
-        report.progress(f"no usable pg_dump: creating municipalities {first}–{N_TENANTS} one by one")
-        times = [timed(_create, i)[0] for i in numbers]
-        how = "through municipality_create"
-    else:
-        report.progress(f"restoring municipalities {first}–{N_TENANTS} from a pg_dump of a migrated schema")
-        times = [timed(_restore_as, dump, i)[0] for i in numbers]
-        # The dump's session settings (client_min_messages, …) must not leak into what follows.
-        _execute("RESET ALL")
-        connection.set_schema_to_public()
-        how = "restored from a pg_dump of a migrated schema"
+    try:
+        schema_template_build()
+        how = "through municipality_create, from the release's schema template"
+    except BackupError as error:
+        report.progress(f"no schema template ({error}): municipalities are migrated one by one")
+        how = "through municipality_create, migrated"
+    report.progress(f"creating municipalities {first}–{N_TENANTS} {how}")
+    times = [timed(_create, i)[0] for i in numbers]
+    connection.set_schema_to_public()
     tenant_cache_clear()
     _check_copies([_schema(i) for i in numbers])
     report.progress(f"  {len(numbers)} municipalities {how}, median {fmt_time(median(times))} each")
-
-
-def _restore_as(dump: str, i: int) -> None:
-    connection.set_schema_to_public()
-    with transaction.atomic():
-        _execute(dump)
-        # The dump emptied search_path; this makes Django's next query set it again.
-        connection.set_schema_to_public()
-        _execute(f"ALTER SCHEMA {TEMPLATE_SCHEMA} RENAME TO {_schema(i)}")
-        # Model.save() would create and migrate a schema; bulk_create does not.
-        (municipality,) = Municipality.objects.bulk_create([Municipality(
-            schema_name=_schema(i), name_th=_name_th(i), name_en=f"Bench {i:03d}",
-            kind=Municipality.Kind.SUBDISTRICT,
-        )])
-        Domain.objects.create(domain=f"{_schema(i)}.localhost", tenant=municipality, is_primary=True)
 
 
 def _check_copies(schemas: list[str]) -> None:

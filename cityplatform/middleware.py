@@ -1,6 +1,7 @@
-from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from kernel.i18n import chosen_language
 
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
@@ -12,8 +13,6 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        supported = {code for code, _name in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language

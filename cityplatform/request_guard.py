@@ -20,11 +20,11 @@ import sys
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from api.errors import TITLES, error_body
 from infrastructure.open311 import param_error
+from kernel.error_pages import standalone_page
 from kernel.ratelimit import refund_all
 from kernel.request_errors import OUTAGE_RETRY_AFTER_SECONDS, RequestFailure, request_failure
 
@@ -83,13 +83,22 @@ def error_response(request: HttpRequest, failure: RequestFailure) -> HttpRespons
         if request.method == "GET":
             response["Access-Control-Allow-Origin"] = "*"
     else:
-        title = PAGE_TITLES.get(failure.status, PAGE_TITLES[400])
-        html = render_to_string("http_error.html", {"title": title, "message": failure.message})
-        response = HttpResponse(html, status=failure.status)
+        response = _page(request, failure)
     for name, value in failure.headers.items():
         response[name] = value
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _page(request: HttpRequest, failure: RequestFailure) -> HttpResponse:
+    """A page for a person: a body the browser sent broken is Django's own 400 page (the
+    technical reason is for programs, which get it from the API and Open311); a size, a queue
+    or an outage is said as it is."""
+    if failure.status == 400:
+        return standalone_page(request, "400.html", {}, status=400)
+    title = PAGE_TITLES.get(failure.status, PAGE_TITLES[400])
+    return standalone_page(request, "http_error.html", {"title": title, "message": failure.message},
+                           status=failure.status)
 
 
 def _remember_exception(sender, request=None, **kwargs):

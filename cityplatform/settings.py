@@ -147,18 +147,25 @@ _db = database_from_url(
 )
 DATABASES = {
     "default": {
-        "ENGINE": "django_tenants.postgresql_backend",
+        # django-tenants' backend, recycling a connection that has served many schemas.
+        "ENGINE": "kernel.db_backend",
         **_db,
         "CONN_MAX_AGE": 0,
         "OPTIONS": (
             # Django adds `check=ConnectionPool.check_connection` itself: a pooled connection is
             # tested as it is handed out, so after a PostgreSQL restart a dead one is replaced.
-            {"pool": {"min_size": 1, "max_size": env_int("DB_POOL_MAX", 8), "timeout": 10}}
+            # max_lifetime (psycopg_pool's default is an hour) bounds by age what
+            # DB_CONNECTION_MAX_SCHEMAS bounds by use: a backend's catalogue caches only grow.
+            {"pool": {"min_size": 1, "max_size": env_int("DB_POOL_MAX", 8), "timeout": 10,
+                      "max_lifetime": env_int("DB_POOL_MAX_LIFETIME", 600)}}
             if env_bool("DB_POOL", default=True)
             else {}
         ),
     }
 }
+# A connection that has worked in this many schemas is replaced by a fresh one when handed back
+# (kernel/db_backend): each schema it touches adds its tables to the backend's memory for good.
+DB_CONNECTION_MAX_SCHEMAS = env_int("DB_CONNECTION_MAX_SCHEMAS", 50)
 ORIGINAL_BACKEND = "django.contrib.gis.db.backends.postgis"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"  # SCALE.md rule 4
@@ -390,6 +397,8 @@ RATE_LIMITS: dict[str, tuple[int, int]] = {
     "report-attempt": (env_int("RATE_LIMIT_REPORT_ATTEMPT", 30), 10 * 60),
     # Status look-ups, including unknown codes (slows down guessing tracking codes).
     "report-status": (env_int("RATE_LIMIT_REPORT_STATUS", 60), 10 * 60),
+    # The report page asks once per pin move or category change.
+    "report-nearby": (env_int("RATE_LIMIT_REPORT_NEARBY", 300), 10 * 60),
     # Open311: public reads and any POST per address; requests created per API token. An
     # integration files for many citizens from one server, hence the larger numbers.
     "open311-read": (env_int("RATE_LIMIT_OPEN311_READ", 600), 10 * 60),
@@ -405,6 +414,8 @@ RATE_LIMITS: dict[str, tuple[int, int]] = {
 # a road that is the border); farther is most likely a report for another municipality.
 REPORT_MAX_DISTANCE_KM = env_int("REPORT_MAX_DISTANCE_KM", 30)
 X_FRAME_OPTIONS = "DENY"
+# A form refused by the CSRF check gets a page that says what to do, in the reader's language.
+CSRF_FAILURE_VIEW = "cityplatform.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
@@ -428,6 +439,23 @@ EMAIL_BACKEND = env_str(
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+
+# Telling reporters and followers about their request (infrastructure.notify): one backend per
+# channel. SMS goes to an HTTP gateway (NOTIFY_SMS_URL) in production and to the console in the
+# demo; LINE is the LINE helper's backend, reported as a failed delivery until it is installed.
+NOTIFY_BACKENDS = {
+    "email": env_str("NOTIFY_EMAIL_BACKEND", "infrastructure.notify.email.EmailBackend"),
+    "sms": env_str("NOTIFY_SMS_BACKEND", "infrastructure.notify.console.ConsoleBackend" if DEMO_MODE
+                   else "infrastructure.notify.sms.HttpSmsBackend"),
+    "line": env_str("NOTIFY_LINE_BACKEND", "infrastructure.notify.line.LineBackend"),
+}
+NOTIFY_SMS_URL = env_str("NOTIFY_SMS_URL", "")
+NOTIFY_SMS_TOKEN = env_str("NOTIFY_SMS_TOKEN", "")
+NOTIFY_SMS_SENDER = env_str("NOTIFY_SMS_SENDER", "")
+NOTIFY_SMS_TIMEOUT = env_int("NOTIFY_SMS_TIMEOUT", 10)
+NOTIFY_LINK_SCHEME = "http" if DEMO_MODE else "https"
+# A citizen may say "not fixed yet" once, within this many days of the resolution.
+REQUEST_REOPEN_DAYS = env_int("REQUEST_REOPEN_DAYS", 14)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"noreply@{PLATFORM_DOMAIN}")
 # Who hears about new change requests (comma list); empty: every active console user's e-mail.
 PLATFORM_TEAM_EMAILS = env_list("PLATFORM_TEAM_EMAILS", [])
@@ -447,6 +475,16 @@ LOGGING = {
     # to status lines only.
     "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
+
+# --- LINE Official Accounts (infrastructure.line) ------------------------------------------------
+# Each municipality enters its own channel secret and token (settings page "LINE Official
+# Account"). LINE_API_HOST replaces LINE's API hosts (api.line.me, api-data.line.me): only the
+# tests set it, to a local stand-in for LINE.
+LINE_API_HOST = env_str("LINE_API_HOST", "") or None
+# A report in progress in the chat (state and photo) is forgotten after this many seconds.
+LINE_CONVERSATION_SECONDS = env_int("LINE_CONVERSATION_SECONDS", 60 * 60)
+# Event ids remembered against replays: longer than LINE's redelivery period.
+LINE_EVENT_SEEN_SECONDS = env_int("LINE_EVENT_SEEN_SECONDS", 7 * 24 * 60 * 60)
 
 # --- Personal data (PDPA) ---------------------------------------------------------------------
 # Keys for national IDs (smarthealth/crypto.py): PDPA_ENCRYPTION_KEYS is a comma list of Fernet

@@ -23,3 +23,9 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# Notifications stay in memory (e-mail: Django's locmem outbox; SMS and LINE: LocmemBackend).
+NOTIFY_BACKENDS = {
+    "email": "infrastructure.notify.email.EmailBackend",
+    "sms": "infrastructure.notify.console.LocmemBackend",
+    "line": "infrastructure.notify.console.LocmemBackend",
+}

@@ -5,6 +5,12 @@ from django.urls import include, path
 from api.urls import tenant_api
 from tenants.views.home import home
 
+# Friendly pages in the reader's language (cityplatform/errors.py), on every host.
+handler400 = "cityplatform.errors.bad_request"
+handler403 = "cityplatform.errors.permission_denied"
+handler404 = "cityplatform.errors.page_not_found"
+handler500 = "cityplatform.errors.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
@@ -16,6 +22,7 @@ urlpatterns = [
     # Citizens' pages, no login (CONTRACT §3).
     path("report/", include("infrastructure.urls_public")),
     path("open311/v2/", include("infrastructure.urls_open311")),
+    path("line/", include("infrastructure.urls_line")),  # the LINE Official Account's webhook
     path("opendata/", include("opendata.urls_public")),  # open data, no login
     path("settings/open-data/", include("opendata.urls")),
     path("settings/", include("tenants.urls.settings")),

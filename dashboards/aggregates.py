@@ -139,7 +139,18 @@ def request_aggregates(filters: Filters, *, today: dt.date | None = None) -> dic
         if opened_by_category[c.value] or open_rows[c.value]
     ]
     resolved = sum(histogram.values())
+    answers: Counter = Counter()
+    satisfaction_total = 0.0
+    for _m, key, _k, n, amount in _rows("citizen_answers", filters, since=since):
+        answers[key] += n
+        if key == "rated":
+            satisfaction_total += amount
     return {
+        # Of the requests marked fixed in the period, how many citizens said "not fixed yet".
+        "reopened": answers["reopened"],
+        "reopen_rate": percent(answers["reopened"], answers["fixed"]),
+        "rated": answers["rated"],
+        "satisfaction": round(satisfaction_total / answers["rated"], 1) if answers["rated"] else None,
         "since": since,
         "months": [{"month": m, "opened": opened[m], "closed": closed[m]} for m in months],
         "opened": sum(opened.values()),
@@ -215,7 +226,7 @@ def health_aggregates(filters: Filters) -> dict:
         "ncd": [{"value": dx, "label": label, "total": sum(ncd[dx].values()),
                  "colours": [{"value": v, "label": lab, "count": ncd[dx][v],
                               "percent": percent(ncd[dx][v], sum(ncd[dx].values()))} for v, lab in colours]}
-                for dx, label in (("DM", _("Diabetes (DM)")), ("HT", _("Hypertension (HT)")))],
+                for dx, label in (("DM", _("Diabetes")), ("HT", _("Hypertension")))],
         "adults": adults,
         "screened": screening["screened"],
         "screened_percent": percent(screening["screened"], adults),

@@ -45,12 +45,15 @@ class Chart:
             title = f'<title>{e(r["title"])}</title>' if r.get("title") else ""
             rect = (f'<rect x="{r["x"]:g}" y="{r["y"]:g}" width="{r["w"]:g}" height="{r["h"]:g}" '
                     f'class="{e(r.get("css", ""))}">{title}</rect>')
-            out.append(f'<a href="{e(r["url"])}">{rect}</a>' if r.get("url") else rect)
+            # A link's accessible name: screen readers do not read a <title> inside its shape.
+            label = f' aria-label="{e(r["title"])}"' if r.get("title") else ""
+            out.append(f'<a href="{e(r["url"])}"{label}>{rect}</a>' if r.get("url") else rect)
         for t in self.texts:
             title = f'<title>{e(t["title"])}</title>' if t.get("title") else ""
             text = (f'<text x="{t["x"]:g}" y="{t["y"]:g}" text-anchor="{t["anchor"]}" '
                     f'class="{e(t["css"])}">{e(t["text"])}{title}</text>')
-            out.append(f'<a href="{e(t["url"])}">{text}</a>' if t.get("url") else text)
+            label = f' aria-label="{e(t.get("title") or t["text"])}"'
+            out.append(f'<a href="{e(t["url"])}"{label}>{text}</a>' if t.get("url") else text)
         out.append("</svg>")
         return mark_safe("".join(out))  # every value above is escaped or a number
 

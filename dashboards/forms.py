@@ -4,7 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from kernel.i18n import in_active_language
 
 from .aggregates import PERIODS, Filters
-from .disaster import DEFAULT_METRES, MAX_METRES, MIN_METRES
+from .disaster import (
+    AGES,
+    DEFAULT_KINDS,
+    DEFAULT_METRES,
+    DEFAULT_VULNERABLE,
+    MAX_METRES,
+    MIN_METRES,
+    VULNERABILITIES,
+    Query,
+    kind_choices,
+)
 
 
 class DashboardFilterForm(forms.Form):
@@ -35,6 +45,20 @@ class DisasterForm(forms.Form):
         label=_("Distance (metres)"), required=False, min_value=MIN_METRES, max_value=MAX_METRES,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 10}),
     )
+    kinds = forms.MultipleChoiceField(label=_("Hazards"), required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    age = forms.TypedChoiceField(
+        label=_("Requests reported within"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("any time")), *AGES.items()],
+    )
+    vulnerable = forms.MultipleChoiceField(label=_("Vulnerable people"), required=False,
+                                           widget=forms.CheckboxSelectMultiple,
+                                           choices=list(VULNERABILITIES.items()))
+
+    def __init__(self, data=None):
+        super().__init__(data, initial={"kinds": list(DEFAULT_KINDS), "vulnerable": list(DEFAULT_VULNERABLE),
+                                        "metres": DEFAULT_METRES})
+        self.fields["kinds"].choices = kind_choices()
 
     def clean_metres(self):
         return self.cleaned_data["metres"] or DEFAULT_METRES
@@ -47,7 +71,16 @@ class DisasterForm(forms.Form):
                 _("Choose a distance from %(min)s to %(max)s metres."),
                 {"min": MIN_METRES, "max": MAX_METRES})])
 
-    def distance(self) -> int | None:
+    def query(self) -> Query | None:
+        """What to show (the usual view when nothing was asked); None when the input is bad."""
         if not self.is_bound:
-            return DEFAULT_METRES
-        return self.cleaned_data["metres"] if self.is_valid() else None
+            return Query()
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return Query(metres=data["metres"], kinds=tuple(data["kinds"] or DEFAULT_KINDS),
+                     vulnerable=tuple(data["vulnerable"] or DEFAULT_VULNERABLE), max_age_days=data["age"])
+
+    def distance(self) -> int | None:
+        query = self.query()
+        return query.metres if query else None

@@ -36,29 +36,40 @@ def hotspot_map_data(request, cells: list[dict]) -> dict:
     }
 
 
-def disaster_map_data(request, *, households: list[dict], hazards: list[dict]) -> dict:
-    """The disaster map (health roles only): hazards with their zone and the households at risk,
-    each opening a popup that says what it is and links to its page."""
+def disaster_map_data(request, *, summary: dict, centres: dict, households: list[dict] | None = None,
+                      hazards: list[dict] | None = None) -> dict:
+    """The disaster map. Every reader: one circle per community at the centre of its recorded
+    households, with its count (hidden counts say "fewer than 5"). Health roles also get the
+    hazards with their zone and the households at risk, each opening a popup that says what it is
+    and links to its page."""
     user = request.user
     pages = {"request": ("infrastructure:request-detail", REQUEST_PERM),
              "asset": ("infrastructure:asset-detail", ASSET_PERM)}
-    for hazard in hazards:
+    for hazard in hazards or []:
         name, perm = pages[hazard["source"]]
         hazard["url"] = reverse(name, args=[hazard["id"]]) if user.has_perm(perm) else None
     may_open = user.has_perm(HOUSEHOLD_PERM)
+    communities = [
+        {"at": centres[c["community"]], "name": c["community"] or _("No community recorded"),
+         "households": c["households"],
+         "count": _("fewer than 5") if c["hidden"] else str(c["households"])}
+        for c in summary["by_community"] if c["community"] in centres
+    ]
     return {
         "centre": _centre(request.tenant),
         "outline": municipality_outline(municipality=request.tenant),
+        "communities": communities,
         "households": [
             {"at": h["location"], "bedbound": h["risk"].bedbound > 0,
              "label": f"{h['household'].house_no} · {h['household'].community}",
              "kind": h["kind_label"],
              "url": reverse("smarthealth:household-detail", args=[h["household"].pk]) if may_open else None}
-            for h in households
+            for h in households or []
         ],
-        "hazards": hazards,
+        "hazards": hazards or [],
         "text": {
             "household": _("Household at risk"), "hazard": _("Hazard"), "nearest": _("Nearest hazard"),
             "openHousehold": _("Open the household"), "openHazard": _("Open details"),
+            "community": _("Community"), "households": _("Households at risk"),
         },
     }

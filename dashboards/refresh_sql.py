@@ -13,6 +13,8 @@ Figures (part, figure: key1 / key2 — count / amount):
     resolve_time      hours bucket, month resolved          — requests / hours (sum)
     requests_open     category / "overdue" or "on_time"     — open requests, at refresh time
     request_cells     grid cell "ix:iy", month received     — requests (the hotspot map)
+    citizen_answers   "fixed" (month resolved), "reopened" or "rated" (month received)
+                                                            — requests / satisfaction (sum)
   health (living persons; community = their household's)
     population        sex / 5-year band ("0".."85" = 85+)   — persons
     elderly_adl       current ADL group or "none"            — persons 60+
@@ -49,7 +51,7 @@ SELECT 'infrastructure', 'road_length', community, NULL::date, COALESCE(attribut
 
 REQUESTS = INSERT + """
 WITH req AS MATERIALIZED (
-    SELECT r.category, r.status, r.due_at, r.resolved_at,
+    SELECT r.category, r.status, r.due_at, r.resolved_at, r.reopen_count, r.satisfaction,
            date_trunc('month', r.received_at AT TIME ZONE %(tz)s)::date AS opened_month,
            date_trunc('month', COALESCE(r.resolved_at, r.closed_at) AT TIME ZONE %(tz)s)::date
                AS closed_month,
@@ -86,8 +88,20 @@ SELECT 'infrastructure', 'requests_open', community, NULL::date, category,
  GROUP BY community, category, 6
 UNION ALL
 SELECT 'infrastructure', 'request_cells', community, opened_month, cell, '', count(*), 0
-  FROM req WHERE opened_month >= %(since)s
+  FROM req WHERE opened_month >= %(since)s AND cell IS NOT NULL  -- not yet pinned: no square
  GROUP BY community, opened_month, cell
+UNION ALL
+SELECT 'infrastructure', 'citizen_answers', community, resolved_month, 'fixed', '', count(*), 0
+  FROM req WHERE (resolved_at IS NOT NULL OR reopen_count > 0) AND resolved_month >= %(since)s
+ GROUP BY community, resolved_month
+UNION ALL
+SELECT 'infrastructure', 'citizen_answers', community, opened_month, 'reopened', '', count(*), 0
+  FROM req WHERE reopen_count > 0 AND opened_month >= %(since)s
+ GROUP BY community, opened_month
+UNION ALL
+SELECT 'infrastructure', 'citizen_answers', community, opened_month, 'rated', '', count(*), sum(satisfaction)
+  FROM req WHERE satisfaction IS NOT NULL AND opened_month >= %(since)s
+ GROUP BY community, opened_month
 """
 
 HEALTH = INSERT + """

@@ -5,7 +5,7 @@ page and the home-page widgets."""
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import dateformat, translation
+from django.utils import dateformat, formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -37,6 +37,16 @@ def link(name: str, **params) -> str:
 
 def cell(text, url=None) -> dict:
     return {"text": text, "url": url}
+
+
+def decimal(value, places: int = 2) -> str:
+    """A figure with thousands separators, as the reader's language writes it (1,234.50)."""
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def km_text(km) -> str:
+    """A length in kilometres with the unit in the reader's language (กม. in Thai)."""
+    return _("%(km)s km") % {"km": decimal(km)}
 
 
 def month_tick(day) -> str:
@@ -85,8 +95,8 @@ def assets_section(user, filters: Filters) -> dict:
     for s in roads["surfaces"]:
         s["url"] = asset_url(asset_type="road")
     road_rows = [{"label": s["label"], "segments": [{"value": s["km"], "css": "c-road",
-                                                      "title": f"{s['label']}: {s['km']:.2f} km"}],
-                  "display": f"{s['km']:.2f} km"} for s in roads["surfaces"]]
+                                                      "title": f"{s['label']}: {km_text(s['km'])}"}],
+                  "display": km_text(s["km"])} for s in roads["surfaces"]]
     type_chart = charts.hbar(_("Assets by type and condition"), rows)
     type_chart.table = {
         "head": [_("Type"), *[c["label"] for c in figures["conditions"]], _("Total")],
@@ -97,7 +107,7 @@ def assets_section(user, filters: Filters) -> dict:
     }
     road_chart = charts.hbar(_("Road length by surface"), road_rows)
     road_chart.table = {"head": [_("Surface"), _("Roads"), _("Kilometres")],
-                        "rows": [[cell(s["label"]), cell(s["count"], s["url"]), cell(f"{s['km']:.2f}")]
+                        "rows": [[cell(s["label"]), cell(s["count"], s["url"]), cell(decimal(s["km"]))]
                                  for s in roads["surfaces"]]}
     return {
         "assets": figures,
@@ -178,7 +188,7 @@ def health_section(user, filters: Filters) -> dict:
     adl_rows = [{"label": g["label"], "url": g["url"], "segments": [
         {"value": g["count"], "css": f"c-adl-{g['value']}", "url": g["url"],
          "title": f"{g['label']}: {g['count']}"}]} for g in figures["adl_groups"]]
-    ncd_rows = [{"label": dx["value"], "segments": [
+    ncd_rows = [{"label": dx["label"], "segments": [
         {"value": c["count"], "css": f"c-ncd-{c['value']}", "url": c["url"],
          "title": f"{dx['label']} · {c['label']}: {c['count']}"} for c in dx["colours"]]}
         for dx in figures["ncd"]]

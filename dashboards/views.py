@@ -4,6 +4,8 @@ sections (aggregate tables) or disaster (live, access-checked), render."""
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -11,15 +13,18 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
+from smarthealth.models import AccessLog
 
 from . import aggregates, maps
 from .disaster import (
-    disaster_households,
+    community_centres,
     disaster_summary,
     hazard_shapes,
     households_at_risk,
     may_see_households,
+    people,
 )
+from .disaster.changes import changes_since_yesterday
 from .forms import DashboardFilterForm, DisasterForm
 from .models import Part
 from .sections import (
@@ -98,17 +103,38 @@ def index(request):
 @never_cache  # names of vulnerable people for the health roles: never kept by a browser or proxy
 @permission_or_403("dashboards.view_disaster")
 def disaster(request):
+    """The view (?view=calls: the printable call list; ?format=xlsx: the same as Excel)."""
     user = request.user
     form = DisasterForm(request.GET or None)
-    metres = form.distance()
-    context = {"form": form, "metres": metres, "now": timezone.now(), "detail": may_see_households(user)}
-    if metres is None:
+    query = form.query()
+    detail = may_see_households(user)
+    context = {"form": form, "query": query, "metres": query.metres if query else None,
+               "now": timezone.now(), "detail": detail}
+    if query is None:
         return render(request, "dashboards/disaster.html", context, status=400)
-    rows = households_at_risk(metres=metres)
-    context["summary"] = disaster_summary(user, metres=metres, rows=rows)
-    if context["detail"]:
-        households = disaster_households(user, metres=metres, request=request, rows=rows)
+    rows = households_at_risk(query=query)
+    wants = request.GET.get("format") or request.GET.get("view")
+    if wants and not detail:
+        raise PermissionDenied
+    if wants == "xlsx":
+        return people.export_response(user, query=query, request=request, rows=rows)
+    if wants == "calls":
+        households = people.disaster_households(user, query=query, request=request, rows=rows,
+                                                action=AccessLog.Action.PRINT)
+        context["lines"] = people.call_list(households)
+        return render(request, "dashboards/disaster_calls.html", context)
+    if wants:
+        raise Http404("unknown format")
+    summary = disaster_summary(user, query=query, rows=rows)
+    context["summary"] = summary
+    context["changes"] = changes_since_yesterday(query=query)
+    households = None
+    if detail:
+        households = people.disaster_households(user, query=query, request=request, rows=rows)
         context["households"] = households
-        context["map_data"] = maps.disaster_map_data(
-            request, households=households, hazards=hazard_shapes(metres=metres))
+        context["export_query"] = request.GET.urlencode()
+    centres = community_centres([c["community"] for c in summary["by_community"]])
+    context["map_data"] = maps.disaster_map_data(
+        request, summary=summary, centres=centres,
+        households=households, hazards=hazard_shapes(query=query) if detail else None)
     return render(request, "dashboards/disaster.html", context)

@@ -59,19 +59,34 @@ def detect_encoding(path: Path) -> tuple[str, int]:
     front of a TIS-620 body, which then reads as TIS-620 after the BOM."""
     with open(path, "rb") as handle:
         head = handle.read(4)
+
+    def blocks(skip: int):
+        with open(path, "rb") as handle:
+            handle.seek(skip)
+            while block := handle.read(1 << 20):
+                yield block
+
+    return _encoding(head, blocks)
+
+
+def detect_encoding_of(data: bytes) -> tuple[str, int]:
+    """detect_encoding of a file already in memory."""
+    return _encoding(data[:4], lambda skip: (data[start:start + (1 << 20)]
+                                             for start in range(skip, len(data), 1 << 20)))
+
+
+def _encoding(head: bytes, blocks) -> tuple[str, int]:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", 0
     skip = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
     for encoding in ("utf-8", "cp874"):
         decoder = codecs.getincrementaldecoder(encoding)("strict")
         try:
-            with open(path, "rb") as handle:
-                handle.seek(skip)
-                while block := handle.read(1 << 20):
-                    if b"\x00" in block:
-                        raise ImportFileError(_("The file contains NUL bytes: it is not a text file."))
-                    decoder.decode(block)
-                decoder.decode(b"", final=True)
+            for block in blocks(skip):
+                if b"\x00" in block:
+                    raise ImportFileError(_("The file contains NUL bytes: it is not a text file."))
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
         if encoding == "utf-8" and skip:

@@ -13,8 +13,8 @@ class InfrastructureConfig(AppConfig):
         from accounts.roles import Role, grant
         from tenants.demo import register_seeder
 
-        # stats registers the console figures, imports this module's import datasets
-        from . import demo, imports, stats  # noqa: F401
+        # stats registers the console figures, imports and request_imports this module's datasets
+        from . import demo, imports, request_imports, stats  # noqa: F401
 
         register_seeder("infrastructure", demo.seed)
 
@@ -57,7 +57,8 @@ class InfrastructureConfig(AppConfig):
             url_prefixes=("/infrastructure/requests/",),
         ))
         register_module(Module(
-            "public_report", _("Citizens' report page (/report/)"), url_namespaces=("report",),
+            # The LINE webhook (/line/) files citizens' reports too, and links to /report/status/.
+            "public_report", _("Citizens' report page (/report/)"), url_namespaces=("report", "line"),
             requires=("service_requests",),
         ))
         from . import widgets  # noqa: F401  (registers this module's home-page widgets)

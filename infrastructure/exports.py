@@ -1,34 +1,33 @@
-"""Asset list exports, in two variants offered side by side:
+"""Asset list exports, in the two variants of kernel.exports offered side by side:
 
 - READABLE (the default): what the list shows — headings and values in the reader's language
-  (ประเภท: ไฟฟ้าส่องสว่าง, สภาพ: พอใช้), dates day/month/Buddhist year in Thai. Its Thai headings
-  and values are the ones the assets import accepts (CONTRACT §5), so it also imports again.
-- FOR_IMPORT: the import format exactly — English keys, stored codes, ISO dates — for scripts and
-  GIS tools.
+  (ประเภท: ไฟฟ้าส่องสว่าง, สภาพ: พอใช้), the status and the type's own facts, dates
+  day/month/Buddhist year in Thai. Its Thai headings and values are the ones the assets import
+  accepts (CONTRACT §5), so it also imports again (status and facts are not imported).
+- FOR_IMPORT: exactly the assets import's columns (CONTRACT §5) — English keys, stored codes, ISO
+  dates — for scripts and GIS tools; nothing the import would ignore.
 
-GeoJSON is for GIS software and keeps keys and codes in both.
+GeoJSON is for GIS software and keeps keys and codes (and the facts) in both.
 """
 
 import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import FloatField, Func, TextField
-from django.http import StreamingHttpResponse
-from django.utils import translation
+from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from kernel.exports import content_disposition, csv_response, xlsx_response
+from kernel.exports import FOR_IMPORT, READABLE, content_disposition, in_language, spreadsheet_response
 from kernel.thaidate import export_date, is_thai
 
 from .models import ATTRIBUTE_SPECS, AssetStatus, AssetType, Attr, Condition
 
-READABLE, FOR_IMPORT = "readable", "import"
-VARIANTS = (READABLE, FOR_IMPORT)
 FORMATS = ("csv", "xlsx", "geojson")
-# CONTRACT §5 asset columns with their English keys, so an exported file imports again; the
-# geometry is lat + lon for points and WKT for lines and areas. Attribute columns follow.
+# CONTRACT §5 asset columns with their English keys; the geometry is lat + lon for points and WKT
+# for lines and areas. The readable file adds the status after the condition, and the facts.
 BASE_COLUMNS = ["code", "asset_type", "name", "condition", "status", "installed_on", "community"]
+IMPORT_COLUMNS = ["code", "asset_type", "name", "condition", "installed_on", "community"]
 GEOMETRY_COLUMNS = ["lat", "lon", "wkt"]
 CHUNK_ROWS = 2000  # rows fetched per round trip (server-side cursor): memory stays flat at 100k
 FEATURES_PER_WRITE = 500
@@ -84,7 +83,7 @@ def _readable_header(attribute_names: list[str]) -> list[str]:
 
 def header(attribute_names: list[str], *, variant: str) -> list[str]:
     if variant == FOR_IMPORT:
-        return [*BASE_COLUMNS, *GEOMETRY_COLUMNS, *attribute_names]
+        return [*IMPORT_COLUMNS, *GEOMETRY_COLUMNS]
     return _readable_header(attribute_names)
 
 
@@ -113,24 +112,20 @@ def _attribute_text(spec: Attr | None, value):
 
 
 def table_rows(assets, attribute_names: list[str], *, variant: str, text: bool):
-    """One list per asset in header order. `text`: CSV (for import: ISO dates, true/false)."""
-    # Evaluated while the response streams, after the view returned: pin the reader's language.
-    language = translation.get_language()
-    with translation.override(language):
-        yield from _table_rows(assets, attribute_names, variant=variant, text=text)
-
-
-def _table_rows(assets, attribute_names: list[str], *, variant: str, text: bool):
+    """One list per asset in header order (a generator: run it through kernel.exports.in_language).
+    `text`: CSV, where the file for re-import has ISO dates (Excel keeps date cells)."""
     if variant == FOR_IMPORT:
-        for values, extra in _raw_rows(assets, attribute_names):
+        for values, _extra in _raw_rows(assets, []):
             if text:
                 values[5] = values[5].isoformat() if values[5] else ""
-                extra = [str(v).lower() if isinstance(v, bool) else v for v in extra]
-            yield [*values, *extra]
+            del values[4]  # the status: not an import column
+            yield values
         return
     types, conditions, statuses = dict(AssetType.choices), dict(Condition.choices), dict(AssetStatus.choices)
-    specs = [_attribute_spec(name) for name in attribute_names]
     for values, extra in _raw_rows(assets, attribute_names):
+        # A fact's name may mean different choices for two types (a bridge's and a pipe's material).
+        own = ATTRIBUTE_SPECS.get(values[1], {})
+        specs = [own.get(name) or _attribute_spec(name) for name in attribute_names]
         values[1] = str(types.get(values[1], values[1]))
         values[3] = str(conditions.get(values[3], values[3]))
         values[4] = str(statuses.get(values[4], values[4]))
@@ -166,18 +161,15 @@ def _geojson_chunks(assets, attribute_names: list[str]):
 
 
 def asset_export_response(assets, *, fmt: str, stem: str, asset_type: str | None, variant: str = READABLE):
+    if fmt not in FORMATS:
+        raise Http404("unknown export format")
     attribute_names = attribute_columns(asset_type)
     if fmt == "geojson":
         response = StreamingHttpResponse(_geojson_chunks(assets, attribute_names),
                                          content_type="application/geo+json; charset=utf-8")
         response["Content-Disposition"] = content_disposition(f"{stem}.geojson")
         return response
-    if variant == FOR_IMPORT:
-        stem = f"{stem}-import"
-    columns = header(attribute_names, variant=variant)
-    if fmt == "csv":
-        return csv_response(filename=f"{stem}.csv", header=columns,
-                            rows=table_rows(assets, attribute_names, variant=variant, text=True))
-    sheet = "assets" if variant == FOR_IMPORT else _("Assets")
-    return xlsx_response(filename=f"{stem}.xlsx", header=columns, sheet_title=sheet,
-                         rows=table_rows(assets, attribute_names, variant=variant, text=False))
+    rows = table_rows(assets, attribute_names, variant=variant, text=fmt == "csv")
+    return spreadsheet_response(fmt=fmt, stem=stem, header=header(attribute_names, variant=variant),
+                                rows=in_language(rows), variant=variant,
+                                sheet_title="assets" if variant == FOR_IMPORT else _("Assets"))

@@ -1,5 +1,6 @@
 """The `assets` dataset for the import engine (CONTRACT §5): csv / xlsx with lat+lon or WKT, and
-GeoJSON. Declared next to the Asset model; registered from InfrastructureConfig.ready()."""
+GeoJSON. Declared next to the Asset model; registered from InfrastructureConfig.ready(). The
+municipality's area checks here serve the service-requests dataset too (request_imports.py)."""
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ def _geometry_from_text(text: str) -> GEOSGeometry | None:
     return None if geometry.empty else geometry  # POINT EMPTY has no place and no extent
 
 
-def _municipal_area() -> MunicipalArea:
+def municipal_area() -> MunicipalArea:
     """The area of the municipality whose schema the import runs in (its row in `public`)."""
     from tenants.models import Municipality
 
@@ -35,7 +36,7 @@ def _municipal_area() -> MunicipalArea:
     return MunicipalArea.of(municipality)
 
 
-def _reject_points_outside(parsed: pd.DataFrame, has_point: pd.Series, area: MunicipalArea,
+def reject_points_outside(parsed: pd.DataFrame, has_point: pd.Series, area: MunicipalArea,
                            reject) -> pd.Series:
     """Reject lat + lon rows outside the municipality (vectorised on the distance from its centre;
     only the few rows beyond it are tested against the boundary). True where a point is kept."""
@@ -67,9 +68,9 @@ def _reject_points_outside(parsed: pd.DataFrame, has_point: pd.Series, area: Mun
 
 
 def _prepare_assets(parsed: pd.DataFrame, reject) -> pd.DataFrame:
-    area = _municipal_area()
+    area = municipal_area()
     has_point = check_lat_lon(parsed, reject)
-    has_point = _reject_points_outside(parsed, has_point, area, reject)
+    has_point = reject_points_outside(parsed, has_point, area, reject)
     wkt = ("POINT(" + parsed["lon"] + " " + parsed["lat"] + ")").where(has_point, "")
     shaped = (parsed["wkt"] != "") | (parsed["geojson"] != "")
     reject(~has_point & ~shaped & (parsed["lat"] == ""), "lat",

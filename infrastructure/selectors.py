@@ -18,6 +18,7 @@ from .models import (
     OPEN_STATUSES,
     Asset,
     AssetStatus,
+    AssetType,
     Condition,
     Priority,
     RequestCategory,
@@ -71,6 +72,25 @@ def asset_communities() -> list[str]:
     )
 
 
+# A drop-down longer than this helps nobody on a phone: the citizen types the place instead.
+PLACE_CHOICES_MAX = 400
+
+
+def public_place_choices() -> dict[str, list[str]]:
+    """The names a citizen without a map may pick to say where (the public report page): the
+    municipality's roads and the communities named on its assets, each sorted; a list longer than
+    PLACE_CHOICES_MAX is left empty. Names of public infrastructure only, nothing personal."""
+    roads = (Asset.objects.filter(asset_type=AssetType.ROAD).exclude(status=AssetStatus.RETIRED)
+             .exclude(name="").order_by("name").values_list("name", flat=True).distinct())
+    communities = (Asset.objects.exclude(community="").exclude(status=AssetStatus.RETIRED)
+                   .order_by("community").values_list("community", flat=True).distinct())
+    choices = {}
+    for key, qs in (("roads", roads), ("communities", communities)):
+        names = list(qs[:PLACE_CHOICES_MAX + 1])
+        choices[key] = names if len(names) <= PLACE_CHOICES_MAX else []
+    return choices
+
+
 def nearest_asset(point: Point, category: str, *, within_m: float = NEAREST_ASSET_METRES) -> Asset | None:
     """The nearest asset of a type that fits the category, at most `within_m` metres away
     (distance on the spheroid), or None."""
@@ -88,11 +108,12 @@ def nearest_asset(point: Point, category: str, *, within_m: float = NEAREST_ASSE
 
 def service_requests_for(
     user, *, queue: str | None = None, category: str | None = None, status: str | None = None,
-    q: str | None = None,
+    q: str | None = None, unpinned: bool = False,
 ) -> QuerySet[ServiceRequest]:
     """Requests the user may see. Queues: "mine" (open, assigned to the user), "unassigned" (open,
     nobody's yet), "overdue" (open, past due), "open", "all" (or None). Open queues are ordered by
-    due time, "all" newest first. `q` matches the tracking code, description or address."""
+    due time, "all" newest first. `q` matches the tracking code, description or address;
+    `unpinned` keeps only those reported in words, still without a pin on the map."""
     require_perm(user, "infrastructure.view_servicerequest")
     if queue not in (None, *QUEUES):
         raise ValueError(f"unknown queue {queue!r}")
@@ -109,6 +130,8 @@ def service_requests_for(
         qs = qs.filter(category=category)
     if status:
         qs = qs.filter(status=status)
+    if unpinned:
+        qs = qs.filter(location__isnull=True)
     q = (q or "").strip()
     if q:
         qs = qs.filter(
@@ -166,3 +189,27 @@ def sla_table() -> dict[str, dict[str, int]]:
         }
         for category in RequestCategory
     }
+
+
+# "Nearby" on the citizens' report page: close enough to be the same broken thing.
+NEARBY_OPEN_METRES = 100
+NEARBY_OPEN_MAX = 10
+
+
+def open_requests_near(
+    point: Point, category: str, *, within_m: float = NEARBY_OPEN_METRES
+) -> list[ServiceRequest]:
+    """Open requests of `category` with a pin within `within_m` metres, nearest first, for the
+    public report page. Public by design (no user): callers show only the public fields."""
+    if point is None or category not in RequestCategory.values:
+        return []
+    return list(
+        ServiceRequest.objects.filter(
+            category=category, status__in=OPEN_STATUSES, location__isnull=False,
+            location__dwithin=(point, degrees_margin(within_m)),
+        )
+        .annotate(distance=Distance("location", point, spheroid=True))
+        .filter(distance__lte=D(m=within_m))
+        .only("id", "tracking_code", "category", "status", "received_at", "location")
+        .order_by("distance", "id")[:NEARBY_OPEN_MAX]
+    )

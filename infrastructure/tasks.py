@@ -18,3 +18,20 @@ def service_request_contacts_purge_everywhere() -> int:
         with tenant_context(tenant):
             service_request_contacts_purge_task.delay()
     return len(tenants)
+
+
+# 30 s, 1 min, 2 min, 4 min, 8 min, then recorded as failed for staff to see.
+NOTIFY_MAX_RETRIES = 5
+
+
+@shared_task(bind=True, max_retries=NOTIFY_MAX_RETRIES)
+def notification_deliver_task(self, delivery_id: int) -> str:
+    """Send one notification in the schema it was queued from (tenant-schemas-celery)."""
+    from .notify.base import NotifyError
+    from .notify.dispatch import notification_deliver
+
+    try:
+        final = self.request.retries >= self.max_retries
+        return notification_deliver(delivery_id=delivery_id, final_attempt=final)
+    except NotifyError as error:
+        raise self.retry(exc=error, countdown=30 * 2 ** self.request.retries) from None

@@ -131,7 +131,7 @@ register_setup_task(SetupTask(
     hint=_("Import roads, drains, street lights… from Excel, CSV or GeoJSON, or draw them."),
 ))
 register_setup_task(SetupTask(
-    "sla", _("Service request due times (SLA)"), "infrastructure:sla-settings", modules=("service_requests",),
+    "sla", _("Service request due times"), "infrastructure:sla-settings", modules=("service_requests",),
     done=lambda request: SlaRule.objects.exists(), permission="infrastructure.manage_sla", order=30,
     hint=_("The defaults apply until you set your own: check them once."),
 ))

@@ -2,14 +2,32 @@
 
 CSV carries a UTF-8 BOM because Excel, which most municipal staff open it with, otherwise reads
 Thai text as cp874 mojibake. Both stream rows so a 100,000-row export stays in bounded memory.
+
+A list export comes in two variants, offered side by side on the list:
+- READABLE (the default): the list as the reader sees it — headings, labels and people's names in
+  the reader's language, dates day/month/year (Buddhist Era in Thai: kernel.thaidate.export_date).
+- FOR_IMPORT: the file the list's import reads (CONTRACT §5): English keys, stored codes, ISO
+  dates, so exporting and importing again changes nothing. Only lists that have an import offer it.
 """
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+READABLE, FOR_IMPORT = "readable", "import"
+VARIANTS = (READABLE, FOR_IMPORT)
+# The links a list offers, in this order: as the list reads (CSV, Excel), then for re-import.
+_LINK_LABELS = {
+    ("csv", READABLE): _("CSV"),
+    ("xlsx", READABLE): _("Excel"),
+    ("csv", FOR_IMPORT): _("CSV for re-import"),
+}
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A text cell starting with one of these is run as a formula by Excel/LibreOffice ("CSV injection",
@@ -59,7 +77,8 @@ def xlsx_response(
 
     # write_only mode keeps memory flat however many rows there are.
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
+    # Excel refuses a sheet name over 31 characters or with any of []:*?/\ in it.
+    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", sheet_title)[:31].strip() or "data")
     sheet.append([safe_cell(value) for value in header])
     for row in rows:
         # openpyxl stores a string starting with "=" as a formula: escape like the CSV.
@@ -69,3 +88,51 @@ def xlsx_response(
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def export_variant(value: str | None, *, importable: bool = True) -> str:
+    """The variant a request asked for (READABLE when none); 404 for anything else, and for
+    FOR_IMPORT on a list that has no import."""
+    variant = value or READABLE
+    if variant not in VARIANTS or (variant == FOR_IMPORT and not importable):
+        raise Http404("unknown export variant")
+    return variant
+
+
+def export_links(query: Mapping[str, Any], *, importable: bool) -> list[dict[str, str]]:
+    """The export links of a list filtered by `query`: CSV and Excel as the list reads, and the
+    CSV for re-import when the list has an import. Each: format, variant, label, query."""
+    links = []
+    for (fmt, variant), label in _LINK_LABELS.items():
+        if variant == FOR_IMPORT and not importable:
+            continue
+        params = {**{k: v for k, v in query.items() if v not in ("", None)}, "format": fmt,
+                  **({"variant": variant} if variant != READABLE else {})}
+        links.append({"format": fmt, "variant": variant, "label": str(label), "query": urlencode(params)})
+    return links
+
+
+def in_language(rows: Iterable[Sequence[Any]], language: str | None = None) -> Iterator[Sequence[Any]]:
+    """`rows` made in the reader's language. A streamed export is read after the view returned:
+    pass rows that are not made yet (a generator) and they are made under the language active
+    now (or `language`)."""
+    language = language or translation.get_language() or "th"
+
+    def pinned() -> Iterator[Sequence[Any]]:
+        with translation.override(language):
+            yield from rows
+
+    return pinned()
+
+
+def spreadsheet_response(*, fmt: str, stem: str, header: Sequence[Any], rows: Iterable[Sequence[Any]],
+                         sheet_title: str, variant: str = READABLE) -> HttpResponse | StreamingHttpResponse:
+    """`stem`.csv or `stem`.xlsx (`fmt`) of `header` and `rows`; a file for re-import is named
+    `stem-import` so that the two never overwrite each other in a downloads folder."""
+    if variant == FOR_IMPORT:
+        stem = f"{stem}-import"
+    if fmt == "xlsx":
+        return xlsx_response(filename=f"{stem}.xlsx", header=header, rows=rows, sheet_title=sheet_title)
+    if fmt == "csv":
+        return csv_response(filename=f"{stem}.csv", header=header, rows=rows)
+    raise Http404("unknown export format")

@@ -28,3 +28,13 @@ def in_active_language(message: Any, params: dict[str, Any] | None = None) -> An
     the API (api.errors) renders the same error in both for its `message` / `message_en`.
     Use this, not bilingual(), for anything a page, a form or the API shows."""
     return _lazy_rendered(message, params) if params else message
+
+
+def chosen_language(request: Any) -> str:
+    """The language the person chose with the switch (its cookie), else Thai: the browser's own
+    language does not count (cityplatform.middleware.ThaiFirstLocaleMiddleware). Readable before
+    sessions and the database, so error pages answered early speak the reader's language too."""
+    from django.conf import settings
+
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE

@@ -64,3 +64,13 @@ def export_date(value: dt.date | dt.datetime | None) -> str:
         value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     year = value.year + BE_OFFSET if is_thai() else value.year
     return f"{value.day:02d}/{value.month:02d}/{year}"
+
+
+def export_datetime(value: dt.datetime | None) -> str:
+    """A moment in a spreadsheet people read: `export_date`, then the local time `HH:MM`
+    (`05/12/2569 14:30`) — what the imports read back."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{export_date(local)} {local:%H:%M}"
+

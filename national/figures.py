@@ -66,6 +66,10 @@ EXCLUDED = {
     # Requests per ~275 m grid cell and month: a cell with one request points at the street
     # (and often the house) of the citizen who reported it.
     "request_cells": "location of individual reports",
+    # Reporters' own answers (fixed / reopened / a 1-5 rating), a handful a month in a small
+    # municipality: the municipality's follow-up figure, not yet a national indicator; published
+    # once the programme office decides how to compare ratings across municipalities.
+    "citizen_answers": "individual citizens' ratings, few per month",
 }
 
 

@@ -162,7 +162,7 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
               lambda s: percent(s.count("bedridden", "visited"), s.count("bedridden", ALL)), "health"),
     Indicator("screening", _("Screening coverage 35+ (per cent)"), PERCENT, ("screening",),
               lambda s: percent(s.count("screening", "screened"), s.count("screening", ALL)), "health"),
-    Indicator("disabled", _("Disabled persons"), COUNT, ("disabled",),
+    Indicator("disabled", _("Persons with disabilities"), COUNT, ("disabled",),
               lambda s: s.count("disabled", ALL), "health"),
 )}
 DEFAULT = "persons"

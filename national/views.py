@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
 from accounts.decorators import permission_or_403
-from kernel.exports import csv_response
+from kernel.exports import csv_response, in_language
+from kernel.thaidate import export_date, is_thai
 from tenants.selectors import province_choices
 
 from . import charts, maps
@@ -77,19 +78,24 @@ def table(request):
 
 @permission_or_403(CONSOLE)
 def table_csv(request):
+    """The table as it reads: the municipality's name in the reader's language, the snapshot's
+    date day/month/year (Buddhist Era in Thai), one column per indicator. No import reads it
+    back; scripts take the same figures from GET /api/v1/national/indicators/."""
     indicators = list(INDICATORS.values())
     rows, _sort, _descending = _sorted_rows(request, indicators)
-    header = [_("Schema"), _("Name (Thai)"), _("Name (English)"), _("Province code"), _("Snapshot date"),
-              *[str(i.label) for i in indicators]]
+    header = [_("Municipality"), _("Province code"), _("Snapshot date"), *[str(i.label) for i in indicators]]
 
     def cell(result):
         return result.text if result.hidden else result.value
 
-    body = ([r["m"].schema_name, r["m"].name_th, r["m"].name_en, r["m"].province_code,
-             r["date"].isoformat() if r["date"] else "", *[cell(r["results"][i.key]) for i in indicators]]
-            for r in rows)
+    def body():
+        for r in rows:
+            name = r["m"].name_th if is_thai() else (r["m"].name_en or r["m"].name_th)
+            yield [name, r["m"].province_code, export_date(r["date"]),
+                   *[cell(r["results"][i.key]) for i in indicators]]
+
     return csv_response(filename=f"national-indicators-{timezone.localdate().isoformat()}.csv",
-                        header=header, rows=body)
+                        header=header, rows=in_language(body()))
 
 
 @permission_or_403(CONSOLE)

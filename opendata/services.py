@@ -50,7 +50,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "title_th": "ข้อมูลสุขภาพประชากรแบบรวม (ไม่ระบุตัวบุคคล) {th}",
         "title_en": "Anonymised population health aggregates, {en}",
         "description_th": ("ตัวเลขรวมทั้งเขตของ{th}: ประชากรจำแนกตามเพศและกลุ่มอายุ ผู้สูงอายุจำแนกตามกลุ่ม ADL "
-                           "ผู้ป่วยเบาหวานและความดันโลหิตสูงจำแนกตามสีปิงปองจราจร 7 สี และคนพิการจำแนกตามประเภท "
+                           "ผู้ป่วยเบาหวานและความดันโลหิตสูงจำแนกตามสีปิงปองจราจร 7 สี และผู้พิการจำแนกตามประเภท "
                            "ตัวเลขที่นับคนได้ 1–4 คนจะถูกปกปิด (suppressed = small) รวมทั้งตัวเลขที่อาจใช้คำนวณย้อนกลับได้ "
                            "(suppressed = complementary) ไม่มีชื่อ เลขประจำตัว ที่อยู่ หรือชื่อชุมชน"),
         "description_en": ("Whole-municipality figures of {en}: population by sex and age band, elderly by "
@@ -58,7 +58,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
                            "disability by type. Counts of 1 to 4 people are suppressed (suppressed = small), "
                            "as is any number that would give one back by subtraction (suppressed = "
                            "complementary). No names, identifiers, addresses or community names."),
-        "keywords": "สาธารณสุข, ประชากร, ผู้สูงอายุ, โรคเรื้อรัง, คนพิการ, health, population",
+        "keywords": "สาธารณสุข, ประชากร, ผู้สูงอายุ, โรคเรื้อรัง, ผู้พิการ, health, population",
         "data_source": "ทะเบียนสุขภาพ กองสาธารณสุขและสิ่งแวดล้อม {th}",
         "maintainer_name": "กองสาธารณสุขและสิ่งแวดล้อม {th}",
     },

@@ -35,7 +35,7 @@ from kernel.permissions import require_perm
 from . import crypto
 from .audit import audit_log
 from .erasure import erased_q
-from .models import AccessLog, AdlAssessment, HomeVisit, Household, NcdScreening, Person
+from .models import AccessLog, AdlAssessment, ChronicCondition, HomeVisit, Household, NcdScreening, Person
 from .rules import (
     AGE_BAND_LIMITS,
     ELDERLY_AGE,
@@ -52,6 +52,12 @@ from .rules import (
 )
 
 _SEES_EVERYONE = {Role.NURSE, Role.ADMIN}
+
+
+def condition_names() -> dict[str, str]:
+    """Chronic condition code → its name in the reader's language: pages name a condition
+    (เบาหวาน), never show its code (DM)."""
+    return {condition.code: condition.name for condition in ChronicCondition.objects.all()}
 
 
 def _sees_everyone(user) -> bool:

@@ -37,7 +37,8 @@ def care_counts_context(request) -> dict:
          "url": reverse("smarthealth:care-list", kwargs={"kind": key}) if lists else None}
         for key, label in (
             ("elderly", _("Elderly (60+)")), ("bedridden", _("Bedbound")),
-            ("uncontrolled", _("Uncontrolled DM / HT")), ("disabled", _("Persons with disabilities")),
+            ("uncontrolled", _("Uncontrolled diabetes or hypertension")),
+            ("disabled", _("Persons with disabilities")),
         )
     ]
     return {"figures": figures, "care_lists_url": reverse("smarthealth:care-lists") if lists else None}
@@ -108,7 +109,8 @@ register_widget(Widget(
     permission="smarthealth.view_person", order=3, default_on=False, roles=(Role.NURSE.value,),
 ))
 register_widget(Widget(
-    "health.uncontrolled", _("Uncontrolled DM / HT"), "smarthealth", "widgets/health_uncontrolled.html",
+    "health.uncontrolled", _("Uncontrolled diabetes or hypertension"), "smarthealth",
+    "widgets/health_uncontrolled.html",
     context=uncontrolled_context, permission="smarthealth.view_person", order=4, default_on=False,
     roles=(Role.NURSE.value,),
 ))

@@ -32,3 +32,6 @@ class TenantsConfig(AppConfig):
         # The municipality's own look (tenants.views.theme); the console edits it per municipality.
         register(NavItem("settings-theme", _("Appearance"), "settings:theme", 910, scope="tenant",
                          permission="accounts.customize_municipality"))
+        # The municipality's LINE Official Account (tenants.views.line): citizens report through it.
+        register(NavItem("settings-line", _("LINE Official Account"), "settings:line", 912, scope="tenant",
+                         permission="accounts.customize_municipality"))

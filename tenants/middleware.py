@@ -1,6 +1,8 @@
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, JsonResponse
-from django.template.loader import render_to_string
 from django_tenants.middleware.main import TenantMainMiddleware
+
+from kernel.error_pages import standalone_page
 
 from .health import health_report
 from .routing import MunicipalityArchived, MunicipalitySuspended, tenant_for_host
@@ -33,17 +35,24 @@ class CachedTenantMiddleware(TenantMainMiddleware):
 
     def process_request(self, request):
         try:
+            request.get_host()
+        except DisallowedHost:
+            # django-tenants would answer an empty 404: a person behind a misconfigured proxy
+            # gets the friendly page of a request that cannot be served.
+            return standalone_page(request, "400.html", {}, status=400)
+        try:
             return super().process_request(request)
         except MunicipalityArchived as archived:
-            return _closed(archived.municipality, archived=True)
+            return _closed(request, archived.municipality, archived=True)
         except MunicipalitySuspended as suspended:
-            return _closed(suspended.municipality, archived=False)
+            return _closed(request, suspended.municipality, archived=False)
 
 
-def _closed(municipality, *, archived: bool) -> HttpResponse:
-    """410 for an archived host, 503 for a suspended one; answered before sessions and language,
-    so the page shows Thai and English together."""
-    html = render_to_string("tenants/closed.html", {"municipality": municipality, "archived": archived})
-    response = HttpResponse(html, status=410 if archived else 503)
-    response["Cache-Control"] = "no-store"
-    return response
+def _closed(request, municipality, *, archived: bool) -> HttpResponse:
+    """410 for an archived host, 503 for a suspended one, in the reader's language and the
+    municipality's colours. Its logo is left out: the closed host does not serve it either."""
+    from .context_processors import theme_context
+
+    theme = dict(theme_context(municipality), logo_url="")  # themes live in the public schema
+    return standalone_page(request, "tenants/closed.html", {"archived": archived},
+                           status=410 if archived else 503, municipality=municipality, theme=theme)

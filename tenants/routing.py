@@ -24,9 +24,10 @@ _cache: "OrderedDict[str, tuple[float, Municipality | None]]" = OrderedDict()
 # Unknown hosts are remembered briefly too, so a scan of random host names cannot hammer the
 # database, while a newly created municipality becomes reachable within seconds.
 _NEGATIVE_SECONDS = 5.0
-# Far more than the hosts one platform serves (a few per municipality); a flood of random Host
-# headers only churns the unknown entries.
-MAX_HOSTS = 2048
+# More than the hosts one platform serves: Thailand's ~7,850 local governments with a second host
+# each (2,048 made every request a database look-up at national size: bench/national_scale). A
+# flood of random Host headers only churns the unknown entries.
+MAX_HOSTS = 20_000
 
 
 class MunicipalitySuspended(Exception):
@@ -85,7 +86,10 @@ def tenant_for_host(hostname: str) -> Municipality:
     found, tenant = _recall(hostname, now)
     if not found:
         # iexact: a domain typed with capitals in the console still routes (the table is tiny).
-        domain = Domain.objects.select_related("tenant").filter(domain__iexact=hostname).first()
+        # The boundary (a polygon that can weigh tens of kB) is left out of what thousands of
+        # cached entries hold; the few pages that draw it load it on their own.
+        domain = (Domain.objects.select_related("tenant").defer("tenant__boundary")
+                  .filter(domain__iexact=hostname).first())
         tenant = domain.tenant if domain else None
         ttl = settings.TENANT_CACHE_SECONDS if tenant else _NEGATIVE_SECONDS
         _remember(hostname, now + ttl, tenant)

@@ -71,17 +71,19 @@ class RequestDetailProperties(RequestProperties):
     reporter: Reporter | None = Field(default=None, description="only for roles that handle requests")
 
 
+# null (GeoJSON's "unlocated" feature) for a request reported with an address only, until staff
+# place it on the map.
 class RequestFeature(Schema):
     type: Literal["Feature"] = "Feature"
     id: str
-    geometry: PointGeometry
+    geometry: PointGeometry | None
     properties: RequestProperties
 
 
 class RequestDetail(Schema):
     type: Literal["Feature"] = "Feature"
     id: str
-    geometry: PointGeometry
+    geometry: PointGeometry | None
     properties: RequestDetailProperties
 
 
@@ -137,9 +139,10 @@ def feature(service_request: ServiceRequest, now: dt.datetime, *, reporter: bool
     if reporter is not None:
         contact = {"name": r.reporter_name, "phone": r.reporter_phone, "email": r.reporter_email}
         properties["reporter"] = contact if reporter else None
-    return {"type": "Feature", "id": r.tracking_code,
-            "geometry": {"type": "Point", "coordinates": [round(r.location.x, 7), round(r.location.y, 7)]},
-            "properties": properties}
+    geometry = None
+    if r.location is not None:
+        geometry = {"type": "Point", "coordinates": [round(r.location.x, 7), round(r.location.y, 7)]}
+    return {"type": "Feature", "id": r.tracking_code, "geometry": geometry, "properties": properties}
 
 
 @router.get("/", response=with_errors({200: RequestCollection}), summary="Service requests as GeoJSON",

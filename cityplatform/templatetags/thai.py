@@ -1,8 +1,11 @@
-"""Template filters for Buddhist-Era dates; a builtin library, so every template has them."""
+"""Template filters for Buddhist-Era dates, and the map libraries' words in the reader's
+language; a builtin library, so every template has them."""
 
 from django import template
 
 from kernel.thaidate import thai_date, thai_datetime
+
+from ..map_words import map_words
 
 register = template.Library()
 
@@ -15,3 +18,8 @@ def thaidate_filter(value, style=""):
 @register.filter(name="thaidatetime")
 def thaidatetime_filter(value, style=""):
     return thai_datetime(value, short=style == "short")
+
+
+@register.simple_tag(name="map_words")
+def map_words_tag() -> dict:
+    return map_words()

@@ -7,8 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ..models import RequestCategory, tracking_code_normalise
-from ..validators import reported_location, validate_photo
+from ..models import RequestCategory, ServiceRequest, tracking_code_normalise
+from ..selectors import public_place_choices
+from ..validators import MAX_PHOTO_BYTES, reported_location, validate_photo
+
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 # One line under each category tile, so people pick the right one without knowing our words.
 CATEGORY_HINTS = {
@@ -46,7 +49,13 @@ class PublicReportForm(forms.Form):
         label=_("Photo (optional)"),
         required=False,
         help_text=_("JPEG, PNG or WebP, at most 8 MB."),
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        widget=forms.FileInput(attrs={
+            "accept": "image/*", "capture": "environment",
+            # Checked in the browser as soon as a photo is chosen (validators.validate_photo again on submit).
+            "data-max-bytes": str(MAX_PHOTO_BYTES), "data-types": ",".join(PHOTO_TYPES),
+            "data-msg-too-large": _("This photo is too large; the limit is 8 MB. Choose a smaller one."),
+            "data-msg-type": _("This file is not a JPEG, PNG or WebP photo. Choose another one."),
+        }),
     )
     lat = forms.FloatField(
         label=_("Latitude"), required=False,
@@ -59,9 +68,14 @@ class PublicReportForm(forms.Form):
         error_messages={"invalid": _("Latitude and longitude must be numbers, e.g. 7.41 and 99.52.")},
     )
     address_text = forms.CharField(
-        label=_("Address or landmark (optional)"), max_length=300, required=False,
+        label=_("Address or landmark"), max_length=300, required=False,
+        help_text=_("Needed when there is no pin on the map. Also helps the team find a pinned spot."),
         widget=forms.TextInput(attrs={"placeholder": _("e.g. opposite the fresh market, soi 3")}),
     )
+    # Filled from the municipality's own register (selectors.public_place_choices); left out of
+    # the page when it has no roads or communities.
+    road = forms.ChoiceField(label=_("Road (if you know it)"), required=False, choices=())
+    community = forms.ChoiceField(label=_("Community (if you know it)"), required=False, choices=())
     reporter_name = forms.CharField(
         label=_("Your name"), max_length=150, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -77,9 +91,22 @@ class PublicReportForm(forms.Form):
         error_messages={"invalid": _("Enter a valid e-mail address, e.g. name@example.com.")},
     )
 
+    notify_channel = forms.ChoiceField(
+        label=_("Tell me about changes by"), required=False, widget=forms.RadioSelect,
+        choices=[("", _("No messages")), ("email", _("E-mail")), ("sms", _("SMS"))],
+        help_text=_("Your phone or e-mail is used only to tell you about this report."),
+    )
+
     def __init__(self, *args, municipality=None, **kwargs):
         self.municipality = municipality
         super().__init__(*args, **kwargs)
+        places = public_place_choices()
+        for name, key in (("road", "roads"), ("community", "communities")):
+            names = places[key]
+            if names:
+                self.fields[name].choices = [("", _("Not sure")), *((n, n) for n in names)]
+            else:
+                del self.fields[name]
 
     def category_tiles(self) -> list[dict]:
         """The category radios with a hint each, for the big tappable tiles."""
@@ -102,15 +129,42 @@ class PublicReportForm(forms.Form):
             validate_photo(photo)
         return photo
 
+    def place_picks(self) -> list:
+        """The road and community drop-downs the municipality's register can fill."""
+        return [self[name] for name in ("road", "community") if name in self.fields]
+
+    def place_in_words(self) -> str:
+        """What the citizen typed and picked to say where, as one line for the staff."""
+        cleaned = self.cleaned_data
+        parts = [cleaned.get(name) or "" for name in ("address_text", "road", "community")]
+        return " · ".join(part.strip() for part in parts if part and part.strip())
+
     def clean(self):
         cleaned = super().clean()
         lat, lon = cleaned.get("lat"), cleaned.get("lon")
         if "lat" in self.errors or "lon" in self.errors:
             return cleaned
-        if lat is None or lon is None:
-            self.add_error("lat", ValidationError(
-                _("Show us where the problem is: tap the map or use your location."), code="required",
-            ))
+        place = self.place_in_words()
+        if len(place) > ServiceRequest._meta.get_field("address_text").max_length:
+            self.add_error("address_text", _("The address is too long with the road and the community "
+                                             "added: shorten it."))
+        channel = cleaned.get("notify_channel")
+        if channel == "email" and not cleaned.get("reporter_email") and "reporter_email" not in self.errors:
+            self.add_error("reporter_email",
+                           _("Give your e-mail address to hear about this report by e-mail."))
+        if channel == "sms" and not cleaned.get("reporter_phone") and "reporter_phone" not in self.errors:
+            self.add_error("reporter_phone", _("Give your phone number to hear about this report by SMS."))
+        if (lat is None) != (lon is None):
+            self.add_error("lat", _("Give both the latitude and the longitude, or leave both empty."))
+            return cleaned
+        if lat is None:
+            # No pin (no GPS, no map): the place in words is enough; staff pin it later.
+            if not place:
+                self.add_error("lat", ValidationError(
+                    _("Show us where the problem is: tap the map, use your location, or type the "
+                      "address or a landmark."), code="required",
+                ))
+            cleaned["location"] = None
             return cleaned
         if not (math.isfinite(lat) and math.isfinite(lon)):
             self.add_error("lat", _("Latitude and longitude must be numbers, e.g. 7.41 and 99.52."))
@@ -128,10 +182,11 @@ class PublicReportForm(forms.Form):
             "category": cleaned["category"],
             "description": cleaned["description"],
             "location": cleaned["location"],
-            "address_text": cleaned.get("address_text", ""),
+            "address_text": self.place_in_words(),
             "reporter_name": cleaned.get("reporter_name", ""),
             "reporter_phone": cleaned.get("reporter_phone", ""),
             "reporter_email": cleaned.get("reporter_email", ""),
+            "notify_channel": cleaned.get("notify_channel", ""),
         }
 
 
@@ -153,3 +208,30 @@ class TrackingCodeForm(forms.Form):
                 code="invalid",
             )
         return code
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is still wrong?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Tell the team what is still wrong.")},
+    )
+
+
+class RateForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with the work?"), coerce=int, widget=forms.RadioSelect,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        error_messages={"required": _("Choose from 1 to 5 stars."),
+                        "invalid_choice": _("Choose from 1 to 5 stars.")},
+    )
+
+
+class FollowForm(forms.Form):
+    """"This is my problem too": how to hear about someone else's report."""
+
+    channel = forms.ChoiceField(
+        label=_("Tell me about changes by"), choices=[("email", _("E-mail")), ("sms", _("SMS"))],
+        error_messages={"required": _("Choose how you want to hear about it.")},
+    )
+    address = forms.CharField(label=_("E-mail or phone"), max_length=254,
+                              error_messages={"required": _("Give your e-mail address or phone number.")})

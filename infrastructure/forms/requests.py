@@ -15,9 +15,11 @@ from accounts.models import User
 from kernel.text import parse_decimal_text
 
 from ..models import (
+    PLACE_NEEDED,
     TRANSITIONS,
     Asset,
     Channel,
+    Condition,
     Priority,
     RequestCategory,
     RequestStatus,
@@ -54,6 +56,10 @@ class RequestFilterForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=_blank(_("All priorities")) + Priority.choices,
         widget=forms.Select(attrs={"aria-label": _("Priority")}),
+    )
+    pin = forms.ChoiceField(
+        label=_("Pin"), required=False, choices=[("", _("With or without a pin")), ("none", _("No pin yet"))],
+        widget=forms.Select(attrs={"aria-label": _("Pin")}),
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
@@ -98,7 +104,10 @@ class RequestCreateForm(AssetCodeMixin, forms.Form):
     )
     latitude = forms.FloatField(label=_("Latitude"), required=False, widget=COORDINATE)
     longitude = forms.FloatField(label=_("Longitude"), required=False, widget=COORDINATE)
-    address_text = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
+    address_text = forms.CharField(
+        label=_("Address or landmark"), max_length=300, required=False,
+        help_text=_("Enough on its own when the caller cannot say where on the map: set the pin later."),
+    )
     photo = forms.FileField(
         label=_("Photo"), required=False, help_text=_("JPEG, PNG or WebP, up to 8 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
@@ -119,10 +128,12 @@ class RequestCreateForm(AssetCodeMixin, forms.Form):
         cleaned = super().clean()
         lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
         if "latitude" not in self.errors and "longitude" not in self.errors:
-            if lat is None or lon is None:
-                self.add_error("latitude", _("The location is empty: pick it on the map."))
-            else:
+            if lat is not None and lon is not None:
                 cleaned["location"] = Point(lon, lat, srid=4326)
+            elif lat is None and lon is None and (cleaned.get("address_text") or "").strip():
+                cleaned["location"] = None  # a caller who can only say where: pinned later
+            else:
+                self.add_error("latitude", PLACE_NEEDED)
         if cleaned.get("no_asset") and cleaned.get("asset_code"):
             self.add_error("asset_code", _("Either enter an asset code or tick “Do not link any asset”."))
         return cleaned
@@ -159,10 +170,26 @@ class TransitionForm(CommentMixin):
 
     to_status = forms.ChoiceField(label=_("New status"), choices=[("", ""), *RequestStatus.choices],
                                   required=False)
-    field_order = ["to_status", "comment"]
+    after_photo = forms.FileField(
+        label=_("Photo after the repair (when resolving)"), required=False,
+        help_text=_("JPEG, PNG or WebP, up to 8 MB. The citizen sees it."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    asset_condition = forms.ChoiceField(
+        label=_("Condition of the linked asset after the repair"), required=False,
+        choices=[("", _("Leave as it is")), *Condition.choices],
+    )
+    field_order = ["to_status", "comment", "after_photo", "asset_condition"]
 
     def __init__(self, *args, service_request: ServiceRequest, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["comment"].help_text = _("When resolving or rejecting, the citizen reads this note; "
+                                             "otherwise it stays internal.")
+        if RequestStatus.RESOLVED not in TRANSITIONS.get(service_request.status, frozenset()):
+            del self.fields["after_photo"]
+            del self.fields["asset_condition"]
+        elif service_request.asset_id is None:
+            del self.fields["asset_condition"]
         legal = TRANSITIONS.get(service_request.status, frozenset()) - {RequestStatus.DUPLICATE}
         if service_request.assignee_id is None:
             legal -= {RequestStatus.ASSIGNED}  # nobody to assign: the "Assign" form does both
@@ -232,6 +259,9 @@ class CommentForm(forms.Form):
         label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write a comment.")},
     )
+    public = forms.BooleanField(
+        label=_("Public: show it on the status page and send it to the reporter"), required=False,
+    )
 
 
 class DuplicateForm(CommentMixin):
@@ -267,6 +297,19 @@ class LinkAssetForm(AssetCodeMixin, CommentMixin):
         help_text=_("Leave empty to unlink the asset."),
     )
     field_order = ["asset_code", "comment"]
+
+
+class LocationForm(CommentMixin):
+    """The request's pin, set (or moved) on the request's map; the coordinates can be typed too."""
+
+    latitude = forms.FloatField(label=_("Latitude"), widget=COORDINATE,
+                                error_messages={"required": _("The location is empty: pick it on the map.")})
+    longitude = forms.FloatField(label=_("Longitude"), widget=COORDINATE,
+                                 error_messages={"required": _("The location is empty: pick it on the map.")})
+    field_order = ["latitude", "longitude", "comment"]
+
+    def location(self) -> Point:
+        return Point(self.cleaned_data["longitude"], self.cleaned_data["latitude"], srid=4326)
 
 
 # --- SLA settings -----------------------------------------------------------------------------

@@ -8,14 +8,17 @@ from .assets import (
     Condition,
 )
 from .attributes import ATTRIBUTE_SPECS, Attr, clean_attributes
+from .followup import NotificationDelivery, RequestFollower
 from .requests import (
     CATEGORY_ASSET_TYPES,
     DEFAULT_SLA_HOURS,
     OPEN_STATUSES,
+    PLACE_NEEDED,
     STATUS_EXPLANATIONS,
     TRACKING_ALPHABET,
     TRANSITIONS,
     Channel,
+    NotifyChannel,
     Priority,
     RequestCategory,
     RequestStatus,
@@ -34,6 +37,7 @@ __all__ = [
     "DEFAULT_SLA_HOURS",
     "LINE_TYPES",
     "OPEN_STATUSES",
+    "PLACE_NEEDED",
     "STATUS_EXPLANATIONS",
     "TRACKING_ALPHABET",
     "TRANSITIONS",
@@ -45,8 +49,11 @@ __all__ = [
     "Attr",
     "Channel",
     "Condition",
+    "NotificationDelivery",
+    "NotifyChannel",
     "Priority",
     "RequestCategory",
+    "RequestFollower",
     "RequestStatus",
     "ServiceRequest",
     "ServiceRequestEvent",

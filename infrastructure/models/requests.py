@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,16 @@ class Channel(ThaiLabelChoices):
     OPEN311 = "open311", _("Open311 API")
 
 
+class NotifyChannel(ThaiLabelChoices):
+    """How the reporter (or a follower) wants to hear about changes; NONE = not at all."""
+
+    NONE = "", _("No notifications")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    LINE = "line", _("LINE")
+
+
+set_thai_labels(NotifyChannel, {"": "ไม่ต้องแจ้ง", "email": "อีเมล", "sms": "SMS", "line": "ไลน์"})
 set_thai_labels(RequestCategory, {
     "road": "ถนน", "footpath": "ทางเท้า", "lighting": "แสงสว่าง", "drain": "ท่อระบายน้ำ",
     "flood": "น้ำท่วม", "cleanliness": "ความสะอาด", "tree": "ต้นไม้", "power_line": "สายไฟ",
@@ -77,6 +88,9 @@ STATUS_EXPLANATIONS = {
     RequestStatus.REJECTED: _("The municipality cannot act on this report. The reason is below."),
     RequestStatus.DUPLICATE: _("Someone reported the same problem before you; follow that report instead."),
 }
+
+# A request says where it is with a pin on the map, or in words (an address, a landmark).
+PLACE_NEEDED = _("Say where the problem is: put a pin on the map, or type the address or a landmark.")
 
 # Which asset types to look for near a reported problem (nearest one within 50 m is linked).
 CATEGORY_ASSET_TYPES: dict[str, tuple[str, ...]] = {
@@ -183,13 +197,36 @@ class ServiceRequest(models.Model):
     )
     category = models.CharField(_("category"), max_length=20, choices=RequestCategory.choices)
     description = models.TextField(_("description"))
-    location = models.PointField(_("location"), srid=4326)
+    # Empty when the reporter could only say where in words (no GPS, no map): `address_text`
+    # then holds the place, and staff set the pin later (services.service_request_set_location).
+    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     address_text = models.CharField(_("address or landmark"), max_length=300, blank=True)
     photo = models.ImageField(_("photo"), upload_to="requests/%Y/%m/", null=True, blank=True)
     reporter_name = models.CharField(_("reporter's name"), max_length=150, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # Where news of this request goes: the reporter's chosen channel (its address is the phone,
+    # the e-mail or the LINE user id above/below). Opting out keeps the choice but stops sending.
+    notify_channel = models.CharField(
+        _("notify by"), max_length=10, choices=NotifyChannel.choices, default="", db_default="", blank=True
+    )
+    # Database defaults too: the demo seed COPYs rows without naming these columns.
+    reporter_line_user_id = models.CharField(
+        _("reporter's LINE user id"), max_length=64, blank=True, default="", db_default=""
+    )
+    notify_opted_out_at = models.DateTimeField(_("notifications stopped at"), null=True, blank=True)
+    after_photo = models.ImageField(
+        _("photo after repair"), upload_to="requests/%Y/%m/", null=True, blank=True
+    )
+    reopen_count = models.PositiveSmallIntegerField(
+        _("times reopened by the citizen"), default=0, db_default=0
+    )
+    citizen_confirmed_at = models.DateTimeField(_("fix confirmed by the citizen at"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction (1–5)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     asset = models.ForeignKey(
         Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="service_requests",
         verbose_name=_("asset"),
@@ -227,9 +264,29 @@ class ServiceRequest(models.Model):
             models.Index(fields=["category", "status"], name="servicerequest_cat_status_idx"),
             models.Index(fields=["-received_at"], name="servicerequest_received_idx"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(location__isnull=False) | ~models.Q(address_text=""),
+                name="servicerequest_pin_or_place",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(satisfaction__isnull=True)
+                | models.Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="servicerequest_satisfaction_1_5",
+            ),
+        ]
 
     def __str__(self):
         return self.tracking_code
+
+    def clean(self):
+        super().clean()
+        if self.location is None and not (self.address_text or "").strip():
+            raise ValidationError({"location": PLACE_NEEDED})
+
+    @property
+    def has_pin(self) -> bool:
+        return self.location is not None
 
     @property
     def is_open(self) -> bool:
@@ -263,6 +320,11 @@ class ServiceRequestEvent(models.Model):
         PRIORITY = "priority", _("Priority changed")
         COMMENT = "comment", _("Comment")
         ASSET_LINKED = "asset_linked", _("Asset linked")
+        LOCATED = "located", _("Pin set on the map")
+        REOPENED = "reopened", _("Reopened by the citizen")
+        CONFIRMED = "confirmed", _("Fix confirmed by the citizen")
+        RATED = "rated", _("Rated by the citizen")
+        FOLLOWED = "followed", _("Another citizen follows it")
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events",
                                 verbose_name=_("service request"))
@@ -275,6 +337,8 @@ class ServiceRequestEvent(models.Model):
     from_value = models.CharField(_("from"), max_length=200, blank=True)
     to_value = models.CharField(_("to"), max_length=200, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # Shown on the citizen's status page and sent to the reporter and followers.
+    public = models.BooleanField(_("public"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("service request event")

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from kernel.i18n import bilingual
 from kernel.thaidate import thai_datetime
 
-from ..models import Channel, RequestCategory, ServiceRequest
+from ..models import Asset, Channel, RequestCategory, ServiceRequest
 from ..services import service_request_comment, service_request_create
 from ..validators import reported_location, validate_photo
+from .attributes import ServiceAttribute
 from .common import Open311Error
 
 # service_request_create's field names → the Open311 parameter a client sent.
@@ -75,11 +76,17 @@ class Open311RequestForm(forms.Form):
             return cleaned
         lat, lon = cleaned.get("lat"), cleaned.get("long")
         if lat is None and lon is None:
-            if cleaned.get("address_string") or cleaned.get("address_id"):
-                message = _("Required: lat and long. Requests are placed on the map, so an "
-                            "address_string or address_id alone is not enough.")
+            # GeoReport v2: lat and long, or address_string, or address_id. An address in words
+            # is filed without a pin (staff pin it later); this server keeps no address ids.
+            if (cleaned.get("address_string") or "").strip():
+                cleaned["location"] = None
+                return cleaned
+            if cleaned.get("address_id"):
+                message = _("Required: lat and long, or an address_string. This server keeps no "
+                            "address ids, so an address_id alone is not enough.")
             else:
-                message = _("Required: lat and long of the problem (WGS 84 decimal degrees).")
+                message = _("Required: lat and long of the problem (WGS 84 decimal degrees), or an "
+                            "address_string.")
             self.add_error("lat", ValidationError(message, code="required"))
             return cleaned
         for name, value in (("lat", lat), ("long", lon)):
@@ -95,11 +102,12 @@ class Open311RequestForm(forms.Form):
             self.add_error("lat", error)
         return cleaned
 
-    def service_data(self) -> dict:
-        """The `data` for services.service_request_create."""
+    def service_data(self, answers: dict[ServiceAttribute, str] | None = None) -> dict:
+        """The `data` for services.service_request_create; an answer naming an asset of this
+        municipality (a lamp post's number) links the request to it."""
         cleaned = self.cleaned_data
         name = " ".join(part for part in (cleaned.get("first_name"), cleaned.get("last_name")) if part)
-        return {
+        data = {
             "category": cleaned["service_code"],
             "description": cleaned["description"],
             "location": cleaned["location"],
@@ -108,8 +116,14 @@ class Open311RequestForm(forms.Form):
             "reporter_phone": cleaned.get("phone", ""),
             "reporter_email": cleaned.get("email", ""),
         }
+        for attribute, answer in (answers or {}).items():
+            if attribute.asset_type:
+                asset = Asset.objects.filter(asset_type=attribute.asset_type, code__iexact=answer).first()
+                if asset is not None:
+                    data["asset"] = asset
+        return data
 
-    def client_note(self, *, token_name: str) -> str:
+    def client_note(self, *, token_name: str, answers: dict[ServiceAttribute, str] | None = None) -> str:
         """What the client sent that has no column: kept on the internal timeline for staff.
         A media_url is recorded, never fetched (we store nothing from outside)."""
         cleaned = self.cleaned_data
@@ -117,6 +131,8 @@ class Open311RequestForm(forms.Form):
         for param in ("account_id", "device_id", "address_id", "media_url"):
             if cleaned.get(param):
                 lines.append(f"{param}: {cleaned[param]}")
+        for attribute, answer in (answers or {}).items():
+            lines.append(f"{attribute.description}: {attribute.label(answer)}")
         return "\n".join(lines)
 
 
@@ -144,14 +160,15 @@ def service_errors(error: ValidationError) -> Open311Error:
 
 
 @transaction.atomic
-def open311_request_create(*, form: Open311RequestForm, user, token_name: str) -> ServiceRequest:
-    """A request from a valid form, with the client's extra parameters on its timeline; all or
-    nothing."""
+def open311_request_create(*, form: Open311RequestForm, user, token_name: str,
+                           answers: dict[ServiceAttribute, str] | None = None) -> ServiceRequest:
+    """A request from a valid form, with the client's extra parameters and the answers to the
+    service's attributes on its timeline; all or nothing."""
     service_request = service_request_create(
-        data=form.service_data(), user=user, channel=Channel.OPEN311,
+        data=form.service_data(answers), user=user, channel=Channel.OPEN311,
         photo=form.cleaned_data.get("media") or None,
     )
-    note = form.client_note(token_name=token_name)
+    note = form.client_note(token_name=token_name, answers=answers)
     service_request_comment(service_request=service_request, user=user, comment=note)
     return service_request
 

@@ -2,8 +2,11 @@
 /open311/v2/openapi.json for integrators (and read by schemathesis in the tests).
 
 It describes what this server does, which is GeoReport v2 (wiki.open311.org/GeoReport_v2) as
-written, with the few choices the spec leaves to a server stated: JSON only, lat/long required
-to file (a request is placed on a map), the api_key also accepted as `Authorization: Bearer`.
+written, with the few choices the spec leaves to a server stated: lat/long or an
+address_string to file (an address alone is filed without a point, which staff add later; no
+address_id), the api_key also accepted as `Authorization: Bearer`. It describes the JSON
+variants; every path is served in XML too (`.xml`, the spec's required format, same data under
+the spec's element names), with discovery.json/.xml beside them.
 Every schema says what the server accepts, no more and no less where JSON Schema can say it;
 rules it cannot say (a point inside the municipality, a date range of at most 90 days) are in
 the descriptions. English: it is read by developers and tools.
@@ -12,6 +15,7 @@ the descriptions. English: it is read by developers and tools.
 import re
 
 from ..models import RequestCategory
+from .attributes import SERVICE_ATTRIBUTES
 from .reading import W3C_DATETIME
 
 ERROR_STATUSES = {
@@ -85,11 +89,16 @@ def open311_document(*, server_url: str = "/open311/v2") -> dict:
     request_fields = {
         "service_code": {"type": "string", "enum": service_codes},
         "lat": {"type": "number", "minimum": -90, "maximum": 90,
-                "description": "WGS 84. Required, with long: must lie in (or near) this municipality."},
-        "long": {"type": "number", "minimum": -180, "maximum": 180, "description": "WGS 84. Required."},
+                "description": "WGS 84, with long: must lie in (or near) this municipality. Required "
+                               "unless an address_string says where."},
+        "long": {"type": "number", "minimum": -180, "maximum": 180,
+                 "description": "WGS 84. Required with lat."},
         "description": {"type": "string", "minLength": 1, "maxLength": 2000,
                         "description": "Required: the problem in a few words (not only spaces)."},
-        "address_string": {"type": "string", "maxLength": 300},
+        "address_string": {"type": "string", "maxLength": 300,
+                           "description": "Where, in words. Enough without lat/long: the request is "
+                                          "then filed without a point (lat/long null) until staff "
+                                          "place it."},
         "address_id": {"type": "string", "maxLength": 100},
         "email": {"type": "string", "maxLength": 254, "description": "The reporter's e-mail (kept private)."},
         "device_id": {"type": "string", "maxLength": 100},
@@ -103,7 +112,14 @@ def open311_document(*, server_url: str = "/open311/v2") -> dict:
         "api_key": {"type": "string", "maxLength": 100,
                     "description": "An API token of this municipality (or send Authorization: Bearer)."},
     }
-    form = {"type": "object", "required": ["service_code", "lat", "long", "description"],
+    for code, attributes in SERVICE_ATTRIBUTES.items():
+        for attribute in attributes:
+            schema: dict = {"type": "string", "maxLength": attribute.max_length,
+                            "description": f"Only with service_code={code}: {attribute.description}"}
+            if attribute.values:
+                schema["enum"] = [key for key, _name in attribute.values]
+            request_fields[f"attribute[{attribute.code}]"] = schema
+    form = {"type": "object", "required": ["service_code", "description"],
             "properties": request_fields}
     multipart = {**form, "properties": {**request_fields, "media": {
         "type": "string", "contentMediaType": "image/jpeg",
@@ -117,7 +133,10 @@ def open311_document(*, server_url: str = "/open311/v2") -> dict:
                 "Service requests of this municipality in the GeoReport v2 format "
                 "(https://wiki.open311.org/GeoReport_v2). Reads are public; filing needs an API token "
                 "of this municipality. Every error is a list of {code, description}; descriptions "
-                "name the parameter and are in Thai and English."),
+                "name the parameter and are in Thai and English. This document describes the JSON "
+                "endpoints; each is also served as .xml (the spec's required format: the same data "
+                "under the spec's element names), and Service Discovery is at discovery.json and "
+                "discovery.xml. Browsers' CORS preflight (OPTIONS) is answered on every path."),
         },
         "servers": [{"url": server_url}],
         "paths": {
@@ -129,7 +148,8 @@ def open311_document(*, server_url: str = "/open311/v2") -> dict:
                               **_error_responses("400", "404", "405", "413", "429", "503")},
             }},
             "/services/{service_code}.json": {"get": {
-                "operationId": "service", "summary": "A service's definition (no extra attributes)",
+                "operationId": "service",
+                "summary": "A service's definition: the attributes (extra questions) it asks, if any",
                 "parameters": [_path("service_code"), *READ_PARAMETERS],
                 "responses": {**_ok("The definition", {"$ref": "#/components/schemas/ServiceDefinition"}),
                               **_error_responses("400", "404", "405", "413", "429", "503")},
@@ -198,7 +218,26 @@ def open311_document(*, server_url: str = "/open311/v2") -> dict:
                 "ServiceDefinition": {"type": "object", "additionalProperties": False,
                                       "required": ["service_code", "attributes"],
                                       "properties": {"service_code": {"type": "string"},
-                                                     "attributes": {"type": "array", "maxItems": 0}}},
+                                                     "attributes": {"type": "array", "items": {
+                                                         "$ref": "#/components/schemas/Attribute"}}}},
+                "Attribute": {"type": "object", "additionalProperties": False,
+                              "required": ["variable", "code", "datatype", "required", "datatype_description",
+                                           "order", "description", "values"],
+                              "properties": {
+                                  "variable": {"type": "boolean"},
+                                  "code": {"type": "string"},
+                                  "datatype": {"type": "string", "enum": [
+                                      "string", "number", "datetime", "text", "singlevaluelist",
+                                      "multivaluelist"]},
+                                  "required": {"type": "boolean"},
+                                  "datatype_description": NULLABLE_TEXT,
+                                  "order": {"type": "integer", "minimum": 1},
+                                  "description": {"type": "string"},
+                                  "values": {"type": "array", "items": {
+                                      "type": "object", "additionalProperties": False,
+                                      "required": ["key", "name"],
+                                      "properties": {"key": {"type": "string"},
+                                                     "name": {"type": "string"}}}}}},
                 "Request": {"type": "object", "additionalProperties": False,
                             "required": ["service_request_id", "status", "status_notes", "service_name",
                                          "service_code", "description", "agency_responsible",
@@ -220,9 +259,13 @@ def open311_document(*, server_url: str = "/open311/v2") -> dict:
                                 "address": {"type": "null", "description": "never public here"},
                                 "address_id": {"type": "null"},
                                 "zipcode": {"type": "null"},
-                                "lat": {"type": "number"},
-                                "long": {"type": "number"},
-                                "media_url": {"type": "null", "description": "never public here"}}},
+                                "lat": {"type": ["number", "null"],
+                                        "description": "null until staff place a request filed "
+                                                       "with an address only"},
+                                "long": {"type": ["number", "null"]},
+                                "media_url": {"type": ["string", "null"], "format": "uri",
+                                              "description": "the photo staff took after the repair, "
+                                                             "if any; never the reporter's photo"}}},
                 "Created": {"type": "object", "additionalProperties": False,
                             "required": ["service_request_id", "service_notice", "account_id"],
                             "properties": {"service_request_id": {"type": "string"},

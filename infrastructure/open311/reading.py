@@ -20,6 +20,7 @@ from ..models import (
     ServiceRequestEvent,
     tracking_code_normalise,
 )
+from .attributes import service_attributes
 from .common import agency_name, iso, param_error
 
 # GET requests.json without dates: the last 90 days; a date range may not span more (spec).
@@ -50,7 +51,8 @@ def service_serialise(category: RequestCategory) -> dict:
         "service_code": category.value,
         "service_name": RequestCategory.display(category.value),
         "description": str(CATEGORY_HINTS.get(category, "")),
-        "metadata": False,  # no extra attributes: services/<code>.json lists none
+        # True when services/<code>.json lists attributes (extra questions) to answer.
+        "metadata": bool(service_attributes(category.value)),
         "type": "realtime",  # a request is created (and has its id) at once
         "keywords": ", ".join(keywords),
         "group": str(SERVICE_GROUPS.get(category, "")),
@@ -64,7 +66,31 @@ def services_list() -> list[dict]:
 def service_definition(code: str) -> dict:
     if code not in RequestCategory.values:
         raise param_error(404, "service_code", _("There is no service “%(value)s”."), {"value": code[:50]})
-    return {"service_code": code, "attributes": []}
+    return {"service_code": code, "attributes": [
+        attribute.serialise(order) for order, attribute in enumerate(service_attributes(code), start=1)
+    ]}
+
+
+# The date of the last change to the services or their definitions (Service Discovery's
+# `changeset`: clients refresh what they cached when it moves). Change it with them.
+SERVICES_CHANGESET = datetime(2026, 12, 5, tzinfo=UTC)
+
+
+def discovery(*, endpoint_url: str, contact: str, key_service: str) -> dict:
+    """Service Discovery (wiki.open311.org/Service_Discovery): this host's one endpoint."""
+    changeset = SERVICES_CHANGESET.isoformat().replace("+00:00", "Z")
+    return {
+        "changeset": changeset,
+        "contact": contact,
+        "key_service": key_service,
+        "endpoints": [{
+            "specification": "http://wiki.open311.org/GeoReport_v2",
+            "url": endpoint_url,
+            "changeset": changeset,
+            "type": "production",
+            "formats": ["text/xml", "application/json"],
+        }],
+    }
 
 
 # --- Reading requests -------------------------------------------------------------------------
@@ -217,7 +243,7 @@ def public_requests(query: RequestQuery) -> QuerySet:
         ),
     ).order_by("-received_at", "-id").values(
         "tracking_code", "category", "status", "received_at", "due_at", "location",
-        "public_updated_at", "rejection_reason", "duplicate_of__tracking_code",
+        "public_updated_at", "rejection_reason", "duplicate_of__tracking_code", "after_photo",
     )[:MAX_RESULTS]
 
 
@@ -230,7 +256,9 @@ def _status_notes(row: dict) -> str:
     return label
 
 
-def request_serialise(row: dict, *, municipality) -> dict:
+def request_serialise(row: dict, *, municipality, after_photo_url=None) -> dict:
+    """`after_photo_url(code)`: the public address of the photo staff took after the repair, or
+    None where there is no public page for it."""
     location = row["location"]
     explanation = STATUS_EXPLANATIONS.get(row["status"])
     return {
@@ -248,7 +276,11 @@ def request_serialise(row: dict, *, municipality) -> dict:
         "address": None,  # typed by the reporter: not public
         "address_id": None,
         "zipcode": None,
-        "lat": location.y,
-        "long": location.x,
-        "media_url": None,  # the reporter's photo: not public
+        # A request reported in words only has no pin yet (its address stays private).
+        "lat": location.y if location is not None else None,
+        "long": location.x if location is not None else None,
+        # Only the photo staff published on resolving (the after photo): the reporter's own photo
+        # can show a face, a plate or a house and stays off the public list.
+        "media_url": (after_photo_url(row["tracking_code"])
+                      if after_photo_url is not None and row["after_photo"] else None),
     }

@@ -2,6 +2,14 @@
 django.core.exceptions.ValidationError with a message for the user when the input is wrong."""
 
 from .assets import ASSET_FIELDS, asset_create, asset_photo_add, asset_update
+from .followup import (
+    citizen_can_reopen,
+    notification_opt_out,
+    service_request_citizen_confirm,
+    service_request_citizen_reopen,
+    service_request_follow,
+    service_request_rate,
+)
 from .requests import (
     REQUEST_FIELDS,
     photo_can_be_added,
@@ -11,6 +19,7 @@ from .requests import (
     service_request_create,
     service_request_link_asset,
     service_request_photo_add,
+    service_request_set_location,
     service_request_set_priority,
     service_request_take,
     service_request_transition,
@@ -23,6 +32,12 @@ __all__ = [
     "asset_create",
     "asset_photo_add",
     "asset_update",
+    "citizen_can_reopen",
+    "notification_opt_out",
+    "service_request_citizen_confirm",
+    "service_request_citizen_reopen",
+    "service_request_follow",
+    "service_request_rate",
     "photo_can_be_added",
     "service_request_assign",
     "service_request_comment",
@@ -30,6 +45,7 @@ __all__ = [
     "service_request_create",
     "service_request_link_asset",
     "service_request_photo_add",
+    "service_request_set_location",
     "service_request_set_priority",
     "service_request_take",
     "service_request_transition",

@@ -21,25 +21,38 @@ from ..models import (
     sla_due_at,
     tracking_code_generate,
 )
+from ..notify.dispatch import notification_queue, reporter_address
 from ..selectors import nearest_asset
 from ..validators import parse_geometry, validate_point
-from .assets import asset_photo_add
+from .assets import asset_photo_add, asset_update
 from .photos import photo_reencode
 
 Kind = ServiceRequestEvent.Kind
 REQUEST_FIELDS = frozenset({
     "category", "description", "location", "address_text", "reporter_name", "reporter_phone",
-    "reporter_email", "priority", "asset", "received_at",
+    "reporter_email", "priority", "asset", "received_at", "notify_channel", "reporter_line_user_id",
 })
 
 
 def _event(
-    service_request: ServiceRequest, user, kind: str, *, from_value="", to_value="", comment=""
+    service_request: ServiceRequest, user, kind: str, *, from_value="", to_value="", comment="",
+    public: bool = False,
 ) -> ServiceRequestEvent:
     return ServiceRequestEvent.objects.create(
         request=service_request, actor=user, kind=kind, from_value=str(from_value or ""),
-        to_value=str(to_value or ""), comment=comment,
+        to_value=str(to_value or ""), comment=comment, public=public,
     )
+
+
+NO_ADDRESS = {
+    "email": _("Give your e-mail address to hear about this report by e-mail."),
+    "sms": _("Give your phone number to hear about this report by SMS."),
+    "line": _("Reports by LINE need the LINE account to send news to."),
+}
+
+# Staff write these statuses' comments for the citizen: the reason of a rejection, the note on
+# a repair. Every status change is news for the reporter; other comments stay internal.
+PUBLIC_NOTE_STATUSES = frozenset({RequestStatus.RESOLVED, RequestStatus.REJECTED})
 
 
 def _lock(service_request: ServiceRequest) -> None:
@@ -59,27 +72,33 @@ def _require_open(service_request: ServiceRequest) -> None:
         )
 
 
-@transaction.atomic
-def service_request_create(
-    *, data: dict, user=None, channel: str, photo=None, link_nearest: bool = True
-) -> ServiceRequest:
-    """A new request from cleaned `data` (keys: REQUEST_FIELDS; `location` a Point, WKT or
-    GeoJSON; `received_at` only for back-dated entries). The due time comes from the SLA; when
-    no `asset` is given, the nearest matching asset within 50 m is linked unless staff said
-    there is none (`link_nearest=False`)."""
-    unknown = set(data) - REQUEST_FIELDS
-    if unknown:
-        raise TypeError(f"unknown service request fields: {sorted(unknown)}")
-    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
-    location = fields.pop("location", None)
+def _point(location) -> Point | None:
+    """The reported point from a Point, WKT or GeoJSON; None for no pin (empty)."""
     if location is None or location == "":
-        raise ValidationError({"location": _("The location is empty: pick it on the map.")})
+        return None
     try:
         location = parse_geometry(location)
         validate_point(location)
     except ValidationError as error:
         raise ValidationError({"location": error.error_list}) from None
     assert isinstance(location, Point)  # validate_point refused every other shape
+    return location
+
+
+@transaction.atomic
+def service_request_create(
+    *, data: dict, user=None, channel: str, photo=None, link_nearest: bool = True
+) -> ServiceRequest:
+    """A new request from cleaned `data` (keys: REQUEST_FIELDS; `location` a Point, WKT or
+    GeoJSON, or None when the reporter gave the place only in words, `address_text`;
+    `received_at` only for back-dated entries). The due time comes from the SLA; when no `asset`
+    is given, the nearest matching asset within 50 m of the pin is linked unless staff said there
+    is none (`link_nearest=False`)."""
+    unknown = set(data) - REQUEST_FIELDS
+    if unknown:
+        raise TypeError(f"unknown service request fields: {sorted(unknown)}")
+    fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    location = _point(fields.pop("location", None))
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
     service_request = ServiceRequest(location=location, channel=channel, created_by=user, **fields)
@@ -100,11 +119,13 @@ def service_request_create(
             service_request.photo = photo_reencode(photo)
         except ValidationError as error:
             raise ValidationError({"photo": error.error_list}) from None
+    if service_request.notify_channel and not reporter_address(service_request):
+        raise ValidationError({"notify_channel": NO_ADDRESS[service_request.notify_channel]})
     # Without a due time the category or priority was wrong: let full_clean name that instead.
     service_request.full_clean(
         exclude=["photo", "tracking_code"] + ([] if service_request.due_at else ["due_at"])
     )
-    if service_request.asset is None and link_nearest:
+    if service_request.asset is None and link_nearest and location is not None:
         service_request.asset = nearest_asset(location, service_request.category)
         auto_actor = None  # linked by the system
     else:
@@ -129,10 +150,12 @@ def service_request_create(
 @transaction.atomic
 def service_request_transition(
     *, service_request: ServiceRequest, user, to_status: str, comment: str = "",
-    duplicate_of: ServiceRequest | None = None,
+    duplicate_of: ServiceRequest | None = None, after_photo=None, asset_condition: str = "",
 ) -> ServiceRequest:
-    """Move the request along TRANSITIONS. Rejecting needs a comment; marking a duplicate needs
-    the original request."""
+    """Move the request along TRANSITIONS. Rejecting and resolving need a comment, which the
+    citizen reads; resolving may add the photo after the repair and set the linked asset's
+    condition (`asset_condition`, recorded in its history). Marking a duplicate needs the
+    original request. The reporter and followers are told (after commit)."""
     _lock(service_request)
     comment = (comment or "").strip()
     from_status = service_request.status
@@ -146,6 +169,17 @@ def service_request_transition(
         ), code="transition")
     if to_status == RequestStatus.REJECTED and not comment:
         raise ValidationError({"comment": _("Say why the request is rejected: the citizen sees it.")})
+    if to_status == RequestStatus.RESOLVED and not comment:
+        raise ValidationError({"comment": _("Say what was done: the citizen reads this note.")})
+    if (after_photo is not None or asset_condition) and to_status != RequestStatus.RESOLVED:
+        raise ValidationError(_("A photo after the repair and the asset's condition go with resolving."))
+    if asset_condition and service_request.asset is None:
+        raise ValidationError({"asset_condition": _("This request has no linked asset.")})
+    if after_photo is not None:
+        try:
+            service_request.after_photo = photo_reencode(after_photo)
+        except ValidationError as error:
+            raise ValidationError({"after_photo": error.error_list}) from None
     if to_status == RequestStatus.DUPLICATE:
         original = duplicate_of
         while original is not None and original.duplicate_of_id is not None:
@@ -170,9 +204,14 @@ def service_request_transition(
         service_request.assignee = None  # back in the shared queue
     service_request.status = to_status
     service_request.save()
-    _event(service_request, user, Kind.STATUS, from_value=from_status, to_value=to_status, comment=comment)
+    event = _event(service_request, user, Kind.STATUS, from_value=from_status, to_value=to_status,
+                   comment=comment, public=to_status in PUBLIC_NOTE_STATUSES)
     if previous_assignee is not None and service_request.assignee is None:
         _event(service_request, user, Kind.ASSIGNED, from_value=_username(previous_assignee))
+    if asset_condition and service_request.asset is not None:
+        asset_update(asset=service_request.asset, user=user, data={"condition": asset_condition},
+                     note=bilingual(_("Repaired: request %(code)s"), {"code": service_request.tracking_code}))
+    notification_queue(service_request=service_request, event=event)
     return service_request
 
 
@@ -202,7 +241,9 @@ def service_request_assign(
     _event(service_request, user, Kind.ASSIGNED, from_value=_username(previous), to_value=_username(assignee),
            comment=comment)
     if service_request.status != from_status:
-        _event(service_request, user, Kind.STATUS, from_value=from_status, to_value=service_request.status)
+        event = _event(service_request, user, Kind.STATUS, from_value=from_status,
+                       to_value=service_request.status)
+        notification_queue(service_request=service_request, event=event)
     return service_request
 
 
@@ -281,12 +322,18 @@ def service_request_set_priority(
 
 
 @transaction.atomic
-def service_request_comment(*, service_request: ServiceRequest, user, comment: str) -> ServiceRequestEvent:
+def service_request_comment(
+    *, service_request: ServiceRequest, user, comment: str, public: bool = False
+) -> ServiceRequestEvent:
+    """A note on the timeline; a public one shows on the status page and is sent to the
+    reporter and followers."""
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": _("Write a comment.")})
-    event = _event(service_request, user, Kind.COMMENT, comment=comment)
+    event = _event(service_request, user, Kind.COMMENT, comment=comment, public=public)
     ServiceRequest.objects.filter(pk=service_request.pk).update(updated_at=timezone.now())
+    if public:
+        notification_queue(service_request=service_request, event=event)
     return event
 
 
@@ -303,6 +350,40 @@ def service_request_link_asset(
     service_request.save()
     _event(service_request, user, Kind.ASSET_LINKED, from_value=previous.code if previous else "",
            to_value=asset.code if asset else "", comment=(comment or "").strip())
+    return service_request
+
+
+def _coordinates(point: Point | None) -> str:
+    return f"{point.y:.6f}, {point.x:.6f}" if point is not None else ""
+
+
+@transaction.atomic
+def service_request_set_location(
+    *, service_request: ServiceRequest, user, location, comment: str = ""
+) -> ServiceRequest:
+    """Put the request's pin on the map (or move it): for a request reported in words only,
+    staff find the place and pin it. Written to the timeline with the old and new coordinates.
+    A first pin on a request nobody has linked or unlinked an asset of links the nearest
+    matching asset within 50 m, as a pinned report would have been on arrival."""
+    _lock(service_request)
+    point = _point(location)
+    if point is None:
+        raise ValidationError({"location": _("The location is empty: pick it on the map.")})
+    previous = service_request.location
+    if previous is not None and previous.equals_exact(point, tolerance=1e-7):
+        return service_request
+    service_request.location = point
+    asset_decided = service_request.asset_id is not None or service_request.events.filter(
+        kind=Kind.ASSET_LINKED).exists()
+    linked = None
+    if previous is None and not asset_decided:
+        linked = nearest_asset(point, service_request.category)
+        service_request.asset = linked
+    service_request.save()
+    _event(service_request, user, Kind.LOCATED, from_value=_coordinates(previous),
+           to_value=_coordinates(point), comment=(comment or "").strip())
+    if linked is not None:
+        _event(service_request, None, Kind.ASSET_LINKED, to_value=linked.code)
     return service_request
 
 

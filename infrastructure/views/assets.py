@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_or_403
+from kernel.exports import READABLE, export_links, export_variant
 from kernel.forms import form_add_service_errors
 
 from .. import exports
@@ -71,9 +71,7 @@ def asset_list(request):
 @permission_or_403(VIEW)
 def asset_export(request):
     fmt = request.GET.get("format", "csv")
-    variant = request.GET.get("variant", exports.READABLE)
-    if fmt not in exports.FORMATS or variant not in exports.VARIANTS:
-        raise Http404("unknown export format")
+    variant = export_variant(request.GET.get("variant"))
     filters = AssetFilterForm(request.GET).filters()
     assets = assets_for(request.user, filters=filters)
     stem = f"assets-{request.tenant.schema_name}-{timezone.localdate():%Y%m%d}"
@@ -83,13 +81,9 @@ def asset_export(request):
 
 def _export_links(filters: dict) -> list[dict]:
     """As the list reads (CSV, Excel), the same for re-import, and GeoJSON for GIS software."""
-    links = []
-    for fmt, variant, label in (
-            ("csv", exports.READABLE, _("CSV")), ("xlsx", exports.READABLE, _("Excel")),
-            ("csv", exports.FOR_IMPORT, _("CSV for re-import")), ("geojson", exports.READABLE, "GeoJSON")):
-        query = {**filters, "format": fmt, **({"variant": variant} if variant != exports.READABLE else {})}
-        links.append({"format": fmt, "variant": variant, "label": label, "query": urlencode(query)})
-    return links
+    geojson = {"format": "geojson", "variant": READABLE, "label": "GeoJSON",
+               "query": urlencode({**filters, "format": "geojson"})}
+    return [*export_links(filters, importable=True), geojson]
 
 
 def _attribute_rows(asset: Asset) -> list[tuple[str, str]]:

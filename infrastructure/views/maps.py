@@ -8,6 +8,7 @@ never show an asset or a request its user could not open in a list, nor another 
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
@@ -341,9 +342,16 @@ def request_map(request):
         "text": {"open": _("Open the request"), "failed": _("Could not load the details. Try again."),
                  "kind": _("Service request")},
     }
+    # Reported in words only, they have no dot: say how many, and where to find them.
+    unpinned = selectors.service_requests_for(
+        request.user, queue="open", category=category or None, unpinned=True).count()
+    unpinned_query = urlencode({"queue": "open", **({"category": category} if category else {}),
+                                "pin": "none"})
     return render(request, "infrastructure/request_map.html", {
         "form": form,
         "filter_error": filter_error,
+        "unpinned": unpinned,
+        "unpinned_url": f"{reverse('infrastructure:request-list')}?{unpinned_query}",
         "total": sum(c["open"] for c in counts.values()),
         "overdue": sum(c["overdue"] for c in counts.values()),
         "map_config": config,

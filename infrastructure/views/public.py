@@ -9,6 +9,7 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -16,7 +17,7 @@ from kernel.forms import form_add_service_errors
 from kernel.ratelimit import Verdict, rate_hit, rate_peek
 from tenants.maps import municipality_outline
 
-from ..forms.public import PublicReportForm, TrackingCodeForm
+from ..forms.public import PublicReportForm, RateForm, ReopenForm, TrackingCodeForm
 from ..models import (
     STATUS_EXPLANATIONS,
     Channel,
@@ -26,7 +27,7 @@ from ..models import (
     ServiceRequestEvent,
     tracking_code_normalise,
 )
-from ..services import service_request_create
+from ..services import citizen_can_reopen, service_request_create
 
 # The steps of the usual path, for the progress bar.
 PROGRESS_STEPS = (
@@ -106,6 +107,14 @@ def _public_view(service_request: ServiceRequest) -> dict:
             rejection_reason = event.comment
     status = service_request.status
     step = PROGRESS_STEPS.index(status) if status in PROGRESS_STEPS else None
+    code = service_request.tracking_code
+    # Staff notes written for the citizen and the citizen's own "not fixed" reasons, oldest first.
+    updates = [
+        {"at": event.at, "text": event.comment, "from_citizen": event.kind == Kind.REOPENED,
+         "status_label": _status_label(event.to_value) if event.kind == Kind.STATUS else ""}
+        for event in service_request.events.filter(public=True).exclude(comment="").order_by("at", "id")
+        .only("at", "kind", "to_value", "comment")
+    ]
     return {
         "code": service_request.tracking_code,
         "status": status,
@@ -120,6 +129,18 @@ def _public_view(service_request: ServiceRequest) -> dict:
             service_request.duplicate_of.tracking_code
             if status == RequestStatus.DUPLICATE and service_request.duplicate_of else ""
         ),
+        "due_at": service_request.due_at if service_request.is_open else None,
+        "overdue": service_request.is_overdue(),
+        "photo_url": reverse("report:photo", kwargs={"code": code, "which": "before"})
+        if service_request.photo else "",
+        "after_photo_url": reverse("report:photo", kwargs={"code": code, "which": "after"})
+        if service_request.after_photo else "",
+        "updates": updates,
+        "can_answer": status == RequestStatus.RESOLVED,
+        "can_reopen": citizen_can_reopen(service_request),
+        "can_rate": status in (RequestStatus.RESOLVED, RequestStatus.CLOSED),
+        "satisfaction": service_request.satisfaction,
+        "confirmed": service_request.citizen_confirmed_at is not None,
         "steps": [
             {"label": _status_label(s), "done": step is not None and i <= step, "current": i == step}
             for i, s in enumerate(PROGRESS_STEPS)
@@ -163,4 +184,13 @@ def report_status(request, code: str | None = None):
     service_request = _find(normalised) if normalised else None
     if service_request is None:
         return _not_found(request, code)
-    return render(request, "report/status.html", {"report": _public_view(service_request)})
+    return render(request, "report/status.html", status_context(service_request))
+
+
+def status_context(service_request: ServiceRequest, **forms) -> dict:
+    """The status page's context; `forms` are bound forms shown again with their errors."""
+    return {
+        "report": _public_view(service_request),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "rate_form": forms.get("rate_form") or RateForm(initial={"score": service_request.satisfaction}),
+    }

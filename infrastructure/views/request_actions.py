@@ -20,6 +20,7 @@ from ..forms.requests import (
     CommentForm,
     DuplicateForm,
     LinkAssetForm,
+    LocationForm,
     PhotoForm,
     PriorityForm,
     TransitionForm,
@@ -31,6 +32,7 @@ from ..services import (
     service_request_comment,
     service_request_link_asset,
     service_request_photo_add,
+    service_request_set_location,
     service_request_set_priority,
     service_request_take,
     service_request_transition,
@@ -64,7 +66,7 @@ def _action_view(perm=CHANGE):
 @_action_view()
 def request_transition(request, pk):
     obj = fetch_request(request, pk)
-    form = TransitionForm(request.POST, service_request=obj)
+    form = TransitionForm(request.POST, request.FILES, service_request=obj)
     # "Keep the current status" with a comment: the comment alone.
     keep = form.is_valid() and not form.cleaned_data["to_status"]
 
@@ -72,7 +74,8 @@ def request_transition(request, pk):
         if keep:
             return service_request_comment(service_request=o, user=request.user, comment=c["comment"])
         return service_request_transition(
-            service_request=o, user=request.user, to_status=c["to_status"], comment=c["comment"])
+            service_request=o, user=request.user, to_status=c["to_status"], comment=c["comment"],
+            after_photo=c.get("after_photo") or None, asset_condition=c.get("asset_condition") or "")
 
     return _act(request, pk, key="status", form=form, action=action,
                 done=_("The comment was added.") if keep else _("The status was changed."))
@@ -121,7 +124,7 @@ def request_priority(request, pk):
         action=lambda o, c: service_request_set_priority(
             service_request=o, user=request.user, priority=c["priority"], comment=c["comment"]
         ),
-        done=_("The priority was changed; the due time follows the SLA target."),
+        done=_("The priority was changed; the due time follows the due-time target."),
     )
 
 
@@ -130,7 +133,7 @@ def request_comment(request, pk):
     return _act(
         request, pk, key="comment", form=CommentForm(request.POST),
         action=lambda o, c: service_request_comment(
-            service_request=o, user=request.user, comment=c["comment"]
+            service_request=o, user=request.user, comment=c["comment"], public=c["public"]
         ),
         done=_("The comment was added."),
     )
@@ -161,3 +164,14 @@ def request_link_asset(request, pk):
     )
 
 
+@_action_view()
+def request_location(request, pk):
+    """The pin of a request reported in words, set by staff who found the place (or moved)."""
+    form = LocationForm(request.POST)
+    return _act(
+        request, pk, key="location", form=form,
+        action=lambda o, c: service_request_set_location(
+            service_request=o, user=request.user, location=form.location(), comment=c["comment"]
+        ),
+        done=_("The pin was saved."),
+    )

@@ -24,15 +24,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import permission_or_403
 from accounts.models import User
+from kernel.exports import export_links, export_variant
 from kernel.forms import form_add_service_errors
 from kernel.maplinks import directions_url, place_url
 from kernel.personal import personal_data
+from tenants.maps import municipality_outline
 
 from ..forms.requests import (
     AssignForm,
     CommentForm,
     DuplicateForm,
     LinkAssetForm,
+    LocationForm,
     PhotoForm,
     PriorityForm,
     RequestCreateForm,
@@ -48,6 +51,8 @@ from ..models import (
     ServiceRequest,
     ServiceRequestEvent,
 )
+from ..request_exports import request_export_response
+from ..request_imports import SERVICE_REQUESTS
 from ..selectors import (
     QUEUES,
     assets_for,
@@ -71,6 +76,7 @@ ACTION_URL_NAMES = {
     "duplicate": "infrastructure:request-duplicate",
     "photo": "infrastructure:request-photo-add",
     "take": "infrastructure:request-take",
+    "location": "infrastructure:request-location",
 }
 QUEUE_LABELS = {
     "mine": gettext_lazy("Mine"),
@@ -155,6 +161,12 @@ def timeline(obj: ServiceRequest) -> list[dict]:
 # --- The queue --------------------------------------------------------------------------------
 
 
+def _queue(user, values: dict, queue: str):
+    qs = service_requests_for(user, queue=queue, category=values["category"], status=values["status"],
+                              q=values["q"], unpinned=values["pin"] == "none")
+    return qs.filter(priority=values["priority"]) if values["priority"] else qs
+
+
 @permission_or_403(VIEW)
 @require_GET
 def request_list(request):
@@ -162,10 +174,7 @@ def request_list(request):
     now = timezone.now()
 
     def queue_qs(queue):
-        qs = service_requests_for(
-            request.user, queue=queue, category=values["category"], status=values["status"], q=values["q"]
-        )
-        return qs.filter(priority=values["priority"]) if values["priority"] else qs
+        return _queue(request.user, values, queue)
 
     def query(**changes) -> str:
         params = {**values, **changes}
@@ -188,6 +197,8 @@ def request_list(request):
         "now": now,
         # Staff who work on requests take an unassigned one from the queue in one tap.
         "can_take": request.user.has_perm(CHANGE),
+        # The queue and filters in view, as the list reads and for re-import (the import is staff's).
+        "export_links": export_links(values, importable=request.user.has_perm(SERVICE_REQUESTS.permission)),
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "infrastructure/_request_queue.html", context)
@@ -203,6 +214,18 @@ def request_list(request):
         map_url=reverse("infrastructure:request-map"),
     )
     return render(request, "infrastructure/request_list.html", context)
+
+
+@permission_or_403(VIEW)
+@require_GET
+def request_export(request):
+    """The queue and filters in view as CSV or Excel (request_exports.py)."""
+    variant = export_variant(request.GET.get("variant"),
+                             importable=request.user.has_perm(SERVICE_REQUESTS.permission))
+    values = RequestFilterForm(request.GET).values()
+    stem = f"service-requests-{request.tenant.schema_name}-{timezone.localdate():%Y%m%d}"
+    return request_export_response(_queue(request.user, values, values["queue"]),
+                                   fmt=request.GET.get("format", "csv"), stem=stem, variant=variant)
 
 
 # --- Taking a request down --------------------------------------------------------------------
@@ -273,7 +296,9 @@ def _action_forms(request, obj: ServiceRequest, bound: dict | None = None) -> di
         return {}
     forms = {"comment": CommentForm(), "asset": LinkAssetForm(
         initial={"asset_code": obj.asset.code if obj.asset else ""})}
-    transition = TransitionForm(service_request=obj)
+    resolving = request.GET.get("resolve") == "1" and obj.can_transition_to(RequestStatus.RESOLVED)
+    transition = TransitionForm(service_request=obj,
+                                initial={"to_status": RequestStatus.RESOLVED} if resolving else None)
     if transition.offered:
         forms["status"] = transition
     if obj.is_open:
@@ -283,6 +308,8 @@ def _action_forms(request, obj: ServiceRequest, bound: dict | None = None) -> di
         forms["photo"] = PhotoForm()
     if RequestStatus.DUPLICATE in TRANSITIONS.get(obj.status, ()):
         forms["duplicate"] = DuplicateForm()
+    forms["location"] = LocationForm(initial={"latitude": obj.location.y, "longitude": obj.location.x}
+                                     if obj.has_pin else None)
     forms.update(bound or {})
     return forms
 
@@ -304,13 +331,23 @@ def _action_bar(request, obj: ServiceRequest, forms: dict) -> dict | None:
         "take": obj.is_open and obj.assignee_id is None,
         "next": {"status": step[0], "label": step[1]} if step and obj.can_transition_to(step[0]) else None,
         "photo": "photo" in forms,
+        # Reported in words only: finding the place and pinning it is the first job.
+        "pin": not obj.has_pin and "location" in forms,
     }
 
 
 def render_request_page(request, obj: ServiceRequest, *, bound: dict | None = None, status: int = 200):
     can_act = request.user.has_perm(CHANGE)
     forms = _action_forms(request, obj, bound)
-    map_data = {"point": [obj.location.y, obj.location.x], "asset": None}
+    point = obj.location
+    centre = getattr(request.tenant, "centre", None)
+    map_data = {
+        "point": [point.y, point.x] if point is not None else None,
+        "asset": None,
+        # Without a pin the map opens on the municipality, where staff tap to set it.
+        "outline": None if point is not None else municipality_outline(municipality=request.tenant),
+        "centre": [centre.y, centre.x] if centre is not None else None,
+    }
     if obj.asset is not None:
         map_data["asset"] = {"type": "Feature", "geometry": _geojson(obj.asset.geometry),
                              "properties": {"code": obj.asset.code, "name": obj.asset.name}}
@@ -327,8 +364,8 @@ def render_request_page(request, obj: ServiceRequest, *, bound: dict | None = No
             "show_reporter": can_act,
             "forms": forms,
             "bar": _action_bar(request, obj, forms),
-            "maps_url": place_url(obj.location.y, obj.location.x),
-            "directions_url": directions_url(obj.location.y, obj.location.x),
+            "maps_url": place_url(point.y, point.x) if point is not None else None,
+            "directions_url": directions_url(point.y, point.x) if point is not None else None,
             "action_urls": {key: reverse(name, args=[obj.pk]) for key, name in ACTION_URL_NAMES.items()},
             "failed_form": failed,
             "map_data": map_data,
@@ -361,3 +398,14 @@ def request_photo(request, pk):
     if not obj.photo:
         raise Http404
     return photo_response(obj.photo, download_name=f"request-{obj.pk}", cache_control="no-store")
+
+
+@personal_data
+@permission_or_403(VIEW)
+@require_GET
+def request_photo_after(request, pk):
+    """The photo taken after the repair (also shown to the citizen with the tracking code)."""
+    obj = fetch_request(request, pk)
+    if not obj.after_photo:
+        raise Http404
+    return photo_response(obj.after_photo, download_name=f"request-{obj.pk}-after", cache_control="no-store")

@@ -37,7 +37,7 @@ def sla_settings(request):
         else:
             if changes:
                 messages.success(request, _(
-                    "The SLA targets were saved. New requests and priority changes use them; "
+                    "The due-time targets were saved. New requests and priority changes use them; "
                     "requests already received keep their due time."
                 ))
             else:

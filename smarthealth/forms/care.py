@@ -50,7 +50,7 @@ class CareFilterForm(forms.Form):
     )
     condition = forms.ChoiceField(
         label=pgettext_lazy("chronic disease", "Condition"), required=False,
-        choices=[("", _("DM or HT")), ("DM", _("Diabetes (DM)")), ("HT", _("Hypertension (HT)"))],
+        choices=[("", _("DM or HT")), ("DM", _("Diabetes")), ("HT", _("Hypertension"))],
     )
     colour = forms.ChoiceField(
         label=_("NCD colour"), required=False,

@@ -29,7 +29,7 @@ class IcdMappingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["condition"].queryset = ChronicCondition.objects.filter(active=True)
-        self.fields["condition"].label_from_instance = lambda c: f"{c.code} {c.name_th}"
+        self.fields["condition"].label_from_instance = lambda c: c.name
 
     def clean_icd_from(self):
         return _icd(self.cleaned_data["icd_from"])

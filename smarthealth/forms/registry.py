@@ -39,7 +39,7 @@ def condition_choices(*, include: tuple[str, ...] = ()) -> list[tuple[str, str]]
     """Active chronic conditions (plus any inactive code in `include`, so editing a person never
     drops a code silently)."""
     rows = ChronicCondition.objects.filter(active=True) | ChronicCondition.objects.filter(code__in=include)
-    return [(c.code, f"{c.code} · {c.name_th}") for c in rows.order_by("code")]
+    return [(c.code, c.name) for c in rows.order_by("code")]
 
 
 class PersonFilterForm(forms.Form):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -37,6 +38,11 @@ class ChronicCondition(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name_th}"
+
+    @property
+    def name(self) -> str:
+        """The name in the reader's language: what every page shows (เบาหวาน, not DM)."""
+        return (self.name_en or self.name_th) if (get_language() or "th").startswith("en") else self.name_th
 
 
 class Household(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
-from kernel.exports import csv_response
+from kernel.exports import csv_response, in_language
 from kernel.thaidate import thai_datetime
 
 from ..audit import audit_log, persons_shown
@@ -106,6 +106,8 @@ def audit_log_export(request):
     audit_log(request=request, user=request.user, action=AccessLog.Action.EXPORT,
               object_type="access_log", object_ref="csv",
               detail={"filters": _json_safe(filters), "count": rows.count()})
+    # The page's columns, then what an investigation traces an entry by: the sign-in name, the
+    # record's reference (the only handle on it where names are hidden) and the page it was read on.
     header = [_("Time"), pgettext("audit", "Who"), _("Role"), _("What"), _("Outcome"), _("Whose record"),
               _("Detail"), _("From"), _("Username"), _("Record reference"), _("Page")]
     outcomes = dict(AccessLog.Outcome.choices)
@@ -121,7 +123,7 @@ def audit_log_export(request):
         yield from _export_lines(chunk, outcomes, names_visible)
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return csv_response(filename=f"access-log-{stamp}.csv", header=header, rows=lines())
+    return csv_response(filename=f"access-log-{stamp}.csv", header=header, rows=in_language(lines()))
 
 
 def _export_lines(rows: list[AccessLog], outcomes: dict, names_visible: bool):

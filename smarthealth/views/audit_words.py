@@ -10,7 +10,9 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
@@ -20,9 +22,8 @@ from imports import registry as import_registry
 from imports.results import result_text
 
 from ..erasure import is_erased
-from ..forms.care import CARE_LISTS
+from ..forms.care import CARE_LISTS, CareFilterForm
 from ..models import AccessLog, Household, Person
-from ..rules import AdlGroup
 
 OBJECT_LABELS = {
     "person": gettext_lazy("a person's record"),
@@ -66,6 +67,10 @@ FILTER_LABELS = {
     "adl_group": gettext_lazy("ADL group"),
     "condition": gettext_lazy("chronic disease"),
     "colour": gettext_lazy("screening colour"),
+    "ncd_colour": gettext_lazy("screening colour"),
+    "age_band": gettext_lazy("age group"),
+    "located": gettext_lazy("on the map"),
+    "household": gettext_lazy("household"),
     "disability": gettext_lazy("disability"),
     "overdue": gettext_lazy("overdue only"),
     "volunteer": gettext_lazy("health volunteer"),
@@ -166,14 +171,68 @@ def _households(refs: set[str]) -> dict[str, str]:
     return found
 
 
-def _filters_text(filters: dict) -> str:
-    adl = dict(AdlGroup.choices)
+def filter_words(rows: Iterable[AccessLog]) -> dict[str, dict[str, str]]:
+    """Filter field → stored value → its words, for the filters recorded in `rows`: the lists
+    record codes (DM, bedbound, red) and user ids or sign-in names, the officer reads words and
+    people's names. Built once for a page or an export (a query for conditions, one for users)."""
+    from ..imports import chronic_labels
+
+    users: set[str] = set()
+    for row in rows:
+        filters = (row.detail or {}).get("filters")
+        if isinstance(filters, dict):
+            users.update(str(filters[key]) for key in _USER_FILTERS if filters.get(key))
+    model = get_user_model()
+    people = {}
+    for pk, username, first, last in model.objects.filter(
+            Q(username__in=users) | Q(pk__in=[int(u) for u in users if u.isdigit()])).values_list(
+            "pk", "username", "first_name", "last_name"):
+        name = " ".join(part for part in (first, last) if part) or username
+        people[str(pk)] = people[username] = name
+    return {
+        **_choice_words(),
+        "condition": chronic_labels(),  # เบาหวาน, not DM
+        "outcome": dict(AccessLog.Outcome.choices),
+        "action": dict(AccessLog.Action.choices),
+        "object_type": {t: object_type_label(t) for t in {*OBJECT_LABELS, *_recorded(rows, "object_type")}},
+        **{key: people for key in _USER_FILTERS},
+    }
+
+
+def _choice_words() -> dict[str, dict[str, str]]:
+    """The fixed choices of the filter forms that write `filters` to the log, by field name."""
+    from ..forms.registry import HouseholdFilterForm, PersonFilterForm
+    from ..forms.visits import VisitFilterForm
+
+    words: dict[str, dict[str, str]] = {}
+    for form in (PersonFilterForm, HouseholdFilterForm, CareFilterForm, VisitFilterForm):
+        for name, field in form.base_fields.items():
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                for value, label in field.choices:
+                    if value not in ("", None):
+                        words.setdefault(name, {}).setdefault(str(value), str(label))
+    return words
+
+
+_USER_FILTERS = ("username", "volunteer", "visitor")
+
+
+def _recorded(rows: Iterable[AccessLog], key: str) -> set[str]:
+    found = set()
+    for row in rows:
+        filters = (row.detail or {}).get("filters")
+        if isinstance(filters, dict) and filters.get(key):
+            found.add(str(filters[key]))
+    return found
+
+
+def _filters_text(filters: dict, words: dict[str, dict[str, str]]) -> str:
     parts = []
     for key, value in filters.items():
         if value in ("", None, False):
             continue
         label = FILTER_LABELS.get(key, key)
-        shown = adl.get(value, value) if key == "adl_group" else (_("yes") if value is True else value)
+        shown = _("yes") if value is True else str(words.get(key, {}).get(str(value), value))
         parts.append(f"{label}: {shown}")
     return _("filters: %(filters)s") % {"filters": ", ".join(parts)} if parts else ""
 
@@ -191,8 +250,8 @@ def _field_labels(model, names: Iterable[str]) -> str:
     return ", ".join(labels)
 
 
-def detail_text(row: AccessLog) -> str:
-    """The row's `detail` as a short sentence in the active language."""
+def detail_text(row: AccessLog, words: dict[str, dict[str, str]]) -> str:
+    """The row's `detail` as a short sentence in the active language (`words`: filter_words)."""
     detail = row.detail or {}
     if row.action == AccessLog.Action.IMPORT:
         return result_text(detail)
@@ -213,7 +272,7 @@ def detail_text(row: AccessLog) -> str:
     if search := detail.get("search"):
         parts.append(_("searched by national ID") if search == "cid" else _("searched by name"))
     if filters := detail.get("filters"):
-        if isinstance(filters, dict) and (text := _filters_text(filters)):
+        if isinstance(filters, dict) and (text := _filters_text(filters, words)):
             parts.append(text)
     if "metres" in detail:
         parts.append(_("within %(metres)s m") % {"metres": detail["metres"]})
@@ -261,6 +320,7 @@ def lines_for(rows: Iterable[AccessLog], *, names_visible: bool) -> list[Line]:
     names = people_names(row.username for row in rows if row.username)
     persons = _persons({row.object_ref for row in rows if row.object_type == "person" and row.object_ref})
     households = _households({row.object_ref for row in rows if row.object_type == "household"})
+    words = filter_words(rows)
     lines = []
     for row in rows:
         whose, whose_person, whose_url = "", "", ""
@@ -289,5 +349,6 @@ def lines_for(rows: Iterable[AccessLog], *, names_visible: bool) -> list[Line]:
         lines.append(Line(
             row=row, who=names.get(row.username, row.username) or _("the system"),
             role=role_label(row.role) if row.role else "", what=what, whose=whose,
-            whose_person=whose_person, whose_url=whose_url, detail=detail_text(row), where=_where(row)))
+            whose_person=whose_person, whose_url=whose_url, detail=detail_text(row, words),
+            where=_where(row)))
     return lines

@@ -15,16 +15,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import permission_or_403
-from kernel.exports import csv_response, xlsx_response
+from kernel.exports import in_language, spreadsheet_response
 from kernel.thaidate import BE_OFFSET, export_date
 
 from ..audit import PERSONS_SHOWN_LIMIT, audit_log, persons_shown
 from ..forms.care import CARE_LISTS, CareFilterForm, CareList
+from ..imports import chronic_labels
 from ..models import AccessLog, Person
 from ..rules import AdlGroup, Disability, NcdColour
 from ..selectors import UNCONTROLLED, care_counts, care_queryset
@@ -134,29 +135,30 @@ EXPORT_COLUMNS = (
 VISIT_COLUMNS = (_("Last visit"), _("Next visit due"), _("Overdue"))
 
 
-def _export_rows(qs, *, kind: str, today: dt.date, language: str):
-    # Evaluated while the response streams, after the view returned: pin the language here.
-    with translation.override(language):
-        adl_labels, ncd_labels = dict(AdlGroup.choices), dict(NcdColour.choices)
-        sex_labels, disability_labels = dict(Person.Sex.choices), dict(Disability.choices)
-        yes, no = str(_("Yes")), str(_("No"))
-        for p in qs.iterator(chunk_size=2000):
-            household = p.household
-            row = [
-                p.identity_masked, p.prefix, p.first_name, p.last_name, str(sex_labels.get(p.sex, p.sex)),
-                export_date(p.birth_date), p.age_on(today),
-                household.label if household else "", household.house_no if household else "",
-                household.moo if household and household.moo is not None else "",
-                household.community if household else "", p.phone, ", ".join(p.chronic_conditions),
-                str(disability_labels.get(p.disability, p.disability)),
-                p.current_adl_score if p.current_adl_score is not None else "",
-                str(adl_labels.get(p.current_adl_group, "")), export_date(p.current_adl_on),
-                str(ncd_labels.get(p.current_ncd_colour, "")), export_date(p.current_ncd_on),
-            ]
-            if kind == "bedridden":
-                row += [export_date(p.last_visit_on), export_date(p.next_visit_due),
-                        yes if p.is_overdue else no]
-            yield row
+def _export_rows(qs, *, kind: str, today: dt.date):
+    """One list per person (a generator: run it through kernel.exports.in_language)."""
+    adl_labels, ncd_labels = dict(AdlGroup.choices), dict(NcdColour.choices)
+    sex_labels, disability_labels = dict(Person.Sex.choices), dict(Disability.choices)
+    conditions = chronic_labels()  # เบาหวาน, not DM
+    yes, no = str(_("Yes")), str(_("No"))
+    for p in qs.iterator(chunk_size=2000):
+        household = p.household
+        row = [
+            p.identity_masked, p.prefix, p.first_name, p.last_name, str(sex_labels.get(p.sex, p.sex)),
+            export_date(p.birth_date), p.age_on(today),
+            household.label if household else "", household.house_no if household else "",
+            household.moo if household and household.moo is not None else "",
+            household.community if household else "", p.phone,
+            ", ".join(conditions.get(code, code) for code in p.chronic_conditions),
+            str(disability_labels.get(p.disability, p.disability)),
+            p.current_adl_score if p.current_adl_score is not None else "",
+            str(adl_labels.get(p.current_adl_group, "")), export_date(p.current_adl_on),
+            str(ncd_labels.get(p.current_ncd_colour, "")), export_date(p.current_ncd_on),
+        ]
+        if kind == "bedridden":
+            row += [export_date(p.last_visit_on), export_date(p.next_visit_due),
+                    yes if p.is_overdue else no]
+        yield row
 
 
 @never_cache
@@ -179,13 +181,12 @@ def care_export(request, kind: str, fmt: str):
     exported = qs.values_list("public_id", flat=True)[:PERSONS_SHOWN_LIMIT + 1]
     _audit(request, AccessLog.Action.EXPORT, spec, active, count, format=fmt, **persons_shown(exported))
 
-    language = translation.get_language() or "th"
     header = [str(c) for c in EXPORT_COLUMNS + (VISIT_COLUMNS if kind == "bedridden" else ())]
-    rows = _export_rows(qs, kind=kind, today=today, language=language)
-    filename = f"care-{kind}-{today.year + BE_OFFSET}-{today.month:02d}-{today.day:02d}.{fmt}"
-    if fmt == "xlsx":
-        response = xlsx_response(filename=filename, header=header, rows=rows, sheet_title=kind)
-    else:
-        response = csv_response(filename=filename, header=header, rows=rows)
+    # Readable only: the national ID is masked, so a care list cannot go back through the persons
+    # import (CONTRACT §5 keys persons by the full ID); the persons import is for the registry.
+    response = spreadsheet_response(
+        fmt=fmt, stem=f"care-{kind}-{today.year + BE_OFFSET}-{today.month:02d}-{today.day:02d}",
+        header=header, rows=in_language(_export_rows(qs, kind=kind, today=today)),
+        sheet_title=str(spec.title))
     response["Cache-Control"] = "no-store"
     return response

@@ -22,7 +22,8 @@ SW_TEMPLATE = "smarthealth/offline/sw.js"
 # worker next to the pages, under the names {% static %} gives them (hashed in production).
 OFFLINE_ASSETS = (
     "css/app.css", "css/print.css", "css/smarthealth.css", "vendor/htmx/htmx.min.js", "js/app.js",
-    "js/smarthealth/offline-register.js", "js/smarthealth/offline-households.js",
+    "js/smarthealth/offline-register.js", "js/smarthealth/offline-outbox.js",
+    "js/smarthealth/offline-households.js",
     "js/smarthealth/visit-form.js",
     "vendor/sarabun/sarabun-thai-400-normal.woff2", "vendor/sarabun/sarabun-latin-400-normal.woff2",
     "vendor/sarabun/sarabun-thai-600-normal.woff2", "vendor/sarabun/sarabun-latin-600-normal.woff2",

@@ -38,9 +38,10 @@ from ..forms.registry import (
     PersonForm,
     active_volunteers,
 )
-from ..models import AccessLog, ChronicCondition, Person
+from ..models import AccessLog, Person
 from ..rules import AdlGroup, NcdColour, Need
 from ..selectors import (
+    condition_names,
     household_in_scope,
     household_need_levels,
     households_for,
@@ -96,10 +97,6 @@ def _places(households) -> tuple[list[str], list[int]]:
                    .values_list("community", flat=True).distinct())
     moos = (households.exclude(moo=None).order_by("moo").values_list("moo", flat=True).distinct())
     return list(communities), list(moos)
-
-
-def _condition_names() -> dict[str, str]:
-    return dict(ChronicCondition.objects.values_list("code", "name_th"))
 
 
 def _decorate(persons, conditions: dict[str, str]) -> list[Person]:
@@ -159,7 +156,7 @@ def person_list(request):
 
     persons = persons_for(user, filters=filters)
     page = Paginator(persons, PAGE_SIZE).get_page(data.get("page"))
-    conditions = _condition_names()
+    conditions = condition_names()
     page.object_list = _decorate(page.object_list, conditions)
     audit_log(
         request=request, user=user, action=AccessLog.Action.LIST, object_type="person_list",
@@ -185,7 +182,7 @@ def person_detail(request, public_id: uuid.UUID):
     visits = list(person.visits.select_related("visitor", "adl")[:20])
     today = timezone.localdate()
     next_due = next((v.next_visit_due for v in visits if v.next_visit_due), None)
-    conditions = _condition_names()
+    conditions = condition_names()
     return render(request, "smarthealth/person_detail.html", {
         "person": person,
         "conditions": [(code, conditions.get(code, code)) for code in person.chronic_conditions or []],
@@ -323,7 +320,7 @@ def household_detail(request, pk: int):
     household = household_need_levels(households_for(user).filter(pk=pk)).first()
     if household is None:  # removed in between
         raise Http404
-    conditions = _condition_names()
+    conditions = condition_names()
     members = _decorate(persons_for(user, filters={"household": household.pk}).order_by(
         "status", "birth_date"), conditions) if user.has_perm("smarthealth.view_person") else []
     # Who the health centre's HOME row names (its PIDs): the อสม. and the householder, when the

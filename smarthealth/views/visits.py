@@ -18,7 +18,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -40,7 +39,7 @@ from ..forms.visits import (
     VisitForm,
     apply_service_errors,
 )
-from ..models import AccessLog, ChronicCondition, HomeVisit, Person
+from ..models import AccessLog, HomeVisit, Person
 from ..rules import (
     ADL_MAX,
     ADL_MIN,
@@ -51,6 +50,7 @@ from ..rules import (
     adl_group,
 )
 from ..selectors import (
+    condition_names,
     household_need_levels,
     households_for,
     person_get,
@@ -98,12 +98,6 @@ def _labelled(person):
     person.adl_label = ADL_GROUP_LABELS.get(group, "") if group else ""
     person.ncd_label = NcdColour(colour).label if colour in NcdColour.values else ""
     return person
-
-
-def condition_names() -> dict[str, str]:
-    english = (get_language() or "th").startswith("en")
-    return {code: (en if english else th) for code, th, en in
-            ChronicCondition.objects.values_list("code", "name_th", "name_en")}
 
 
 def _person_context(person) -> dict:

@@ -7,8 +7,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kernel.i18n import bilingual
-
 from ..models import Theme
 from ..models.customization import FONT_SIZE_RANGE
 from ..services.theme import image_kind, normalise_colour
@@ -53,8 +51,8 @@ class ThemeForm(forms.Form):
     )
     accent_color = ColourField(label=_("Accent colour"), help_text=_("Lines and focus marks on white."))
     base_font_size = forms.IntegerField(
-        label=_("Base font size (px)"), min_value=FONT_SIZE_RANGE[0], max_value=FONT_SIZE_RANGE[1],
-        help_text=_("From 14 to 20 px; 16 suits most phones."),
+        label=_("Base font size (pixels)"), min_value=FONT_SIZE_RANGE[0], max_value=FONT_SIZE_RANGE[1],
+        help_text=_("From 14 to 20 pixels; 16 suits most phones."),
         widget=forms.NumberInput(attrs={"min": FONT_SIZE_RANGE[0], "max": FONT_SIZE_RANGE[1], "step": 1}),
     )
     header_style = forms.ChoiceField(label=_("Header style"), choices=Theme.HeaderStyle.choices)
@@ -94,7 +92,7 @@ class ThemeForm(forms.Form):
         for field in ("logo", "favicon"):
             if cleaned.get(field) and cleaned.get(f"remove_{field}"):
                 self.add_error(f"remove_{field}", ValidationError(
-                    bilingual(_("Either upload a new file or remove the current one, not both."))
+                    _("Either upload a new file or remove the current one, not both.")
                 ))
         return cleaned
 

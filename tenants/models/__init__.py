@@ -4,6 +4,7 @@ platform team."""
 
 from .change_requests import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment
 from .customization import ComponentSettings, CustomizationVersion, MunicipalityStats, Theme
+from .line import LineChannel
 from .municipality import (
     SCHEMA_NAME_RE,
     THAI_KIND_PREFIXES,
@@ -15,10 +16,12 @@ from .municipality import (
     Province,
     Subdistrict,
 )
+from .schemas import SchemaMigrationRun, SchemaTemplate
 
 __all__ = [
     "SCHEMA_NAME_RE", "THAI_KIND_PREFIXES",
     "ChangeRequest", "ChangeRequestAttachment", "ChangeRequestComment", "ComponentSettings",
-    "ConsoleAuditEntry", "CustomizationVersion", "District", "Domain", "Municipality",
-    "MunicipalityStats", "OnboardingRun", "Province", "Subdistrict", "Theme",
+    "ConsoleAuditEntry", "CustomizationVersion", "District", "Domain", "LineChannel", "Municipality",
+    "MunicipalityStats", "OnboardingRun", "Province", "SchemaMigrationRun", "SchemaTemplate",
+    "Subdistrict", "Theme",
 ]

@@ -6,6 +6,8 @@ saved change also stores a snapshot in CustomizationVersion, so "restore previou
 of an old snapshot and nothing is ever lost.
 """
 
+import re
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +110,13 @@ class ComponentSettings(models.Model):
         return f"components of {self.municipality.schema_name}"
 
 
+# The platform's own version notes, recognised by their English text (alone or after the Thai).
+_SYSTEM_NOTES = (
+    (re.compile(r"(?:^|/ )The settings before the first change$"), _("The settings before the first change")),
+    (re.compile(r"(?:^|/ )Restored version (?P<number>\d+)$"), _("Restored version %(number)s")),
+)
+
+
 class CustomizationVersion(models.Model):
     """One saved state of a municipality's theme or components (a JSON snapshot of the row;
     file fields by their stored name, and old files are never deleted, so any version restores)."""
@@ -139,6 +148,17 @@ class CustomizationVersion(models.Model):
 
     def __str__(self):
         return f"{self.municipality.schema_name} {self.kind} v{self.number}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language. The notes the platform writes itself are stored as
+        "ไทย / English" (kernel.i18n.bilingual), so that a backup or the database reads in either;
+        a page shows them in one. A person's own note is shown as they wrote it."""
+        for pattern, message in _SYSTEM_NOTES:
+            match = pattern.search(self.note)
+            if match:
+                return str(message) % match.groupdict() if match.groupdict() else str(message)
+        return self.note
 
 
 class MunicipalityStats(models.Model):

@@ -44,6 +44,7 @@ from ..models import (
     ComponentSettings,
     CustomizationVersion,
     Domain,
+    LineChannel,
     Municipality,
     Theme,
 )
@@ -61,7 +62,7 @@ PLATFORM_MEDIA_DIR = "platform"  # tenants/storage.py: MEDIA_ROOT/platform
 # The rows in `public` that belong to one municipality, parents first (the order of a restore).
 PUBLIC_MODELS: tuple[type[models.Model], ...] = (
     Municipality, Domain, Theme, ComponentSettings, CustomizationVersion,
-    ChangeRequest, ChangeRequestComment, ChangeRequestAttachment,
+    ChangeRequest, ChangeRequestComment, ChangeRequestAttachment, LineChannel,
 )
 # Rows in `public` that point at a municipality but are computed from its schema, so a backup
 # leaves them out and the platform computes them again (tests check every such model is listed).
@@ -118,6 +119,8 @@ def _rows_of(municipality: Municipality) -> dict[type[models.Model], models.Quer
         .order_by("pk"),
         ChangeRequestAttachment: ChangeRequestAttachment.objects.filter(request__municipality=municipality)
         .order_by("pk"),
+        # Still sealed in the archive: it opens only where the same PDPA keys are configured.
+        LineChannel: LineChannel.objects.filter(municipality=municipality),
     }
 
 
@@ -202,6 +205,7 @@ def municipality_backup(*, schema_name: str, out: Path) -> BackupResult:
                           {"schema": schema_name})
     major = pg.server_major()
     pg_dump, dump_major = pg.pg_tool("pg_dump", at_least=major)
+    pg.catalog_analyze()
     out = Path(out)
     if out.is_dir():
         raise BackupError(_("%(path)s is a folder: give the archive's file name."), {"path": out})

@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from kernel.i18n import bilingual
+from kernel.i18n import bilingual, in_active_language
 
 from ..models import ChangeRequest, ChangeRequestAttachment, ChangeRequestComment, Municipality
 
@@ -171,14 +171,14 @@ def attachment_check(file) -> CheckedAttachment:
     size = _file_size(file)
     params = {"name": name, "allowed": ALLOWED_EXTENSIONS, "size": f"{size / 1024 / 1024:.1f}"}
     if size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(bilingual(
+        raise ValidationError(in_active_language(
             _("“%(name)s” is too large (%(size)s MB); each file may be at most 10 MB."), params
         ), code="attachment_too_large")
     if size == 0:
-        raise ValidationError(bilingual(_("“%(name)s” is empty."), params), code="attachment_empty")
+        raise ValidationError(in_active_language(_("“%(name)s” is empty."), params), code="attachment_empty")
     ext = name.rpartition(".")[2].lower() if "." in name else ""
     if ext not in ATTACHMENT_TYPES:
-        raise ValidationError(bilingual(
+        raise ValidationError(in_active_language(
             _("“%(name)s” is not an accepted type. Accepted: %(allowed)s."), params
         ), code="attachment_type")
     expected, content_type = ATTACHMENT_TYPES[ext]
@@ -187,11 +187,11 @@ def attachment_check(file) -> CheckedAttachment:
     file.seek(0)
     found = _content_kind(file, head)
     if found == "macro":
-        raise ValidationError(bilingual(
+        raise ValidationError(in_active_language(
             _("“%(name)s” contains macros; save it as a plain .xlsx or .docx without macros."), params
         ), code="attachment_macro")
     if found != expected:
-        raise ValidationError(bilingual(
+        raise ValidationError(in_active_language(
             _("The content of “%(name)s” does not match its name (it is not a real .%(ext)s file)."),
             {**params, "ext": ext},
         ), code="attachment_mismatch")
@@ -202,7 +202,7 @@ def attachments_check(files) -> list[CheckedAttachment]:
     """Every file, all checked before anything is written; every problem reported at once."""
     files = [f for f in (files or ()) if f]
     if len(files) > MAX_ATTACHMENTS:
-        raise ValidationError(bilingual(
+        raise ValidationError(in_active_language(
             _("At most %(max)s files can be attached at a time (you chose %(count)s)."),
             {"max": MAX_ATTACHMENTS, "count": len(files)},
         ), code="attachment_count")
@@ -270,7 +270,7 @@ def change_request_comment(*, change_request: ChangeRequest, side: str, author_u
     body = (body or "").strip()
     checked = attachments_check(files)
     if not body and not checked:
-        raise ValidationError(bilingual(_("Write a comment or attach a file.")), code="comment_empty")
+        raise ValidationError(_("Write a comment or attach a file."), code="comment_empty")
     change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     comment = ChangeRequestComment(
         request=change_request, side=side, author_username=author_username, author_name=author_name,
@@ -294,10 +294,10 @@ def change_request_transition(*, change_request: ChangeRequest, to_status: str, 
     checked = attachments_check(files)
     locked = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     if to_status not in ChangeRequest.Status.values:
-        raise ValidationError(bilingual(_("“%(status)s” is not a status."), {"status": to_status}),
+        raise ValidationError(in_active_language(_("“%(status)s” is not a status."), {"status": to_status}),
                               code="status_unknown")
     if not locked.can_transition_to(to_status):
-        raise ValidationError(bilingual(
+        raise ValidationError(in_active_language(
             _("A request that is “%(from)s” cannot be moved to “%(to)s”."),
             {"from": ChangeRequest.Status(locked.status).label, "to": ChangeRequest.Status(to_status).label},
         ), code="status_illegal")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import navigation
 from accounts.roles import MUNICIPAL_ROLES, Role, granted
-from kernel.i18n import bilingual
+from kernel.i18n import bilingual, in_active_language
 
 from ..models import ComponentSettings, CustomizationVersion, Municipality
 from ..registry import (
@@ -206,10 +206,11 @@ def nav_label(entry: dict[str, Any]) -> str:
 
 
 class ComponentsError(Exception):
-    """Bad component settings; `messages` are bilingual (Thai / English), one per problem."""
+    """Bad component settings; `messages`, one per problem, read in the language active where
+    they are shown (kernel.i18n.in_active_language)."""
 
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
+    def __init__(self, messages: list["StrOrPromise"]) -> None:
+        super().__init__("; ".join(str(message) for message in messages))
         self.messages = messages
 
 
@@ -220,10 +221,10 @@ def _module_label(key: str) -> str:
 
 def components_validate(data: dict[str, Any]) -> dict[str, Any]:
     """The cleaned stored shape, or ComponentsError listing every problem found."""
-    errors: list[str] = []
+    errors: list[StrOrPromise] = []
 
     def error(message: "StrOrPromise", **params: Any) -> None:
-        errors.append(bilingual(message, params or None))
+        errors.append(in_active_language(message, params or None))
 
     data = data if isinstance(data, dict) else {}
     raw_modules = data.get("modules") or {}
@@ -324,7 +325,7 @@ def _validate_layout(raw_layout: Any, modules: dict[str, bool], error, *, role: 
 
 
 class _WidthList:
-    """The allowed widths, rendered in whichever language bilingual() is rendering."""
+    """The allowed widths, rendered in whichever language is active when the message is read."""
 
     def __init__(self, widths: tuple[str, ...]) -> None:
         self.widths = widths

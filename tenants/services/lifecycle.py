@@ -5,6 +5,7 @@ writes one console audit entry in the same transaction."""
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.gis.geos import MultiPolygon
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -190,6 +191,13 @@ def municipality_data_found(municipality: Municipality) -> list[str]:
     return found
 
 
+def data_labels(tables: list[str]) -> list[str]:
+    """What municipality_data_found found, in words in the reader's language (the tables' models'
+    plural names: สินทรัพย์, คำร้อง…), not table names."""
+    names = {model._meta.db_table: str(model._meta.verbose_name_plural) for model in apps.get_models()}
+    return [names.get(table, table) for table in tables]
+
+
 @transaction.atomic
 def municipality_delete(*, municipality: Municipality, actor: Actor, typed_name: str) -> str:
     """Drop the schema and the row of a municipality that holds no data yet (a mistaken or test
@@ -205,7 +213,8 @@ def municipality_delete(*, municipality: Municipality, actor: Actor, typed_name:
         raise MunicipalityError(
             _("%(name)s already holds data (%(tables)s), so it cannot be deleted. Archive it instead: "
               "its data is kept and it can be restored."),
-            {"name": locked.name_th, "tables": ", ".join(found[:5]) + ("…" if len(found) > 5 else "")},
+            {"name": locked.name_th,
+             "tables": ", ".join(data_labels(found[:5])) + ("…" if len(found) > 5 else "")},
             field="typed_name",
         )
     schema_name = locked.schema_name

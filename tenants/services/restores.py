@@ -39,6 +39,7 @@ from ..models import (
     ComponentSettings,
     CustomizationVersion,
     Domain,
+    LineChannel,
     Municipality,
     Theme,
 )
@@ -407,6 +408,15 @@ def _public_restore(plan: RestorePlan) -> tuple[Municipality, dict[int, int]]:
                         setattr(obj, f.attname, renamed(stored.name))
             obj.save()
             _keep_timestamps(obj, row)
+    for row in _rows(public, LineChannel):
+        # Restored switched off: a copy must not answer the citizens of the original's Official
+        # Account or push to them; the admin turns LINE on (and points the webhook) when it is
+        # the one in service.
+        channel = _build(LineChannel, row, municipality_id=municipality.pk)
+        assert isinstance(channel, LineChannel)
+        channel.enabled = False
+        channel.save()
+        _keep_timestamps(channel, row)
     versions = []
     for row in _rows(public, CustomizationVersion):
         version = _build(CustomizationVersion, row, municipality_id=municipality.pk)

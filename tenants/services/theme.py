@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import FileField, Max, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from kernel.i18n import bilingual
+from kernel.i18n import bilingual, in_active_language
 
 from ..models import CustomizationVersion, Municipality, Theme
 from ..models.customization import DEFAULT_COLOURS, FONT_SIZE_RANGE
@@ -50,7 +50,7 @@ def normalise_colour(value: str) -> str:
     match = _HEX_INPUT.match(text)
     if not match:
         raise ValidationError(
-            bilingual(
+            in_active_language(
                 _("“%(value)s” is not a colour. Enter # and six hexadecimal digits, e.g. #0b6e4f."),
                 {"value": text[:20]},
             ),
@@ -129,7 +129,7 @@ _URL_FUNCTION = re.compile(r"url\s*\(\s*(['\"]?)\s*([^)'\"]*)", re.IGNORECASE)
 
 
 def _svg_error(message: "StrOrPromise", params: dict[str, Any] | None = None) -> ValidationError:
-    return ValidationError(bilingual(message, params), code="unsafe_svg")
+    return ValidationError(in_active_language(message, params), code="unsafe_svg")
 
 
 # A CSS escape: a backslash and 1–6 hex digits (plus one optional white space), or a backslash
@@ -262,11 +262,12 @@ def svg_check(data: bytes) -> None:
         parser.Parse(data, True)
     except expat.ExpatError as error:
         raise ValidationError(
-            bilingual(_("The file is not a readable image (broken SVG: %(error)s)."), {"error": str(error)}),
+            in_active_language(_("The file is not a readable image (broken SVG: %(error)s)."),
+                               {"error": str(error)}),
             code="not_an_image",
         ) from error
     if state.root != "svg":
-        raise ValidationError(bilingual(_("The file is not an image.")), code="not_an_image")
+        raise ValidationError(_("The file is not an image."), code="not_an_image")
 
 
 def _raster_kind(data: bytes) -> str | None:
@@ -283,7 +284,7 @@ def _raster_kind(data: bytes) -> str | None:
         return None
     if kind and (width > MAX_PIXELS_SIDE or height > MAX_PIXELS_SIDE):
         raise ValidationError(
-            bilingual(
+            in_active_language(
                 _("The image is %(width)s × %(height)s pixels; at most %(max)s pixels a side, please."),
                 {"width": width, "height": height, "max": MAX_PIXELS_SIDE},
             ),
@@ -299,12 +300,12 @@ def _looks_like_xml(data: bytes) -> bool:
 
 def image_kind(upload: Any, *, field: str) -> str:
     """Check an uploaded logo or favicon by its content and size; return its kind (png, jpg, svg,
-    ico). Raise a bilingual ValidationError for anything else."""
+    ico). Raise a ValidationError (read in the active language) for anything else."""
     kinds, limit, type_message = FILE_RULES[field]
     size = getattr(upload, "size", None)
     if size is None or size > limit:
         raise ValidationError(
-            bilingual(
+            in_active_language(
                 _("The file is %(size)s KB; the limit is %(limit)s KB."),
                 {"size": (size or 0) // 1024 + 1, "limit": limit // 1024},
             ),
@@ -319,11 +320,11 @@ def image_kind(upload: Any, *, field: str) -> str:
         kind = "svg"
     if kind is None:
         raise ValidationError(
-            bilingual(_("The file is not an image (its content is not PNG, JPEG, ICO or SVG).")),
+            _("The file is not an image (its content is not PNG, JPEG, ICO or SVG)."),
             code="not_an_image",
         )
     if kind not in kinds:
-        raise ValidationError(bilingual(type_message), code="wrong_type")
+        raise ValidationError(in_active_language(type_message), code="wrong_type")
     return kind
 
 
@@ -389,7 +390,8 @@ def theme_versions(municipality: Municipality) -> QuerySet[CustomizationVersion]
 
 # --- Writing -----------------------------------------------------------------------------------
 class ThemeError(ValidationError):
-    """Bad input for a theme: `.message_dict` (or `.messages`) says what, in Thai and English."""
+    """Bad input for a theme: `.message_dict` (or `.messages`) says what, in the language active
+    where it is read."""
 
 
 @dataclass
@@ -402,12 +404,12 @@ class _PendingFile:
 def _clean_values(data: dict[str, Any]) -> dict[str, str | int]:
     """Validate every value (whatever the form already did: the service is the last gate)."""
     values: dict[str, str | int] = {}
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[StrOrPromise]] = {}
     for field in COLOUR_FIELDS:
         try:
             values[field] = normalise_colour(str(data.get(field) or ""))
         except ValidationError as error:
-            errors[field] = error.messages
+            errors[field] = [*error.messages]
     raw_size = data.get("base_font_size")
     try:
         if raw_size is None:
@@ -417,19 +419,19 @@ def _clean_values(data: dict[str, Any]) -> dict[str, str | int]:
             raise ValueError
         values["base_font_size"] = size
     except (TypeError, ValueError):
-        errors["base_font_size"] = [bilingual(
-            _("The base font size must be a whole number from %(min)s to %(max)s px."),
+        errors["base_font_size"] = [in_active_language(
+            _("The base font size must be a whole number from %(min)s to %(max)s pixels."),
             {"min": FONT_SIZE_RANGE[0], "max": FONT_SIZE_RANGE[1]},
         )]
     header_style = data.get("header_style") or Theme.HeaderStyle.SOLID
     if header_style not in Theme.HeaderStyle.values:
-        errors["header_style"] = [bilingual(_("Choose one of the header styles offered."))]
+        errors["header_style"] = [_("Choose one of the header styles offered.")]
     values["header_style"] = header_style
     for field, limit in (("display_name_th", 200), ("display_name_en", 200),
                          ("login_text_th", 1000), ("login_text_en", 1000)):
         text = str(data.get(field) or "").strip().replace("\r\n", "\n")
         if len(text) > limit:
-            errors[field] = [bilingual(
+            errors[field] = [in_active_language(
                 _("At most %(limit)s characters, please (this has %(count)s)."),
                 {"limit": limit, "count": len(text)},
             )]
@@ -500,7 +502,7 @@ def theme_update(*, municipality: Municipality, data: dict[str, Any], files: dic
     `remove_favicon` in data clear them) as a new version. Returns (theme, {field: contrast
     warning}). Raises ThemeError and changes nothing when any value is bad."""
     if municipality.is_platform:
-        raise ThemeError(bilingual(_("The platform console keeps the platform's own look.")))
+        raise ThemeError(_("The platform console keeps the platform's own look."))
     values, pending, removals = theme_validate(data=data, files=files)
     file_names = {field: "" for field in removals}
     storage = Theme._meta.get_field("logo").storage
@@ -525,10 +527,10 @@ def theme_restore(*, municipality: Municipality, version: CustomizationVersion |
     if not isinstance(version, CustomizationVersion):
         found = theme_versions(municipality).filter(number=version).first()
         if found is None:
-            raise ThemeError(bilingual(_("That version does not exist.")))
+            raise ThemeError(_("That version does not exist."))
         version = found
     if version.municipality_id != municipality.pk or version.kind != CustomizationVersion.Kind.THEME:
-        raise ThemeError(bilingual(_("That version does not exist.")))
+        raise ThemeError(_("That version does not exist."))
     snapshot = {**DEFAULT_COLOURS, "base_font_size": 16, **version.snapshot}
     values = _clean_values(snapshot)
     file_names = {f: str(snapshot.get(f) or "") for f in ("logo", "favicon")}

@@ -4,7 +4,7 @@ under /settings/ on a municipality's host (namespace `settings`), under
 
 from django.urls import path
 
-from ..views import components, theme
+from ..views import components, line, theme
 from ..views.editing import CONSOLE_NAME_PREFIX, CONSOLE_ROUTE_PREFIX
 
 EDITOR_PAGES = (
@@ -15,6 +15,7 @@ EDITOR_PAGES = (
     ("components/preview/", components.components_preview, "components-preview"),
     ("components/versions/<int:number>/restore/", components.components_restore_view,
      "components-restore"),
+    ("line/", line.line_edit, "line"),
 )
 
 

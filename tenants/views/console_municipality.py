@@ -19,6 +19,7 @@ from ..selectors import console_municipality_get
 from ..services.console_audit import Actor
 from ..services.first_admin import admin_link_issue, first_admin_create, municipality_admins, site_base
 from ..services.lifecycle import (
+    data_labels,
     municipality_archive,
     municipality_data_found,
     municipality_delete,
@@ -122,7 +123,7 @@ def municipality_delete_view(request, schema):
             messages.success(request, _("%(name)s was deleted.") % {"name": municipality.name_th})
             return redirect("tenants:console")
     return render(request, "tenants/municipality_delete.html", {
-        "m": municipality, "form": form, "data_found": municipality_data_found(municipality),
+        "m": municipality, "form": form, "data_found": data_labels(municipality_data_found(municipality)),
     }, status=400 if form.errors else 200)
 
 

@@ -141,8 +141,10 @@ OPEN311_SCHEMA_CANNOT_SAY = {
     # rule across two parameters — or a day the pattern allows but the calendar has not (02-30).
     ("GET", "/requests.json"): {"start_date", "end_date"},
     # A point in (or near) this municipality; a description that is more than spaces; an e-mail
-    # address, photo and media_url as Django's validators read them.
-    ("POST", "/requests.json"): {"lat", "long", "description", "email", "media", "media_url"},
+    # address, photo and media_url as Django's validators read them; an attribute only with the
+    # service that asks it (attribute[pole_number] with lighting).
+    ("POST", "/requests.json"): {"lat", "long", "description", "email", "media", "media_url",
+                                 "attribute[pole_number]", "attribute[water_depth]"},
 }
 
 

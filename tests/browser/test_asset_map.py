@@ -43,9 +43,9 @@ def test_the_asset_map_draws_its_tiles_without_errors(live_url, page):
     before = len(tiles)
     assert not page.locator("#map-condition").is_visible()  # on a phone the map gets the screen
     page.click("[data-map-panel] > summary")
-    page.select_option("#map-condition", "poor")
+    with page.expect_response(lambda response: ".mvt" in response.url and "condition=poor" in response.url):
+        page.select_option("#map-condition", "poor")
     page.wait_for_function("() => window.location.search.includes('condition=poor')")
-    page.wait_for_timeout(500)
     assert len(tiles) > before
 
 

@@ -204,3 +204,117 @@ def test_a_visit_the_server_refuses_stays_on_the_phone_with_its_message_until_di
     }))""") == 0
     assert visits_and_creates(household_of_two, django_db_blocker)[0] == []
     assert problems == []
+
+
+def sign_in_volunteer(page, base):
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "volunteer")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(base + "/")
+
+
+def test_visits_are_sent_when_the_network_returns_wherever_she_is(
+        live_url, page, household_of_two, django_db_blocker):
+    """Not only on her list: the signal comes back while she fills in the next visit form, or she
+    opens the app again at home on its first page; each time what waits is sent, once, and the
+    top of the page says so."""
+    first, second = household_of_two
+    base = live_url.format(host="kantang.localhost")
+    context = page.context
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    sign_in_volunteer(page, base)
+    page.goto(base + "/health/visits/")
+    page.wait_for_selector("[data-offline-page][data-offline-ready]", timeout=30_000)
+
+    # No signal: the first visit is kept on the phone; she goes on to the second person's form.
+    context.set_offline(True)
+    page.goto(base + f"/health/persons/{first.public_id}/visits/new/")
+    page.wait_for_function("document.getElementById('hv-person-name').textContent.length > 0")
+    record_visit(page, sbp="128", dbp="82", colour=(30, 160, 60))
+    page.wait_for_url(base + "/health/visits/")
+    page.locator(f'[data-offline-households] [data-person="{second.public_id}"] a.hv-big').click()
+    page.wait_for_url(f"**/health/persons/{second.public_id}/visits/new/")
+    banner = page.locator("[data-outbox-banner]")
+    banner.wait_for(state="visible")
+    assert banner.get_attribute("data-outbox-waiting") == "1"
+    assert "รอส่ง" in banner.inner_text() and "ไม่มีสัญญาณ" in banner.inner_text()
+    assert visits_and_creates(household_of_two, django_db_blocker) == ([], [])
+
+    # The signal returns while the form is open: the waiting visit goes, from this page.
+    context.set_offline(False)
+    page.wait_for_selector('[data-outbox-banner][data-outbox-sent="1"][data-outbox-waiting="0"]',
+                           timeout=30_000)
+    assert "ส่งการเยี่ยมแล้ว 1 รายการ" in banner.inner_text()
+    assert page.url.endswith(f"/health/persons/{second.public_id}/visits/new/")  # she stays where she was
+    visits, creates = visits_and_creates(household_of_two, django_db_blocker)
+    assert [(v.person_id, v.sbp, v.dbp) for v in visits] == [(first.pk, 128, 82)]
+    assert visits[0].photo and [row.object_ref for row in creates] == [str(first.public_id)]
+
+    # The second visit, kept offline too; she closes the app before the signal returns.
+    context.set_offline(True)
+    page.wait_for_function("document.getElementById('hv-person-name').textContent.length > 0")
+    record_visit(page, sbp="150", dbp="96", colour=(160, 30, 60))
+    page.wait_for_url(base + "/health/visits/")
+    page.wait_for_selector("[data-outbox-entry]")
+    page.close()
+    context.set_offline(False)
+
+    # At home, online, she opens the app on its first page: what waited is sent as it loads.
+    home = context.new_page()
+    home.on("pageerror", lambda error: problems.append(str(error)))
+    home.goto(base + "/")
+    home.wait_for_selector('[data-outbox-banner][data-outbox-sent="1"][data-outbox-waiting="0"]',
+                           timeout=30_000)
+    visits, creates = visits_and_creates(household_of_two, django_db_blocker)
+    assert sorted((v.person_id, v.sbp, v.dbp) for v in visits) == sorted(
+        [(first.pk, 128, 82), (second.pk, 150, 96)])
+    assert all(v.photo and v.idempotency_key and v.visitor.username == "volunteer" for v in visits)
+    assert sorted(row.object_ref for row in creates) == sorted(str(p.public_id) for p in household_of_two)
+    assert all(row.detail == {"record": "home_visit", "via": "offline"} for row in creates)
+
+    # Another page, another load: nothing left to send, nothing sent twice, nothing to say.
+    home.goto(base + "/accounts/profile/")
+    home.wait_for_selector('[data-outbox-banner][data-outbox-sent="0"][data-outbox-waiting="0"]',
+                           state="attached")
+    assert home.locator("[data-outbox-banner]").is_hidden()
+    assert len(visits_and_creates(household_of_two, django_db_blocker)[0]) == 2
+    assert problems == []
+
+
+def test_a_refused_visit_is_explained_at_the_top_of_any_page(
+        live_url, page, household_of_two, django_db_blocker):
+    from accounts.models import User
+    from smarthealth.models import Household
+
+    first, _second = household_of_two
+    base = live_url.format(host="kantang.localhost")
+    context = page.context
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    sign_in_volunteer(page, base)
+    page.goto(base + "/health/visits/")
+    page.wait_for_selector("[data-offline-page][data-offline-ready]", timeout=30_000)
+    context.set_offline(True)
+    page.goto(base + f"/health/persons/{first.public_id}/visits/new/")
+    page.wait_for_function("document.getElementById('hv-person-name').textContent.length > 0")
+    record_visit(page, sbp="140", dbp="90", colour=(90, 90, 90))
+    page.wait_for_url(base + "/health/visits/")
+    page.close()
+    # Meanwhile the health office gives the household to another volunteer.
+    with django_db_blocker.unblock(), schema_context("kantang"):
+        Household.objects.filter(pk=first.household_id).update(volunteer=User.objects.get(username="nurse"))
+    context.set_offline(False)
+
+    home = context.new_page()
+    home.on("pageerror", lambda error: problems.append(str(error)))
+    home.goto(base + "/")
+    refused = home.locator("[data-outbox-banner-refused]")
+    refused.wait_for(timeout=30_000)
+    text = refused.inner_text()
+    assert "เซิร์ฟเวอร์ไม่รับการเยี่ยม 1 รายการ" in text
+    assert first.full_name in text and "ไม่อยู่ในครัวเรือนที่คุณดูแล" in text
+    assert home.locator("[data-outbox-banner-link]").get_attribute("href") == "/health/visits/"
+    assert visits_and_creates(household_of_two, django_db_blocker)[0] == []
+    assert problems == []

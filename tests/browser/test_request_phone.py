@@ -1,6 +1,7 @@
 """An engineer works a service request on a phone (390 px, touch) in a real Chromium (issue 16):
 finds it in the unassigned queue, opens it, and with the action bar at the bottom of the screen
-takes it, moves it to its next status and adds a comment; the page and the database say so.
+takes it, moves it to its next status, adds a comment and a photo from the site; the page and the
+database say so.
 Any JavaScript error fails the test."""
 
 import pytest
@@ -47,8 +48,20 @@ def unassigned_request(live_url, django_db_blocker, monkeypatch):
     yield obj
     with django_db_blocker.unblock():
         with schema_context("kantang"):
+            for left in ServiceRequest.objects.filter(pk=obj.pk).exclude(photo=""):
+                left.photo.delete(save=False)  # the photo taken on site, on the live server's disk
             ServiceRequest.objects.filter(pk=obj.pk).delete()
         connection.close()
+
+
+def site_photo() -> dict:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (48, 36), (120, 90, 40)).save(buffer, format="JPEG")
+    return {"name": "site.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -102,6 +115,14 @@ def test_an_engineer_takes_moves_and_comments_a_request_from_the_action_bar(
     phone.locator("#action-comment button[type=submit]").tap()
     phone.wait_for_selector(f".timeline-comment:text('{COMMENT}')")
 
+    # A photo from the site: the bar opens the photo form, the camera (a file here) fills it.
+    bar_button(phone, "photo").tap()
+    assert phone.locator("#action-photo").get_attribute("open") is not None
+    phone.set_input_files("#action-photo input[type=file]", site_photo())
+    phone.locator("#action-photo button[type=submit]").tap()
+    phone.wait_for_selector(".timeline-comment:text('เพิ่มรูปถ่ายแล้ว')")
+    assert phone.locator("img.request-photo").count() == 1
+
     timeline = phone.locator(".timeline").inner_text()
     assert "กำลังดำเนินการ" in timeline and COMMENT in timeline
     assert phone.problems == []
@@ -109,8 +130,10 @@ def test_an_engineer_takes_moves_and_comments_a_request_from_the_action_bar(
     with django_db_blocker.unblock(), schema_context("kantang"):
         obj = ServiceRequest.objects.select_related("assignee").get(pk=unassigned_request.pk)
         kinds = list(obj.events.values_list("kind", "from_value", "to_value", "comment"))
-    assert (obj.status, obj.assignee.username) == ("in_progress", "engineer")
-    assert kinds[1:] == [
+        has_photo = bool(obj.photo)
+    assert (obj.status, obj.assignee.username) == ("in_progress", "engineer") and has_photo
+    assert kinds[1:5] == [
         ("assigned", "", "engineer", ""), ("status", "received", "assigned", ""),
         ("status", "assigned", "in_progress", ""), ("comment", "", "", COMMENT),
     ]
+    assert [kind for kind, *_rest in kinds[5:]] == ["comment"]  # the photo, noted on the timeline

@@ -22,8 +22,10 @@ def test_it_finds_households_with_bedridden_or_disabled_members_near_hazards(tow
     assert near.kind == "flood" and round(near.distance) == 30  # the open flood request
     assert near.kinds == {"flood", "drain", "drain_poor"}  # the poor drain and the drain request
     assert town.far.pk not in rows  # a bedridden person, but 7 km from any hazard
-    assert _community(disaster_summary(executive, metres=200, rows=list(rows.values()))) == {
+    row = _community(disaster_summary(executive, metres=200, rows=list(rows.values())))
+    assert {k: row[k] for k in ("community", "households", "bedbound", "disabled", "hidden")} == {
         "community": COMMUNITY, "households": None, "bedbound": None, "disabled": None, "hidden": True}
+    assert all(cell["households"] is None for cell in row["cells"])
 
 
 def test_a_count_only_reader_never_sees_a_small_community_count_nor_works_it_out(town, executive):
@@ -64,8 +66,10 @@ def test_an_executive_sees_counts_but_no_names_or_house_numbers(town, kantang_cl
     html = response.content.decode()
     assert COMMUNITY in html
     for secret in (town.p1.first_name, town.p2.first_name, town.near.house_no, town.near.house_id,
-                   f"/health/households/{town.near.pk}/", "disaster-data"):
+                   f"/health/households/{town.near.pk}/", "777/77"):
         assert secret not in html
+    # The count map only: no household points, no hazards.
+    assert '"households": []' in html and '"hazards": []' in html
     assert "no-store" in response["Cache-Control"]
 
 

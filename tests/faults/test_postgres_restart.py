@@ -86,5 +86,5 @@ def test_it_answers_503_while_postgres_restarts_and_recovers_by_itself(tmp_path)
         print(f"\nPostgreSQL restart ({ready_at - restart_at:.2f} s): no request failed of {len(log)}")
 
     assert set(statuses) <= {503}, statuses
-    assert all("Temporarily unavailable" in body for _t, _p, _s, body in failed)  # the friendly page
+    assert all("ระบบขัดข้องชั่วคราว" in body for _t, _p, _s, body in failed)  # the friendly page, in Thai
     assert boots == 1  # recovered without a new worker process, let alone a restart of gunicorn

@@ -56,7 +56,7 @@ def test_the_api_answers_503_when_even_the_host_cannot_be_looked_up(kantang_http
     assert int(response["Retry-After"]) > 0
 
 
-def test_pages_answer_the_friendly_503_page_in_thai_and_english(kantang_http, monkeypatch):
+def test_pages_answer_the_friendly_503_page_in_the_readers_language(kantang_http, monkeypatch):
     assert kantang_http.get("/report/status/ZZZZ-9999/").status_code == 404  # host cached
 
     with database_down(monkeypatch):
@@ -64,8 +64,13 @@ def test_pages_answer_the_friendly_503_page_in_thai_and_english(kantang_http, mo
 
     assert response.status_code == 503 and int(response["Retry-After"]) > 0
     page = response.content.decode()
-    assert "ระบบขัดข้องชั่วคราว" in page and "Temporarily unavailable" in page
+    assert "ระบบขัดข้องชั่วคราว" in page and "Temporarily unavailable" not in page  # Thai, the default
     assert "ฐานข้อมูลไม่ตอบสนอง" in page
+
+    kantang_http.cookies["django_language"] = "en"
+    with database_down(monkeypatch):
+        english = kantang_http.get("/report/status/ZZZZ-9999/").content.decode()
+    assert "Temporarily unavailable" in english and "ระบบขัดข้องชั่วคราว" not in english
 
 
 def test_pages_answer_503_when_the_host_cannot_be_looked_up(monkeypatch, kantang):
@@ -75,7 +80,7 @@ def test_pages_answer_503_when_the_host_cannot_be_looked_up(monkeypatch, kantang
     with database_down(monkeypatch):
         response = client.get("/")
 
-    assert response.status_code == 503 and "Temporarily unavailable" in response.content.decode()
+    assert response.status_code == 503 and "ระบบขัดข้องชั่วคราว" in response.content.decode()
 
 
 def test_open311_answers_503_in_the_spec_shape(kantang_http, monkeypatch):

@@ -134,6 +134,81 @@ def test_it_creates_a_public_web_request_and_shows_the_tracking_code(client):
     assert f'href="/report/status/{code}/"' in done.content.decode()
 
 
+# --- Said in words, without a pin (no GPS, a grey map) ----------------------------------------
+
+
+def test_a_report_with_the_place_in_words_and_no_pin_is_accepted_for_staff_to_pin(client):
+    response = submit(client, lat=None, lon=None, address_text="ซอย 3 ตรงข้ามวัดกันตังใต้")
+
+    code = code_from(response)
+    with schema_context("kantang"):
+        created = ServiceRequest.objects.get(tracking_code=code)
+        assert created.location is None and not created.has_pin
+        assert created.address_text == "ซอย 3 ตรงข้ามวัดกันตังใต้"
+        assert created.asset is None  # nothing to measure from: linked when staff pin it
+        assert created.due_at == created.received_at + timedelta(hours=sla_hours("lighting", "normal"))
+    status = client.get(f"/report/status/{code}/")
+    # The reporter's words stay private.
+    assert status.status_code == 200 and "ซอย 3" not in status.content.decode()
+
+
+def test_without_a_pin_the_place_in_words_is_required(client):
+    before = request_count()
+
+    response = submit(client, lat=None, lon=None, address_text="   ")
+
+    html = response.content.decode()
+    assert response.status_code == 200 and request_count() == before
+    assert ("Show us where the problem is: tap the map, use your location, or type the address or a "
+            "landmark.") in html
+    assert "ไฟถนนหน้าตลาดสดดับมาสามคืนแล้ว" in html
+
+
+@pytest.fixture
+def town_register(kantang):
+    """A road and a community in kantang's asset register (the names the page offers)."""
+    from django.contrib.gis.geos import LineString, Point
+
+    from infrastructure.services import asset_create
+
+    with schema_context("kantang"):
+        asset_create(user=None, data={
+            "code": "RD-WORDS-1", "asset_type": "road", "name": "ถนนทดสอบคำบอกทาง",
+            "geometry": LineString((99.5180, 7.4090), (99.5190, 7.4095), srid=4326),
+            "community": "ชุมชนทดสอบคำบอกทาง"})
+        asset_create(user=None, data={
+            "code": "SL-WORDS-1", "asset_type": "streetlight", "name": "เสาไฟทดสอบคำบอกทาง",
+            "geometry": Point(99.5185, 7.4092, srid=4326), "community": "ชุมชนทดสอบคำบอกทาง"})
+        asset_create(user=None, data={
+            "code": "RD-WORDS-2", "asset_type": "road", "name": "ถนนเลิกใช้ทดสอบคำบอกทาง",
+            "geometry": LineString((99.5170, 7.4080), (99.5175, 7.4085), srid=4326), "status": "retired"})
+
+
+def test_the_road_and_community_picked_from_the_register_join_the_place_in_words(client, town_register):
+    page = client.get("/report/").content.decode()
+    assert '<option value="ถนนทดสอบคำบอกทาง">' in page and '<option value="ชุมชนทดสอบคำบอกทาง">' in page
+    assert "เสาไฟทดสอบคำบอกทาง" not in page and "ถนนเลิกใช้ทดสอบคำบอกทาง" not in page  # roads in use only
+
+    response = submit(client, lat=None, lon=None, address_text="หน้าร้านข้าวแกง",
+                      road="ถนนทดสอบคำบอกทาง", community="ชุมชนทดสอบคำบอกทาง")
+
+    with schema_context("kantang"):
+        created = ServiceRequest.objects.get(tracking_code=code_from(response))
+    assert created.location is None
+    assert created.address_text == "หน้าร้านข้าวแกง · ถนนทดสอบคำบอกทาง · ชุมชนทดสอบคำบอกทาง"
+
+
+def test_a_road_picked_alone_is_a_place_and_a_road_not_in_the_register_is_refused(client, town_register):
+    response = submit(client, lat=None, lon=None, address_text="", road="ถนนทดสอบคำบอกทาง")
+    with schema_context("kantang"):
+        created = ServiceRequest.objects.get(tracking_code=code_from(response))
+    assert created.address_text == "ถนนทดสอบคำบอกทาง"
+
+    before = request_count()
+    refused = submit(client, lat=None, lon=None, address_text="", road="ถนนที่ไม่มีในทะเบียน")
+    assert refused.status_code == 200 and request_count() == before
+
+
 def test_a_report_without_photo_or_contact_is_accepted(client):
     response = submit(client, reporter_name="", reporter_phone="", reporter_email="")
 
@@ -155,7 +230,7 @@ def oversized_png():
     ({"category": None}, "Choose what kind of problem it is."),
     ({"category": "spaceship"}, "Choose what kind of problem it is."),
     ({"description": "   "}, "Describe the problem in a few words."),
-    ({"lat": None, "lon": None}, "Show us where the problem is: tap the map or use your location."),
+    ({"lon": None}, "Give both the latitude and the longitude, or leave both empty."),
     ({"lat": "abc"}, "Latitude and longitude must be numbers"),
     ({"lat": "35.6812", "lon": "139.7671"}, "The location is outside Thailand"),  # Tokyo
     ({"lat": "99.5185", "lon": "7.4092"}, "latitude and longitude look swapped"),
@@ -289,8 +364,7 @@ def test_submissions_over_the_limit_get_429(client, settings):
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     html = response.content.decode()
-    assert "Too many attempts" in html  # both languages, whichever is active
-    assert 'lang="th"' in html and 'lang="en"' in html
+    assert "Too many attempts" in html and "ส่งคำขอบ่อยเกินไป" not in html  # the reader's language only
     assert request_count() == before
 
 

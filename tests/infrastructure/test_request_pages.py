@@ -195,7 +195,8 @@ def test_the_mine_and_overdue_tabs_hold_the_right_requests(kantang):
     done_late = make_request(description=TAB_TEST, received_at=timezone.now() - timedelta(days=30))
     with schema_context("kantang"):
         service_request_transition(service_request=done_late, user=engineer, to_status="in_progress")
-        service_request_transition(service_request=done_late, user=engineer, to_status="resolved")
+        service_request_transition(service_request=done_late, user=engineer, to_status="resolved",
+                                   comment="ซ่อมแล้ว")
     client = client_for("engineer")
     everything = (mine, late, someone_elses, done_late)
 
@@ -299,7 +300,9 @@ def test_staff_enter_a_phone_request_with_a_pin_photo_and_contact(kantang, media
 
 
 @pytest.mark.parametrize("where, message", [
-    ({}, "The location is empty: pick it on the map."),
+    ({}, "Say where the problem is: put a pin on the map, or type the address or a landmark."),
+    ({"latitude": "7.4"},
+     "Say where the problem is: put a pin on the map, or type the address or a landmark."),
     ({"latitude": "99.5", "longitude": "7.4"},
      "The location is outside Thailand: latitude and longitude look swapped."),
     ({"latitude": "51.5", "longitude": "-0.12"},

@@ -197,7 +197,8 @@ def test_a_duplicate_points_at_the_first_report(in_kantang, engineer):
 def test_resolving_then_reopening_clears_resolved_at(in_kantang, engineer):
     service_request = report()
     for status in ("in_progress", "resolved", "in_progress"):
-        service_request_transition(service_request=service_request, user=engineer, to_status=status)
+        service_request_transition(service_request=service_request, user=engineer, to_status=status,
+                                   comment="เปลี่ยนหลอดไฟแล้ว" if status == "resolved" else "")
 
     service_request.refresh_from_db()
     assert service_request.resolved_at is None and service_request.is_open
@@ -291,7 +292,8 @@ def test_queues(in_kantang, engineer, executive, nurse):
 def test_events_are_ordered_by_time(in_kantang, engineer):
     service_request = report()
     service_request_transition(service_request=service_request, user=engineer, to_status="in_progress")
-    service_request_transition(service_request=service_request, user=engineer, to_status="resolved")
+    service_request_transition(service_request=service_request, user=engineer, to_status="resolved",
+                               comment="ซ่อมแล้ว")
     service_request_transition(service_request=service_request, user=engineer, to_status="closed")
 
     events = ServiceRequestEvent.objects.filter(request=service_request)

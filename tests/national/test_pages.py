@@ -79,14 +79,17 @@ def test_the_csv_has_one_row_per_municipality_with_the_headline_figures(platform
 
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    kantang = next(r for r in rows if r[0] == "kantang")
-    column = {key: 5 + i for i, key in enumerate(INDICATORS)}  # after schema, names, province, date
-    assert len(rows[0]) == 5 + len(INDICATORS)
+    # As the table reads: the name, the province, the snapshot's date (Buddhist Era), the figures.
+    assert rows[0][:3] == ["หน่วยงาน", "รหัสจังหวัด", "วันที่ข้อมูล"]
+    kantang = next(r for r in rows if r[0] == "เทศบาลเมืองกันตัง")
+    column = {key: 3 + i for i, key in enumerate(INDICATORS)}  # after the name, province and date
+    assert len(rows[0]) == 3 + len(INDICATORS)
     assert kantang[column["persons"]] == "40"
     assert kantang[column["assets_alert"]] == "25.0"
     assert kantang[column["resolve_days"]] == "3.0"
     assert kantang[column["bedridden_visited"]] == thai("suppressed")
-    assert kantang[4] == timezone.localdate().isoformat()
+    today = timezone.localdate()
+    assert kantang[2] == f"{today:%d/%m}/{today.year + 543}"
 
 
 def test_a_count_below_5_shows_as_below_5(platform, tiny_kantang):

@@ -77,6 +77,17 @@ def test_the_new_request_can_be_followed_at_once(client, engineer_token):
     assert DESCRIPTION not in str(row) and CONTACT["phone"] not in str(row)
 
 
+def test_an_address_string_alone_files_a_request_without_a_point(client, engineer_token):
+    # GeoReport v2: "lat & long both required, or address_string, or address_id".
+    request = created(client.post(URL, post_data(engineer_token, lat=None, long=None,
+                                                 address_string="หน้าตลาดสดกันตัง ซอย 2")))
+
+    assert request.location is None and request.address_text == "หน้าตลาดสดกันตัง ซอย 2"
+    assert request.asset is None
+    row = body(client.get(f"/open311/v2/requests/{request.tracking_code}.json"))[0]
+    assert (row["lat"], row["long"], row["address"]) == (None, None, None)
+
+
 def test_a_bearer_header_works_instead_of_api_key(client, engineer_token):
     response = client.post(URL, post_data(None), HTTP_AUTHORIZATION=f"Bearer {engineer_token}")
 
@@ -178,8 +189,9 @@ def not_a_photo():
     ({"service_code": "spaceship"}, "service_code", "spaceship"),
     ({"description": None}, "description", "Describe the problem"),
     ({"description": "   "}, "description", "Describe the problem"),
-    ({"lat": None, "long": None}, "lat", "Required: lat and long"),
-    ({"lat": None, "long": None, "address_string": "หน้าตลาด"}, "lat", "address_string"),
+    ({"lat": None, "long": None, "address_string": None}, "lat", "Required: lat and long"),
+    ({"lat": None, "long": None, "address_string": "   "}, "lat", "address_string"),
+    ({"lat": None, "long": None, "address_string": None, "address_id": "A-17"}, "lat", "address_id"),
     ({"long": None}, "long", "Required"),
     ({"lat": "abc"}, "lat", "must be numbers"),
     ({"lat": "nan"}, "lat", "must be numbers"),

@@ -19,7 +19,9 @@ def test_it_lists_one_service_per_category_with_exactly_the_spec_fields(client):
     assert [s["service_code"] for s in services] == list(RequestCategory.values)
     for service in services:
         assert set(service) == SERVICE_KEYS
-        assert service["metadata"] is False and service["type"] == "realtime"
+        # metadata: true exactly where services/<code>.json has attributes to answer.
+        assert service["metadata"] is (service["service_code"] in {"lighting", "flood"})
+        assert service["type"] == "realtime"
         assert service["service_name"] and service["description"] and service["group"]
         assert service["service_code"] in service["keywords"].split(", ")
 

@@ -17,7 +17,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from infrastructure.models import Asset, ServiceRequest
 from smarthealth.models import Household, Person
-from tenants.models import ChangeRequest, ChangeRequestAttachment, Domain, Municipality, Theme
+from tenants.models import ChangeRequest, ChangeRequestAttachment, Domain, LineChannel, Municipality, Theme
 from tenants.services import pg
 from tenants.services.backups import (
     DERIVED_PUBLIC_MODELS,
@@ -25,6 +25,7 @@ from tenants.services.backups import (
     PUBLIC_MODELS,
     public_models_pointing_at_municipality,
 )
+from tenants.services.line import line_channel_update
 
 from ..helpers import host_client, login, manage
 
@@ -82,6 +83,7 @@ def test_it_restores_a_municipality_under_a_new_schema_and_host(restored, kantan
     ChangeRequestAttachment.objects.create(request=request, file=attachment_name, original_name="แบบโลโก้.pdf",
                                            content_type="application/pdf", size=9)
     _write(media / "platform" / attachment_name, b"%PDF logo")
+    line_channel_update(municipality=kantang, enabled=True, channel_secret="ab" * 16, access_token="t" * 60)
     with schema_context("kantang"):
         someone = Person.objects.order_by("pk").first()
         cid = someone.cid
@@ -108,6 +110,9 @@ def test_it_restores_a_municipality_under_a_new_schema_and_host(restored, kantan
     assert copied.request.title == "โลโก้ใหม่" and copied.request.created_at == request.created_at
     assert copied.file.name == f"change-requests/kantang_copy/{copied.request_id}/แบบโลโก้.pdf"
     assert (media / "platform" / copied.file.name).read_bytes() == b"%PDF logo"
+    # The LINE credentials come along, still sealed, but off: a copy must not talk to citizens.
+    line = LineChannel.objects.get(municipality=copy)
+    assert line.channel_secret == "ab" * 16 and line.access_token == "t" * 60 and not line.enabled
     assert _scratch_databases() == []
 
     page = host_client("copy.localhost").get("/accounts/login/")

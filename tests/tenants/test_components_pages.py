@@ -234,10 +234,13 @@ def test_the_editor_refuses_bad_input_and_keeps_the_settings(kantang, change, me
     post = editor_form(kantang)
     change(post)
 
+    thai = admin.post(EDITOR, post)
+    admin.cookies["django_language"] = "en"
     response = admin.post(EDITOR, post)
 
-    assert response.status_code == 200
+    assert response.status_code == thai.status_code == 200
     assert message in response.text and 'role="alert"' in response.text
+    assert message not in thai.text and 'role="alert"' in thai.text  # one language at a time
     assert not ComponentSettings.objects.filter(municipality=kantang).exists()
     assert components_versions(kantang).count() == 0
 
@@ -258,6 +261,7 @@ def test_the_preview_renders_the_posted_settings_without_saving(kantang):
 
 def test_the_preview_names_the_problems_of_bad_input(kantang):
     admin = login(host_client("kantang.localhost"), "kantang", "admin")
+    admin.cookies["django_language"] = "en"
     post = editor_form(kantang)
     post.pop("module_infrastructure")
 

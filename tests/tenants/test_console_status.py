@@ -181,7 +181,7 @@ def test_deactivating_asks_for_confirmation_and_then_suspends_the_host(kantang, 
 
     suspended = host_client("kantang.localhost").get("/accounts/login/")
     assert suspended.status_code == 503
-    assert "เทศบาลเมืองกันตัง" in suspended.text and "suspended" in suspended.text
+    assert "เทศบาลเมืองกันตัง" in suspended.text and "ระงับการให้บริการ" in suspended.text
     # The other pilot is untouched.
     assert host_client("nueaklong.localhost").get("/accounts/login/").status_code == 200
 

@@ -23,7 +23,10 @@ def _sample(pattern) -> str:
     if text.startswith("^") or text.endswith("$"):  # a regular expression (re_path)
         text = text.lstrip("^").rstrip("$").replace("\\.", ".")
         # A named group becomes its first alternative (csv|xlsx → csv), or "x" for a class.
-        first = lambda m: m.group(1).split("|")[0].strip("[]-\\w+") or "x"  # noqa: E731
+        def first(match: re.Match) -> str:
+            alternative = match.group(1).split("|")[0]
+            return "x" if alternative.startswith("[") else alternative.strip("-\\w+") or "x"
+
         return re.sub(r"\(\?P<\w+>([^)]*)\)", first, text)
     return re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES.get(m.group(1) or "str", "x"), text)
 

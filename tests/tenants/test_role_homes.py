@@ -4,6 +4,7 @@ role on the components page, the set-up tasks, and what the saved settings accep
 import re
 
 import pytest
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -50,9 +51,11 @@ def save(municipality, editor, change) -> None:
 
 
 def problems(data) -> str:
+    """The problems as an English reader reads them (the messages are lazy texts)."""
     with pytest.raises(ComponentsError) as error:
         components_validate(data)
-    return " | ".join(error.value.messages)
+    with translation.override("en"):
+        return " | ".join(str(message) for message in error.value.messages)
 
 
 # --- The defaults -------------------------------------------------------------------------------

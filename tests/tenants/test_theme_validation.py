@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from django.utils.functional import empty
 from PIL import Image
 
@@ -20,6 +21,8 @@ from tenants.services.theme import (
 )
 from tenants.storage import platform_storage
 
+from ..helpers import error_texts
+
 GOOD = {
     "display_name_th": "เทศบาลเมืองกันตัง", "display_name_en": "Kantang Town", "primary_color": "#0b6e4f",
     "secondary_color": "#14532d", "accent_color": "#8a4b00", "base_font_size": 16, "header_style": "solid",
@@ -34,6 +37,14 @@ def media(settings, tmp_path):
     platform_storage._wrapped = empty
     yield tmp_path
     platform_storage._wrapped = empty
+
+
+@pytest.fixture(autouse=True)
+def _messages_read_in_english():
+    """The messages are lazy texts read in the language active where they are shown; these tests
+    read them in English (test_a_thai_reader_reads_thai_only reads one in Thai)."""
+    with translation.override("en"):
+        yield
 
 
 def png(size=(32, 32), colour=(200, 0, 0)) -> bytes:
@@ -197,3 +208,13 @@ def test_an_svg_with_a_script_leaves_the_previous_theme_unchanged(kantang):
     assert "The SVG contains a script" in " ".join(error.value.message_dict["logo"])
     after = theme_for(kantang)
     assert (after.accent_color, after.logo.name, after.version) == ("#8a4b00", "", before.version)
+
+
+def test_a_thai_reader_reads_thai_only():
+    with pytest.raises(ValidationError) as error:
+        normalise_colour("red")
+
+    thai, english = error_texts([error.value.error_list[0].message])
+
+    assert "is not a colour" in english and "#0b6e4f" in thai
+    assert "colour" not in thai and " / " not in thai

@@ -9,6 +9,16 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // Phones: each chart shows its table (dashboards.css hides the SVG while the table is open).
+  var narrow = window.matchMedia("(max-width: 599.98px)");
+  function tablesForPhones() {
+    document.querySelectorAll("details[data-chart-table]").forEach(function (details) {
+      if (narrow.matches) details.open = true;
+    });
+  }
+  tablesForPhones();
+  if (narrow.addEventListener) narrow.addEventListener("change", tablesForPhones);
+
   function data(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -52,7 +62,8 @@
 
   var HAZARD = { flood: "#1565c0", drain: "#00838f", road: "#6d4c41", drain_poor: "#8d6e00" };
 
-  // Hazards with their zone, and the households at risk (health roles only get this map).
+  // Every reader: a circle per community with its count. Health roles also get the hazards with
+  // their zone and the households at risk.
   window.cityDisasterMap = function (map) {
     var Base = window.CityMapBase;
     var config = data("disaster-data");
@@ -70,6 +81,16 @@
       };
     }
 
+    (config.communities || []).forEach(function (community) {
+      var label = community.name + ": " + community.count;
+      L.circleMarker(community.at, {
+        radius: 10 + Math.min(14, Math.sqrt(community.households || 1) * 2), color: "#7f1d1d", weight: 1.5,
+        fillColor: "#b3261e", fillOpacity: 0.25
+      }).bindTooltip(label, { permanent: !config.households.length, direction: "top" })
+        .on("click", popupFor(config.text.community, community.name,
+          [[config.text.households, community.count]], null, ""))
+        .addTo(layer);
+    });
     config.hazards.forEach(function (hazard) {
       var colour = HAZARD[hazard.kind] || "#555";
       L.geoJSON(hazard.zone, {

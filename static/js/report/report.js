@@ -34,6 +34,10 @@
       latInput.value = round6(latlng.lat);
       lonInput.value = round6(latlng.lng);
       map.getContainer().setAttribute("data-pin", latInput.value + "," + lonInput.value);
+      // static/js/report/checks.js checks the place and looks for reports nearby.
+      document.dispatchEvent(new CustomEvent("report:pin", {
+        detail: { map: map, lat: parseFloat(latInput.value), lon: parseFloat(lonInput.value) },
+      }));
     }
 
     function fromInputs() {

@@ -1,15 +1,16 @@
 // The volunteer's list of households (my_households.html), with or without a network (issue 16).
 // Online: saves the copy of her households on the phone (IndexedDB, via offline-register.js) and
 // asks the service worker to keep the two offline pages. Offline (the page the worker kept):
-// draws her households from that copy. Both: the visits waiting to send, sent on load, when the
-// network returns and with "Send now", one at a time, each with its idempotency key (the server
-// records a visit once however often it is sent). A visit the server refuses stays on the phone
-// with the server's message until she discards it.
+// draws her households from that copy. Both: each visit waiting to send, and what became of it
+// (offline-outbox.js sends them from any page: on load, when the network returns, and here with
+// "Send now"). A visit the server refuses stays on the phone with the server's message until she
+// discards it here.
 (function () {
   "use strict";
   var page = document.querySelector("[data-offline-page]");
   var store = window.HvOffline;
-  if (!page || !store) return;
+  var outboxApi = window.HvOutbox;
+  if (!page || !store || !outboxApi) return;
   var user = page.getAttribute("data-user");
   var offlinePage = page.hasAttribute("data-offline-shell");
   var statusNode = page.querySelector("[data-offline-status]");
@@ -76,13 +77,6 @@
   }
 
   // --- the visits waiting to send -------------------------------------------------------------
-  function mine() {
-    return store.all("outbox").catch(function () { return []; }).then(function (entries) {
-      return entries.filter(function (entry) { return entry.user === user; })
-        .sort(function (a, b) { return a.created_at < b.created_at ? -1 : 1; });
-    });
-  }
-
   function entryItem(entry) {
     var item = document.createElement("li");
     item.setAttribute("data-outbox-entry", entry.key);
@@ -127,8 +121,9 @@
     return item;
   }
 
-  function drawOutbox() {
-    return mine().then(function (entries) {
+  function drawOutbox(entries) {
+    var ready = entries ? Promise.resolve(entries) : outboxApi.mine();
+    return ready.then(function (entries) {
       list.textContent = "";
       entries.forEach(function (entry) { list.appendChild(entryItem(entry)); });
       outbox.querySelector("[data-outbox-count]").textContent = String(entries.length);
@@ -137,91 +132,37 @@
     });
   }
 
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    var field = document.querySelector("[name=csrfmiddlewaretoken]");
-    return field ? field.value : "";
-  }
-
-  // One visit to the server → "sent", "kept" (no answer: try again later) or "refused".
-  function sendOne(entry) {
-    var body = new FormData();
-    Object.keys(entry.fields).forEach(function (name) { body.append(name, entry.fields[name]); });
-    body.append("person", entry.person);
-    body.append("idempotency_key", entry.key);
-    if (entry.photo) body.append("photo", entry.photo, entry.photo_name || "photo.jpg");
-    return fetch(page.getAttribute("data-sync-url"), {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
-    }).then(function (response) {
-      return response.json().catch(function () { return null; }).then(function (answer) {
-        if (response.ok && answer && answer.ok) {
-          return store.remove("outbox", entry.key).then(function () { return "sent"; });
-        }
-        if (response.status >= 500 || response.status === 429 || (!answer && response.status !== 403)) {
-          return "kept";
-        }
-        // Django's CSRF refusal is a page, not JSON: the session it belonged to has ended.
-        var signedOut = response.status === 401 || !answer;
-        entry.state = "refused";
-        entry.code = signedOut ? "signed_out" : answer.code;
-        entry.message = signedOut ? outboxText("signed-out") : answer.message;
-        entry.details = answer && answer.details ? answer.details : [];
-        return store.put("outbox", entry).then(function () { return "refused"; });
-      });
-    }, function () { return "offline"; });
-  }
-
-  var sending = false;
-
-  // everything: "Send now" also tries the refused ones again; on its own only the waiting ones
-  // and those refused because she was signed out.
-  function send(everything) {
-    if (sending) return Promise.resolve();
-    if (!navigator.onLine) {
-      return mine().then(function (entries) {
-        if (entries.length) outboxStatus.textContent = outboxText("offline");
-        return drawOutbox();
-      });
-    }
-    sending = true;
-    var counts = { sent: 0, kept: 0, refused: 0, offline: 0 };
-    function work() {
-      return mine().then(function (entries) {
-        var due = entries.filter(function (entry) {
-          return everything || entry.state !== "refused" || entry.code === "signed_out";
-        });
-        if (due.length) outboxStatus.textContent = outboxText("sending");
-        return due.reduce(function (previous, entry) {
-          return previous.then(function () {
-            if (counts.offline) return undefined;
-            return sendOne(entry).then(function (result) { counts[result] += 1; });
-          });
-        }, Promise.resolve());
-      });
-    }
-    // One sender at a time across the volunteer's tabs (the key would save a double send anyway).
-    var locked = navigator.locks ? navigator.locks.request("hv-outbox-send", work) : work();
-    return locked.then(function () {
+  // Sending is offline-outbox.js's, on every page; this list shows each visit and what happened.
+  // A send's result arrives twice (its event, and the promise of the send this page asked for):
+  // shown once.
+  var shownCounts = null;
+  function show(detail) {
+    var counts = detail.counts;
+    if (counts && counts === shownCounts) return;
+    if (counts) shownCounts = counts;
+    if (detail.sending) {
+      outboxStatus.textContent = outboxText("sending");
+    } else if (counts) {
       var lines = [];
       if (counts.sent) lines.push(outboxText("sent").replace("{n}", String(counts.sent)));
       if (counts.offline) lines.push(outboxText("offline"));
       if (counts.kept) lines.push(outboxText("server-error"));
-      outboxStatus.textContent = lines.join(" ");
-      return drawOutbox();
-    }).then(function (left) {
-      sending = false;
+      if (lines.length || outboxStatus.textContent === outboxText("sending")) {
+        outboxStatus.textContent = lines.join(" ");
+      }
+    }
+    drawOutbox(detail.entries).then(function (left) {
+      if (!counts) return;
       page.setAttribute("data-outbox-idle", String(left.length));
       // Back online on the page kept for offline use: show the server's list again.
       if (counts.sent && offlinePage && navigator.onLine) window.location.reload();
       else if (counts.sent && !offlinePage) saveCopy();
-    }, function () { sending = false; });
+    });
   }
+  window.addEventListener("hv-outbox", function (event) { show(event.detail); });
 
-  sendButton.addEventListener("click", function () { send(true); });
-  window.addEventListener("online", function () { send(false); });
-  window.addEventListener("offline", function () { outboxStatus.textContent = ""; drawOutbox(); });
+  sendButton.addEventListener("click", function () { outboxApi.send(true).then(show); });
+  window.addEventListener("offline", function () { outboxStatus.textContent = outboxText("offline"); });
 
   // Just kept on the phone by the visit form (visit-form.js).
   if (window.sessionStorage && sessionStorage.getItem("hv-saved-offline")) {
@@ -234,5 +175,6 @@
     saveCopy();
     keepOfflinePages();
   }
-  drawOutbox().then(function () { return send(false); });
+  // What waits now; offline-outbox.js sends it (on load, when the network returns) and tells.
+  outboxApi.send(false).then(show);
 })();

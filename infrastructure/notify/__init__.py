@@ -1,0 +1,1 @@
+"""Telling the reporter (and followers) about public changes to their request."""
