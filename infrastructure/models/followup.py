@@ -2,6 +2,7 @@
 
 from django.contrib.gis.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .requests import NotifyChannel, ServiceRequest, ServiceRequestEvent
@@ -73,5 +74,16 @@ class NotificationDelivery(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
 
+    # The reason stored when there is nobody to send to (the platform's own, unlike a backend's
+    # error text, which is kept as the gateway said it).
+    NO_ADDRESS = "no address (opted out or removed)"
+
     def __str__(self):
         return f"{self.request_id} {self.channel} {self.state}"
+
+    @property
+    def error_display(self) -> str:
+        """The last error as staff read it: the platform's own reason in their language."""
+        if self.last_error == self.NO_ADDRESS:
+            return gettext("Nobody to send to: the person stopped these messages or no longer follows.")
+        return self.last_error

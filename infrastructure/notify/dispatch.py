@@ -155,7 +155,7 @@ def notification_deliver(*, delivery_id: int, final_attempt: bool = True) -> str
     if not address:
         delivery.state, delivery.last_error = (
             NotificationDelivery.State.FAILED,
-            "no address (opted out or removed)",
+            NotificationDelivery.NO_ADDRESS,
         )
         delivery.save(update_fields=["attempts", "state", "last_error"])
         return delivery.state

@@ -74,6 +74,16 @@ def script_errors(page) -> list[str]:
     return problems
 
 
+def phone_page(browser):
+    """A new Thai 390 px touch-phone page whose script errors gather in `page.problems`; close it
+    with page.context.close()."""
+    context = browser.new_context(locale="th-TH", viewport={"width": 390, "height": 844},
+                                  has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.problems = script_errors(page)
+    return page
+
+
 def open_feature(page, map_id: str, lat: float, lon: float, *, zoom: int) -> None:
     """Centre the map on (lat, lon), wait for its vector tiles, then click there (a tap on a
     touch page) and wait for the popup's link."""

@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from ..helpers import DEMO_PASSWORD
+from .map_helpers import phone_page
 
 pytestmark = pytest.mark.browser
 
@@ -20,31 +21,18 @@ pytestmark = pytest.mark.browser
 SPOT = (7.4101, 99.5163)
 
 
-def _phone(browser):
-    context = browser.new_context(locale="th-TH", viewport={"width": 390, "height": 844}, has_touch=True,
-                                  is_mobile=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    # Base-map tiles cannot load on a closed network ("Failed to load resource"): only scripts count.
-    page.on("console", lambda message: message.type == "error"
-            and not message.text.startswith("Failed to load resource") and problems.append(message.text))
-    page.problems = problems
-    return context, page
-
-
 @pytest.fixture
 def citizen(browser):
-    context, page = _phone(browser)
+    page = phone_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def engineer(browser):
-    context, page = _phone(browser)
+    page = phone_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

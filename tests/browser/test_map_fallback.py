@@ -5,7 +5,7 @@ citizen's report page offers the phone's location and the address instead. No sc
 
 import pytest
 
-from .map_helpers import block_base_tiles, province_outline_fixture, script_errors, watch_maps
+from .map_helpers import block_base_tiles, phone_page, province_outline_fixture, watch_maps
 from .test_map_popups import sign_in
 
 pytestmark = pytest.mark.browser
@@ -18,14 +18,11 @@ trang_outline = province_outline_fixture()
 @pytest.fixture
 def offline_phone(browser):
     """A 390 px touch phone whose base-map tiles are all refused."""
-    context = browser.new_context(locale="th-TH", viewport={"width": 390, "height": 844},
-                                  has_touch=True, is_mobile=True)
-    page = context.new_page()
+    page = phone_page(browser)
     watch_maps(page)
     page.refused = block_base_tiles(page)
-    page.problems = script_errors(page)
     yield page
-    context.close()
+    page.context.close()
 
 
 def outline_drawn(page, map_id: str) -> bool:

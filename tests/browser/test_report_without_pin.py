@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from .map_helpers import block_base_tiles, script_errors, watch_maps
+from .map_helpers import block_base_tiles, phone_page, watch_maps
 from .test_map_popups import sign_in
 
 pytestmark = pytest.mark.browser
@@ -24,13 +24,10 @@ def grey_phone(browser):
     pages = []
 
     def make():
-        context = browser.new_context(locale="th-TH", viewport={"width": 390, "height": 844},
-                                      has_touch=True, is_mobile=True)
-        page = context.new_page()
+        page = phone_page(browser)
         page.add_init_script("delete Navigator.prototype.geolocation;")
         watch_maps(page)
         page.refused = block_base_tiles(page)
-        page.problems = script_errors(page)
         pages.append(page)
         return page
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from ..helpers import DEMO_PASSWORD
+from .map_helpers import phone_page
 
 pytestmark = pytest.mark.browser
 
@@ -18,17 +19,9 @@ COMMENT = "ถึงหน้างานแล้ว วางกรวยก�
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(locale="th-TH", viewport={"width": 390, "height": 844}, has_touch=True,
-                                  is_mobile=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    # Base-map tiles cannot load on a closed network ("Failed to load resource"): only scripts count.
-    page.on("console", lambda message: message.type == "error"
-            and not message.text.startswith("Failed to load resource") and problems.append(message.text))
-    page.problems = problems
+    page = phone_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

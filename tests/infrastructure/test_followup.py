@@ -406,3 +406,17 @@ def test_the_report_form_keeps_the_channel_and_needs_its_address(kantang):
     with schema_context("kantang"):
         stored = ServiceRequest.objects.order_by("-id").first()
     assert (stored.notify_channel, stored.reporter_phone) == ("sms", "0812345678")
+
+
+def test_a_delivery_with_nobody_to_send_to_reads_in_the_staff_language(kantang):
+    with schema_context("kantang"):
+        service_request = report(notify="email")
+        resolve(service_request)
+        ServiceRequest.objects.filter(pk=service_request.pk).update(notify_opted_out_at=service_request.received_at)
+        delivery = NotificationDelivery.objects.filter(request=service_request).first()
+        assert notification_deliver(delivery_id=delivery.pk) == "failed"
+    path = f"/infrastructure/requests/{service_request.pk}/"
+    thai = login(host_client("kantang.localhost"), "kantang", "engineer").get(path).content.decode()
+    assert "ไม่มีผู้รับ: ผู้แจ้งขอหยุดรับข้อความ" in thai and "opted out or removed" not in thai
+    text = english(login(host_client("kantang.localhost"), "kantang", "engineer")).get(path).content.decode()
+    assert "Nobody to send to: the person stopped these messages" in text
