@@ -5,6 +5,7 @@ no copy of her households on the phone."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -15,6 +16,15 @@ from ..helpers import DEMO_PASSWORD
 from ..smarthealth.conftest import make_cid
 
 pytestmark = pytest.mark.browser
+
+
+def wait_for_person_name(page) -> None:
+    """Wait for the form kept on the phone to fill in the person's name. Not wait_for_function:
+    Playwright evaluates a string predicate with eval, which the offline page's policy
+    (script-src 'self') refuses."""
+    page.wait_for_selector("#hv-person-name")
+    page.locator("#hv-person-name").filter(has_text=re.compile(r"\S")).wait_for(timeout=30_000)
+
 
 HOUSEHOLD = "ชุมชนทดลองออฟไลน์"
 PEOPLE = (("สมหญิงออฟไลน์", "นาง", "F", dt.date(1950, 5, 1)), ("สมชายออฟไลน์", "นาย", "M", dt.date(1946, 9, 9)))
@@ -104,7 +114,7 @@ def test_visits_recorded_offline_reach_the_server_once_and_sign_out_clears_the_p
     member = page.locator(f'[data-offline-households] [data-person="{second.public_id}"]')
     member.locator("a.hv-big").click()
     page.wait_for_url(f"**/health/persons/{second.public_id}/visits/new/")
-    page.wait_for_function("document.getElementById('hv-person-name').textContent.length > 0")
+    wait_for_person_name(page)
     assert page.locator("#hv-person-name").inner_text() == second.full_name
     assert "ไม่มีสัญญาณ" in page.locator("[data-offline-person]").inner_text()
     record_visit(page, sbp="146", dbp="92", colour=(40, 40, 200))
@@ -177,7 +187,7 @@ def test_a_visit_the_server_refuses_stays_on_the_phone_with_its_message_until_di
 
     context.set_offline(True)
     page.goto(base + f"/health/persons/{first.public_id}/visits/new/")
-    page.wait_for_function("document.getElementById('hv-person-name').textContent.length > 0")
+    wait_for_person_name(page)
     record_visit(page, sbp="150", dbp="95", colour=(90, 90, 90))
     page.wait_for_url(base + "/health/visits/")
     # Meanwhile the health office gives the household to another volunteer.
@@ -231,7 +241,7 @@ def test_visits_are_sent_when_the_network_returns_wherever_she_is(
     # No signal: the first visit is kept on the phone; she goes on to the second person's form.
     context.set_offline(True)
     page.goto(base + f"/health/persons/{first.public_id}/visits/new/")
-    page.wait_for_function("document.getElementById('hv-person-name').textContent.length > 0")
+    wait_for_person_name(page)
     record_visit(page, sbp="128", dbp="82", colour=(30, 160, 60))
     page.wait_for_url(base + "/health/visits/")
     page.locator(f'[data-offline-households] [data-person="{second.public_id}"] a.hv-big').click()
@@ -254,7 +264,7 @@ def test_visits_are_sent_when_the_network_returns_wherever_she_is(
 
     # The second visit, kept offline too; she closes the app before the signal returns.
     context.set_offline(True)
-    page.wait_for_function("document.getElementById('hv-person-name').textContent.length > 0")
+    wait_for_person_name(page)
     record_visit(page, sbp="150", dbp="96", colour=(160, 30, 60))
     page.wait_for_url(base + "/health/visits/")
     page.wait_for_selector("[data-outbox-entry]")
@@ -298,7 +308,7 @@ def test_a_refused_visit_is_explained_at_the_top_of_any_page(
     page.wait_for_selector("[data-offline-page][data-offline-ready]", timeout=30_000)
     context.set_offline(True)
     page.goto(base + f"/health/persons/{first.public_id}/visits/new/")
-    page.wait_for_function("document.getElementById('hv-person-name').textContent.length > 0")
+    wait_for_person_name(page)
     record_visit(page, sbp="140", dbp="90", colour=(90, 90, 90))
     page.wait_for_url(base + "/health/visits/")
     page.close()
