@@ -16,7 +16,7 @@ EXTRA = [f"mp{i}" for i in range(6)]
 
 
 @pytest.fixture(scope="module")
-def eight_municipalities(django_db_setup, django_db_blocker):
+def eight_municipalities(release_template, django_db_blocker):
     # Committed, because the command runs in another process; removed again afterwards.
     with django_db_blocker.unblock():
         for schema in EXTRA:

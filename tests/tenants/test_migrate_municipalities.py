@@ -88,7 +88,7 @@ def _has_column(schema: str) -> bool:
 
 
 @pytest.fixture
-def three_municipalities(django_db_setup, django_db_blocker, monkeypatch, tmp_path):
+def three_municipalities(release_template, django_db_blocker, monkeypatch, tmp_path):
     """Committed (the executor reads and writes from connections of its own), removed afterwards."""
     # Other tests' browser leaves an event loop in this thread; these are plain sync calls.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
