@@ -70,12 +70,16 @@
   }
 
   var running = null;
+  var again = false;
 
   // everything: "Send now" on the list also tries the refused ones again; on its own only the
   // waiting ones and those refused because she was signed out.
   function send(everything) {
     // "Send now" during a send on its own: after it, with the refused ones too.
-    if (running) return everything ? running.then(function () { return send(true); }) : running;
+    if (running && everything) return running.then(function () { return send(true); });
+    // The network back (or the app shown again) while a send runs: that send may have found
+    // the phone offline a moment ago, so one more follows it rather than the minute's retry.
+    if (running) { again = true; return running; }
     var counts = { sent: 0, kept: 0, refused: 0, offline: 0 };
     function work() {
       return mine().then(function (entries) {
@@ -97,6 +101,7 @@
     running = locked.catch(function () {}).then(mine).then(function (entries) {
       running = null;
       notify({ entries: entries, counts: counts, sending: false });
+      if (again) { again = false; return send(false); }
       schedule(entries);
       return { entries: entries, counts: counts };
     });
