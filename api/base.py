@@ -3,10 +3,10 @@
 import json
 
 from ninja import NinjaAPI
-from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 
 from . import errors
+from .docs import CitySwagger
 
 # English: the OpenAPI document is read by developers and tools, and is built once at start-up.
 DESCRIPTION = (
@@ -60,7 +60,8 @@ def finish(request, response):
 def build(*, title: str, namespace: str, auth) -> CityApi:
     api = CityApi(
         title=title, version="1", description=DESCRIPTION, urls_namespace=namespace, auth=auth,
-        docs=Swagger(settings={"persistAuthorization": False}), docs_url="/docs", openapi_url="/openapi.json",
+        docs=CitySwagger(settings={"persistAuthorization": False}), docs_url="/docs",
+        openapi_url="/openapi.json",
         parser=StrictParser(),
     )
     errors.install(api)

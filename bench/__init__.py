@@ -18,4 +18,5 @@ BENCHMARKS = {
     "api": "bench.api",
     "soak": "bench.soak",
     "national_scale": "bench.national_scale",
+    "national_table": "bench.national_table",
 }

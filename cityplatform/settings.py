@@ -72,6 +72,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "accounts",
     "axes",
+    "communities",  # the register of communities, before the domains that point at it
     "infrastructure",
     "smarthealth",
     "imports",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("health/", include("smarthealth.urls")),
     path("", include("smarthealth.urls_app")),  # /sw.js, /manifest.webmanifest (offline visits)
     path("imports/", include("imports.urls")),
+    path("communities/", include("communities.urls")),
     path("dashboard/", include("dashboards.urls")),
     # Citizens' pages, no login (CONTRACT §3).
     path("report/", include("infrastructure.urls_public")),

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.selectors import community_names
 from infrastructure.models import AssetType, Condition, RequestCategory
+from kernel.yardsticks import Change, change, overdue_rate, sla_compliance_rate
 from smarthealth.rules import AdlGroup, Disability, NcdColour
 
 from . import refresh_sql
@@ -53,8 +55,10 @@ def _rows(figure: str, filters: Filters, *, since: dt.date | None = None) -> lis
 
 
 def communities() -> list[str]:
-    return list(Aggregate.objects.exclude(community="").order_by("community")
-                .values_list("community", flat=True).distinct())
+    """The filter's communities: the register's, and any name the figures still carry from
+    before merge_communities ran (so old figures stay reachable)."""
+    figures = set(Aggregate.objects.exclude(community="").values_list("community", flat=True).distinct())
+    return sorted(set(community_names()) | figures)
 
 
 def updated_at() -> dict[str, dt.datetime | None]:
@@ -129,6 +133,9 @@ def request_aggregates(filters: Filters, *, today: dt.date | None = None) -> dic
     for _m, bucket, _k, n, amount in _rows("resolve_time", filters, since=since):
         histogram[int(bucket)] += n
         hours_total += amount
+    on_time: Counter = Counter()
+    for _m, _c, sla, n, _a in _rows("requests_sla", filters, since=since):
+        on_time[sla] += n
     open_rows: dict[str, Counter] = defaultdict(Counter)
     for _m, category, state, n, _a in _rows("requests_open", filters):
         open_rows[category][state] += n
@@ -145,6 +152,8 @@ def request_aggregates(filters: Filters, *, today: dt.date | None = None) -> dic
         answers[key] += n
         if key == "rated":
             satisfaction_total += amount
+    open_now = sum(c["open"] for c in categories)
+    overdue = sum(c["overdue"] for c in categories)
     return {
         # Of the requests marked fixed in the period, how many citizens said "not fixed yet".
         "reopened": answers["reopened"],
@@ -159,9 +168,42 @@ def request_aggregates(filters: Filters, *, today: dt.date | None = None) -> dic
         "median_hours": histogram_median(histogram),
         "mean_hours": round(hours_total / resolved, 1) if resolved else None,
         "categories": categories,
-        "open": sum(c["open"] for c in categories),
-        "overdue": sum(c["overdue"] for c in categories),
+        "open": open_now,
+        "overdue": overdue,
+        # The yardsticks (kernel.yardsticks, shared with the API and the national snapshot).
+        "resolved_on_time": on_time["on_time"],
+        "resolved_late": on_time["late"],
+        "sla_rate": sla_compliance_rate(resolved=on_time["on_time"] + on_time["late"],
+                                        resolved_on_time=on_time["on_time"]),
+        "overdue_rate": overdue_rate(open_now=open_now, overdue=overdue),
     }
+
+
+def request_month_changes(filters: Filters, *, today: dt.date | None = None) -> dict:
+    """The last complete month against the month before it (the current month is still running,
+    so comparing it would always look like a fall): requests opened, resolved or closed, and the
+    share resolved within SLA (its difference in percentage points)."""
+    today = today or timezone.localdate()
+    last, before = month_start(today, 1), month_start(today, 2)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for figure in ("requests_opened", "requests_closed"):
+        for month, _c, _k, n, _a in _rows(figure, filters, since=before):
+            counts[figure][month] += n
+    sla: dict[dt.date, Counter] = defaultdict(Counter)
+    for month, _c, state, n, _a in _rows("requests_sla", filters, since=before):
+        sla[month][state] += n
+
+    def sla_rate(month: dt.date) -> float | None:
+        return sla_compliance_rate(resolved=sla[month]["on_time"] + sla[month]["late"],
+                                   resolved_on_time=sla[month]["on_time"])
+
+    rows: list[tuple[str, Change, bool]] = [
+        ("opened", change(counts["requests_opened"][last], counts["requests_opened"][before]), False),
+        ("closed", change(counts["requests_closed"][last], counts["requests_closed"][before]), False),
+        ("sla_rate", change(sla_rate(last), sla_rate(before)), True),
+    ]
+    return {"month": last, "previous_month": before,
+            "rows": [{"key": key, "change": c, "points": points} for key, c, points in rows]}
 
 
 def hotspot_cells(filters: Filters, *, today: dt.date | None = None) -> list[dict]:
@@ -202,6 +244,10 @@ def health_aggregates(filters: Filters) -> dict:
     adl = by_key1("elderly_adl")
     elderly = sum(adl.values())
     bedridden = by_key1("bedridden")
+    # The same bedbound persons in the 30 days before (key2): the visit rate's previous period.
+    visited_before: Counter = Counter()
+    for _m, _k1, before, n, _a in _rows("bedridden", filters):
+        visited_before[before] += n
     screening = by_key1("screening")
     adults = screening["screened"] + screening["not_screened"]
     disabled = by_key1("disabled")
@@ -223,6 +269,10 @@ def health_aggregates(filters: Filters) -> dict:
         "bedridden_not_visited": bedridden["not_visited"],
         "bedridden_visited_percent": percent(bedridden["visited"],
                                              bedridden["visited"] + bedridden["not_visited"]),
+        "bedridden_visited_before": visited_before["visited"],
+        "bedridden_visited_change": change(
+            percent(bedridden["visited"], bedridden["visited"] + bedridden["not_visited"]),
+            percent(visited_before["visited"], visited_before["visited"] + visited_before["not_visited"])),
         "ncd": [{"value": dx, "label": label, "total": sum(ncd[dx].values()),
                  "colours": [{"value": v, "label": lab, "count": ncd[dx][v],
                               "percent": percent(ncd[dx][v], sum(ncd[dx].values()))} for v, lab in colours]}

@@ -20,8 +20,9 @@ class DashboardsConfig(AppConfig):
         # Health figures are for the executive and the health division; the public works
         # division (engineer) gets a dashboard without them. The disaster view's names are for
         # roles that see persons (the view checks smarthealth's own permission and scope).
+        # Targets are the municipality's own yardsticks: its administrator sets them.
         grant(Role.ADMIN, "dashboards.view_dashboard", "dashboards.view_health_dashboard",
-              "dashboards.view_disaster")
+              "dashboards.view_disaster", "dashboards.manage_targets")
         grant(Role.EXECUTIVE, "dashboards.view_dashboard", "dashboards.view_health_dashboard",
               "dashboards.view_disaster")
         grant(Role.NURSE, "dashboards.view_dashboard", "dashboards.view_health_dashboard",

@@ -50,9 +50,13 @@ class Chart:
             out.append(f'<a href="{e(r["url"])}"{label}>{rect}</a>' if r.get("url") else rect)
         for t in self.texts:
             title = f'<title>{e(t["title"])}</title>' if t.get("title") else ""
+            # A second line (a month's year under it) is a <tspan>; the space before it keeps the
+            # text's accessible name "ม.ค. 69", not "ม.ค.69".
+            first, *more = str(t["text"]).split("\n")
+            body = e(first) + "".join(f' <tspan x="{t["x"]:g}" dy="1.1em">{e(line)}</tspan>' for line in more)
             text = (f'<text x="{t["x"]:g}" y="{t["y"]:g}" text-anchor="{t["anchor"]}" '
-                    f'class="{e(t["css"])}">{e(t["text"])}{title}</text>')
-            label = f' aria-label="{e(t.get("title") or t["text"])}"'
+                    f'class="{e(t["css"])}">{body}{title}</text>')
+            label = f' aria-label="{e(t.get("title") or str(t["text"]).replace(chr(10), " "))}"'
             out.append(f'<a href="{e(t["url"])}"{label}>{text}</a>' if t.get("url") else text)
         out.append("</svg>")
         return mark_safe("".join(out))  # every value above is escaped or a number
@@ -95,7 +99,7 @@ def hbar(title, rows: list[dict], *, value_text=None) -> Chart:
 
 def columns(title, months: list[dict], series: list[tuple[str, str, str]], *, label, tick=None) -> Chart:
     """Grouped columns per month: `series` = [(key, css, name)]; `label(month)` names a month in
-    the tooltips, `tick(month)` (default: label) on the axis."""
+    the tooltips, `tick(month)` (default: label) on the axis, "\n" between its two lines."""
     tick = tick or label
     height, top_pad, bottom, left = 170, 14, 140, 26
     chart = Chart(title=title, height=height)

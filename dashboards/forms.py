@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,7 @@ from .disaster import (
     Query,
     kind_choices,
 )
+from .targets import ASSETS, HEALTH, REQUESTS, TARGET_FIGURES
 
 
 class DashboardFilterForm(forms.Form):
@@ -84,3 +87,32 @@ class DisasterForm(forms.Form):
     def distance(self) -> int | None:
         query = self.query()
         return query.metres if query else None
+
+
+class TargetsForm(forms.Form):
+    """One field per target figure (targets.TARGET_FIGURES): a percentage, blank for no target."""
+
+    def __init__(self, data=None, *, current: dict[str, Decimal]):
+        super().__init__(data, initial=dict(current))
+        for key, figure in TARGET_FIGURES.items():
+            hint = (_("Met when the actual value is at least the target.") if figure.higher_is_better
+                    else _("Met when the actual value is at most the target."))
+            self.fields[key] = forms.DecimalField(
+                label=figure.label, required=False, min_value=0, max_value=100, max_digits=4,
+                decimal_places=1, help_text=hint,
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1", "min": 0, "max": 100,
+                                                "placeholder": figure.suggestion}),
+                error_messages={"min_value": _("Enter a percentage from 0 to 100."),
+                                "max_value": _("Enter a percentage from 0 to 100."),
+                                "invalid": _("Enter a percentage from 0 to 100."),
+                                "max_decimal_places": _("Use at most one decimal place."),
+                                "max_digits": _("Enter a percentage from 0 to 100.")})
+        self.sections = [
+            (_("Service requests"), [self[k] for k, f in TARGET_FIGURES.items() if f.section == REQUESTS]),
+            (_("Smart health"), [self[k] for k, f in TARGET_FIGURES.items() if f.section == HEALTH]),
+            (_("Infrastructure"), [self[k] for k, f in TARGET_FIGURES.items() if f.section == ASSETS]),
+        ]
+
+    def values(self) -> dict[str, Decimal | None]:
+        """Every figure's target as entered (None = no target)."""
+        return {key: self.cleaned_data.get(key) for key in TARGET_FIGURES}

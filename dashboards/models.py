@@ -2,6 +2,8 @@
 person or an identifier. A nightly national snapshot can copy these rows as they are (after
 suppressing small counts); the dashboard reads them instead of scanning the domain tables."""
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +63,24 @@ class RefreshState(models.Model):
 
     def __str__(self):
         return f"{self.part} @ {self.refreshed_at}"
+
+
+class Target(models.Model):
+    """The municipality's yardstick for one figure (targets.TARGET_FIGURES), set by its
+    administrator: e.g. 90 % of requests resolved within their SLA. One row per figure; no row
+    means no target. Every figure with a target is a percentage, so is the value."""
+
+    figure = models.CharField(_("figure"), max_length=40, unique=True)
+    value = models.DecimalField(_("target (%)"), max_digits=4, decimal_places=1,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("updated by"))
+
+    class Meta:
+        verbose_name = _("dashboard target")
+        verbose_name_plural = _("dashboard targets")
+        permissions = [("manage_targets", _("Can set the dashboard's targets"))]
+
+    def __str__(self):
+        return f"{self.figure}: {self.value}"

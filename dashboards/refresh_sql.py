@@ -11,6 +11,8 @@ Figures (part, figure: key1 / key2 — count / amount):
     requests_opened   category, month received              — requests
     requests_closed   category, month resolved or closed    — requests resolved or closed
     resolve_time      hours bucket, month resolved          — requests / hours (sum)
+    requests_sla      category / "on_time" or "late", month resolved
+                                                            — requests resolved (kernel.yardsticks)
     requests_open     category / "overdue" or "on_time"     — open requests, at refresh time
     request_cells     grid cell "ix:iy", month received     — requests (the hotspot map)
     citizen_answers   "fixed" (month resolved), "reopened" or "rated" (month received)
@@ -18,12 +20,14 @@ Figures (part, figure: key1 / key2 — count / amount):
   health (living persons; community = their household's)
     population        sex / 5-year band ("0".."85" = 85+)   — persons
     elderly_adl       current ADL group or "none"            — persons 60+
-    bedridden         "visited" / "not_visited" (30 days)    — persons whose current ADL is bedbound
+    bedridden         "visited" / "not_visited" (30 days) / the same in the 30 days before those
+                                                            — persons whose current ADL is bedbound
     ncd               "DM" or "HT" / current colour or "none" — persons with the diagnosis
     screening         "screened" / "not_screened" (12 months) — persons 35+
     disabled          disability type                        — persons with a disability
-A request has no community of its own: it takes its linked asset's, else the nearest asset's
-within REQUEST_COMMUNITY_METRES, else "".
+A request's community is its own from the register (communities.Community: the boundary covering
+its pin, else the one chosen); a request not yet merged (merge_communities) takes its linked
+asset's, else the nearest asset's within REQUEST_COMMUNITY_METRES, else "".
 """
 
 REQUEST_COMMUNITY_METRES = 500
@@ -60,6 +64,8 @@ WITH req AS MATERIALIZED (
            floor(ST_X(r.location) / %(grid)s)::bigint::text || ':'
                || floor(ST_Y(r.location) / %(grid)s)::bigint::text AS cell,
            COALESCE(
+               (SELECT c.name FROM communities_community c WHERE c.id = r.community_ref_id),
+               -- Not merged yet (merge_communities): the linked or nearest asset's, as before.
                NULLIF((SELECT a.community FROM infrastructure_asset a WHERE a.id = r.asset_id), ''),
                (SELECT n.community FROM infrastructure_asset n
                  WHERE n.community <> '' AND ST_DWithin(n.geometry, r.location, %(margin)s)
@@ -81,6 +87,11 @@ SELECT 'infrastructure', 'resolve_time', community, resolved_month, (""" + HOURS
        '', count(*), sum(h)
   FROM req WHERE resolved_at IS NOT NULL AND resolved_month >= %(since)s
  GROUP BY community, resolved_month, 5
+UNION ALL
+SELECT 'infrastructure', 'requests_sla', community, resolved_month, category,
+       CASE WHEN resolved_at <= due_at THEN 'on_time' ELSE 'late' END, count(*), 0
+  FROM req WHERE resolved_at IS NOT NULL AND resolved_month >= %(since)s
+ GROUP BY community, resolved_month, category, 6
 UNION ALL
 SELECT 'infrastructure', 'requests_open', community, NULL::date, category,
        CASE WHEN due_at < %(now)s THEN 'overdue' ELSE 'on_time' END, count(*), 0
@@ -143,13 +154,18 @@ SELECT 'health', 'bedridden', COALESCE(h.community, ''), NULL,
        CASE WHEN EXISTS (SELECT 1 FROM smarthealth_homevisit v
                           WHERE v.person_id = pe.id AND v.visited_on >= %(visited_since)s)
             THEN 'visited' ELSE 'not_visited' END,
-       '', count(*), 0
+       -- The previous period, for the dashboard's change (national sums it away with key2).
+       CASE WHEN EXISTS (SELECT 1 FROM smarthealth_homevisit v
+                          WHERE v.person_id = pe.id AND v.visited_on >= %(visited_before_since)s
+                            AND v.visited_on < %(visited_since)s)
+            THEN 'visited' ELSE 'not_visited' END,
+       count(*), 0
   FROM smarthealth_person pe
   LEFT JOIN smarthealth_household h ON h.id = pe.household_id
  WHERE pe.status = 'living'
    AND (SELECT a."group" FROM smarthealth_adlassessment a WHERE a.person_id = pe.id
          ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) = 'bedbound'
- GROUP BY 3, 5
+ GROUP BY 3, 5, 6
 """
 
 STATEMENTS = {

@@ -9,7 +9,9 @@ from django.utils import dateformat, formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kernel.numbers import grouped
 from kernel.thaidate import BE_OFFSET, THAI_MONTHS_ABBR
+from kernel.yardsticks import signed
 
 from . import charts
 from .aggregates import (
@@ -18,8 +20,10 @@ from .aggregates import (
     health_aggregates,
     hotspot_cells,
     request_aggregates,
+    request_month_changes,
     road_aggregates,
 )
+from .targets import NOT_MET, actual_values, yardsticks
 
 ASSET_PERM = "infrastructure.view_asset"
 REQUEST_PERM = "infrastructure.view_servicerequest"
@@ -36,7 +40,8 @@ def link(name: str, **params) -> str:
 
 
 def cell(text, url=None) -> dict:
-    return {"text": text, "url": url}
+    # A count reads with its thousands separator (1,178), in either language.
+    return {"text": grouped(text) if isinstance(text, int) else text, "url": url}
 
 
 def decimal(value, places: int = 2) -> str:
@@ -50,10 +55,10 @@ def km_text(km) -> str:
 
 
 def month_tick(day) -> str:
-    """The month alone, for a chart's axis (the table and the tooltips carry the year)."""
-    if (translation.get_language() or "th").startswith("th"):
-        return THAI_MONTHS_ABBR[day.month - 1]
-    return dateformat.format(day, "M")
+    """A chart's axis label: the month over its two-digit year (ม.ค. over 69: the Buddhist Era in
+    Thai), on two lines so that twelve of them fit side by side."""
+    month, year = month_label(day).rsplit(" ", 1)
+    return f"{month}\n{year}"
 
 
 def month_label(day) -> str:
@@ -73,7 +78,21 @@ def duration_text(hours: float | None) -> str:
 
 
 # --- infrastructure ---------------------------------------------------------------------------
-def assets_section(user, filters: Filters) -> dict:
+def change_text(change, *, points: bool) -> str:
+    """"+5 (+25.0 %)" for a count, "+2.5 points" for a rate; "–" when a month has no value."""
+    if change.difference is None:
+        return "–"
+    if points:
+        return _("%(diff)s points") % {"diff": signed(change.difference)}
+    text = signed(change.difference, places=0)
+    return text if change.percent is None else f"{text} ({signed(change.percent)} %)"
+
+
+def percent_text(value) -> str:
+    return "–" if value is None else f"{decimal(value, 1)} %"
+
+
+def assets_section(user, filters: Filters, *, targets: dict | None = None) -> dict:
     figures = asset_aggregates(filters)
     links = user.has_perm(ASSET_PERM)
     community = filters.community
@@ -88,7 +107,7 @@ def assets_section(user, filters: Filters) -> dict:
         t["url"] = asset_url(asset_type=t["value"])
         rows.append({"label": t["label"], "url": t["url"], "segments": [
             {"value": t["by_condition"][c["value"]], "css": f"c-{c['value']}",
-             "title": f"{t['label']} · {c['label']}: {t['by_condition'][c['value']]}",
+             "title": f"{t['label']} · {c['label']}: {grouped(t['by_condition'][c['value']])}",
              "url": asset_url(asset_type=t["value"], condition=c["value"])}
             for c in figures["conditions"]]})
     roads = road_aggregates(filters)
@@ -117,10 +136,11 @@ def assets_section(user, filters: Filters) -> dict:
         "road_url": asset_url(asset_type="road"),
         "type_chart": type_chart,
         "road_chart": road_chart,
+        "yardsticks": yardsticks(targets=targets or {}, actuals=actual_values(assets=figures)),
     }
 
 
-def requests_section(user, filters: Filters) -> dict:
+def requests_section(user, filters: Filters, *, targets: dict | None = None) -> dict:
     figures = request_aggregates(filters)
     links = user.has_perm(REQUEST_PERM)
 
@@ -131,10 +151,12 @@ def requests_section(user, filters: Filters) -> dict:
         c["open_url"] = queue_url(queue="open", category=c["value"])
         c["overdue_url"] = queue_url(queue="overdue", category=c["value"])
         c["all_url"] = queue_url(queue="all", category=c["value"])
+    # Most overdue first (ties keep the categories' usual order): the reader looks at the top bar.
+    by_overdue = sorted((c for c in figures["categories"] if c["open"]), key=lambda c: -c["overdue"])
     overdue_rows = [{"label": c["label"], "url": c["overdue_url"],
                      "segments": [{"value": c["overdue"], "css": "c-overdue", "url": c["overdue_url"],
-                                   "title": f"{c['label']}: {c['overdue']}"}]}
-                    for c in figures["categories"] if c["open"]]
+                                   "title": f"{c['label']}: {grouped(c['overdue'])}"}]}
+                    for c in by_overdue]
     for m in figures["months"]:
         m["label"] = month_label(m["month"])
     month_chart = charts.columns(
@@ -148,9 +170,29 @@ def requests_section(user, filters: Filters) -> dict:
     overdue_chart.table = {
         "head": [_("Category"), _("Opened in the period"), _("Open now"), _("Overdue now")],
         "rows": [[cell(c["label"]), cell(c["opened"], c["all_url"]), cell(c["open"], c["open_url"]),
-                  cell(c["overdue"], c["overdue_url"])] for c in figures["categories"]],
+                  cell(c["overdue"], c["overdue_url"])]
+                 for c in sorted(figures["categories"], key=lambda c: -c["overdue"])],
     }
+    judged = yardsticks(targets=targets or {}, actuals=actual_values(requests=figures))
+    changes = request_month_changes(filters)
+    names = {"opened": _("Requests opened"), "closed": _("Requests resolved or closed"),
+             "sla_rate": _("Resolved within SLA")}
+    for row in changes["rows"]:
+        c, points = row["change"], row["points"]
+        row["label"] = names[row["key"]]
+        row["previous_text"] = percent_text(c.previous) if points else decimal(c.previous, 0)
+        row["current_text"] = percent_text(c.current) if points else decimal(c.current, 0)
+        row["change_text"] = change_text(c, points=points)
+    changes["month_label"] = month_label(changes["month"])
+    changes["previous_label"] = month_label(changes["previous_month"])
     return {
+        "changes": changes,
+        "sla_text": percent_text(figures["sla_rate"]),
+        "overdue_rate_text": percent_text(figures["overdue_rate"]),
+        "yardsticks": judged,
+        # The rate's own figure turns red when it misses its target.
+        "sla_alert": judged.get("sla_compliance", {}).get("status") == NOT_MET,
+        "overdue_alert": judged.get("overdue_rate", {}).get("status") == NOT_MET,
         "requests": figures,
         "median": duration_text(figures["median_hours"]),
         "open_url": queue_url(queue="open"),
@@ -164,7 +206,7 @@ def requests_section(user, filters: Filters) -> dict:
 
 
 # --- smart health -----------------------------------------------------------------------------
-def health_section(user, filters: Filters) -> dict:
+def health_section(user, filters: Filters, *, targets: dict | None = None) -> dict:
     figures = health_aggregates(filters)
     links = user.has_perm(PERSON_PERM)
     # The care lists offer only communities that have households: pass one only then.
@@ -187,10 +229,10 @@ def health_section(user, filters: Filters) -> dict:
         d["url"] = care_url("disabled", disability=d["value"])
     adl_rows = [{"label": g["label"], "url": g["url"], "segments": [
         {"value": g["count"], "css": f"c-adl-{g['value']}", "url": g["url"],
-         "title": f"{g['label']}: {g['count']}"}]} for g in figures["adl_groups"]]
+         "title": f"{g['label']}: {grouped(g['count'])}"}]} for g in figures["adl_groups"]]
     ncd_rows = [{"label": dx["label"], "segments": [
         {"value": c["count"], "css": f"c-ncd-{c['value']}", "url": c["url"],
-         "title": f"{dx['label']} · {c['label']}: {c['count']}"} for c in dx["colours"]]}
+         "title": f"{dx['label']} · {c['label']}: {grouped(c['count'])}"} for c in dx["colours"]]}
         for dx in figures["ncd"]]
     pyramid_chart = charts.pyramid(_("Population by age and sex"), figures["bands"],
                                    male_name=_("Male"), female_name=_("Female"))
@@ -218,4 +260,9 @@ def health_section(user, filters: Filters) -> dict:
         "pyramid_chart": pyramid_chart,
         "adl_chart": adl_chart,
         "ncd_chart": ncd_chart,
+        "yardsticks": yardsticks(targets=targets or {}, actuals=actual_values(health=figures)),
+        # The visit rate against the 30 days before (nothing when nobody is bedbound).
+        "visited_before_text": percent_text(figures["bedridden_visited_change"].previous),
+        "visited_change_text": "" if figures["bedridden_visited_change"].difference is None
+        else change_text(figures["bedridden_visited_change"], points=True),
     }

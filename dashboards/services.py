@@ -8,12 +8,15 @@ infrastructure part (a few hundred rows), not the health part.
 `dashboard_refresh_schedule` is what signals call: after the edit commits it enqueues one
 refresh task per part, debounced by a short-lived cache key per schema and part (the cache
 prefixes every key with the schema), so an import or a burst of edits costs one refresh.
+
+`dashboard_targets_save` stores the administrator's yardsticks (models.Target).
 """
 
 import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,7 +30,7 @@ from kernel.db import current_schema_name
 from smarthealth.rules import ELDERLY_AGE, years_before
 
 from . import refresh_sql
-from .models import Part, RefreshState
+from .models import Part, RefreshState, Target
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,7 @@ def refresh_params(now: dt.datetime) -> dict:
         "screening_age": SCREENING_AGE,
         "screened_since": years_before(today, 1),
         "visited_since": today - dt.timedelta(days=VISIT_DAYS),
+        "visited_before_since": today - dt.timedelta(days=2 * VISIT_DAYS),
     }
 
 
@@ -134,3 +138,32 @@ def dashboard_refresh_schedule(*, parts: Iterable[str], countdown: int = DEBOUNC
     if not parts or current_schema_name() == get_public_schema_name():
         return
     transaction.on_commit(lambda: _enqueue(parts, countdown), robust=True)
+
+
+@transaction.atomic
+def dashboard_targets_save(*, values: dict[str, Decimal | None], user) -> list[str]:
+    """Set the municipality's targets: `values` maps a figure key (targets.TARGET_FIGURES) to its
+    target, None to remove it. Returns the keys that changed. Raises ValueError for a key that is
+    not a target figure (a form offers only those)."""
+    from .targets import TARGET_FIGURES
+
+    if unknown := set(values) - set(TARGET_FIGURES):
+        raise ValueError(f"unknown target figures: {sorted(unknown)}")
+    existing = {t.figure: t for t in Target.objects.select_for_update().filter(figure__in=list(values))}
+    changed = []
+    for figure, value in values.items():
+        target = existing.get(figure)
+        if value is None:
+            if target is not None:
+                target.delete()
+                changed.append(figure)
+            continue
+        if target is not None and target.value == value:
+            continue
+        target = target or Target(figure=figure)
+        target.value = value
+        target.updated_by = user
+        target.full_clean()
+        target.save()
+        changed.append(figure)
+    return changed

@@ -2,15 +2,20 @@
 sections (aggregate tables) or disaster (live, access-checked), render."""
 
 import hashlib
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_or_403
 from smarthealth.models import AccessLog
@@ -25,7 +30,7 @@ from .disaster import (
     people,
 )
 from .disaster.changes import changes_since_yesterday
-from .forms import DashboardFilterForm, DisasterForm
+from .forms import DashboardFilterForm, DisasterForm, TargetsForm
 from .models import Part
 from .sections import (
     ASSET_PERM,
@@ -35,6 +40,8 @@ from .sections import (
     health_section,
     requests_section,
 )
+from .services import dashboard_refresh, dashboard_targets_save
+from .targets import targets_current
 
 
 def _module_on(request, key: str) -> bool:
@@ -51,12 +58,14 @@ def _stamp(updated) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def _vary(user, filters, updated) -> str:
+def _vary(user, filters, updated, targets) -> str:
     """What a rendered section depends on: the filters, the language, when its figures were last
-    refreshed, and which links the reader may follow. Sections are cached under it (the cache
-    keys carry the schema), so a page view between two refreshes reads no aggregate rows."""
+    refreshed, the targets, and which links the reader may follow. Sections are cached under it
+    (the cache keys carry the schema), so a page view between two refreshes reads no aggregate
+    rows."""
     perms = sorted(p for p in user.get_all_permissions() if p.split(".")[0] in _LINKED_APPS)
-    raw = "|".join([filters.community, str(filters.months), get_language() or "", _stamp(updated), *perms])
+    raw = "|".join([filters.community, str(filters.months), get_language() or "", _stamp(updated),
+                    *perms, *(f"{key}={value}" for key, value in sorted(targets.items()))])
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -68,19 +77,21 @@ def index(request):
     communities = cache.get_or_set(f"dashboards:communities:{_stamp(updated)}", aggregates.communities, 3600)
     form = DashboardFilterForm(request.GET or None, communities=communities)
     filters = form.filters()
-    vary = _vary(user, filters, updated)
+    targets = targets_current()
+    vary = _vary(user, filters, updated, targets)
     context = {"form": form, "filters": filters, "tenant": request.tenant, "vary": vary,
-               "can_disaster": user.has_perm("dashboards.view_disaster")}
+               "can_disaster": user.has_perm("dashboards.view_disaster"),
+               "can_set_targets": user.has_perm("dashboards.manage_targets")}
     # Lazy: a section is built only when the template misses its cached fragment.
     if user.has_perm(ASSET_PERM) and _module_on(request, "infrastructure"):
         context["show_infra"] = True
-        context["infra"] = SimpleLazyObject(lambda: assets_section(user, filters))
+        context["infra"] = SimpleLazyObject(lambda: assets_section(user, filters, targets=targets))
     if user.has_perm(REQUEST_PERM) and _module_on(request, "service_requests"):
         context["show_req"] = True
-        context["req"] = SimpleLazyObject(lambda: requests_section(user, filters))
+        context["req"] = SimpleLazyObject(lambda: requests_section(user, filters, targets=targets))
     if user.has_perm(HEALTH_PERM) and _module_on(request, "smarthealth"):
         context["show_health"] = True
-        context["health"] = SimpleLazyObject(lambda: health_section(user, filters))
+        context["health"] = SimpleLazyObject(lambda: health_section(user, filters, targets=targets))
     shown = []
     if "infra" in context or "req" in context:
         shown.append(Part.INFRASTRUCTURE)
@@ -138,3 +149,42 @@ def disaster(request):
         request, summary=summary, centres=centres,
         households=households, hazards=hazard_shapes(query=query) if detail else None)
     return render(request, "dashboards/disaster.html", context)
+
+
+@permission_or_403("dashboards.manage_targets")
+def targets(request):
+    """The administrator's yardsticks: one percentage per figure, blank for none."""
+    form = TargetsForm(request.POST or None, current=targets_current())
+    if request.method == "POST" and form.is_valid():
+        changed = dashboard_targets_save(values=form.values(), user=request.user)
+        if changed:
+            n = len(changed)
+            messages.success(request, ngettext("%(n)s target saved.", "%(n)s targets saved.", n) % {"n": n})
+        else:
+            messages.info(request, _("No target changed."))
+        return redirect("dashboards:targets")
+    return render(request, "dashboards/targets.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+# One on-demand refresh per municipality and part at a time: a crowd pressing the button during a
+# council meeting costs one recomputation, not one each.
+REFRESH_LOCK_SECONDS = 60
+
+
+@require_POST
+@permission_or_403("dashboards.view_dashboard")
+def refresh(request):
+    """Recompute the figures now, for the person looking (the nightly and after-edit refreshes
+    keep them fresh otherwise), then show the dashboard with the filters it had."""
+    parts = [part for part in Part.values if cache.add(f"dashboards:refresh-now:{part}", 1,
+                                                       REFRESH_LOCK_SECONDS)]
+    if parts:
+        dashboard_refresh(parts=parts)
+        messages.success(request, _("The figures have been recomputed just now."))
+    else:
+        messages.info(request, _("The figures were recomputed less than a minute ago."))
+    # Back to the same filters; only the dashboard's own two, never a URL from the form.
+    query = urlencode({key: request.POST[key] for key in ("community", "months") if request.POST.get(key)})
+    target = reverse("dashboards:index")
+    return redirect(f"{target}?{query}" if query else target)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kernel.stored_text import message_read
+
 
 class ImportJob(models.Model):
     class Status(models.TextChoices):
@@ -33,6 +35,9 @@ class ImportJob(models.Model):
     encoding = models.CharField(_("detected encoding"), max_length=20, blank=True)
     header_mapping = models.JSONField(_("header mapping"), default=dict, blank=True)
     failure_reason = models.TextField(_("failure reason"), blank=True)
+    # The same reason as its message and values (kernel.stored_text), read in the reader's
+    # language; failure_reason keeps it as "ไทย / English" for the database, logs and backups.
+    failure_message = models.JSONField(_("failure reason (message)"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("runs"), default=0)
@@ -85,6 +90,12 @@ class ImportJob(models.Model):
         from .previews import preview_in_language  # previews imports this module
 
         return preview_in_language(self.preview, language)
+
+    @property
+    def failure_text(self) -> str:
+        """Why the job failed, in the reader's language (a job failed before the message was kept:
+        the reader's half of its stored "ไทย / English" reason)."""
+        return message_read(self.failure_message, self.failure_reason)
 
     def summary(self) -> str:
         return (f"rows={self.rows} created={self.created} updated={self.updated} "

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.i18n import bilingual
+from kernel.stored_text import message_store
 
 from . import engine, registry
 from .error_report import error_report_build
@@ -147,23 +148,22 @@ def import_job_preview_prepare(*, job_id: int) -> ImportJob:
             return job
         job.attempts += 1  # the sweep gives up on a preview whose worker keeps dying
         job.save(update_fields=["attempts"])
-    preview, reason = {}, ""
+    preview, reason = {}, None
     try:
         preview = preview_compute(job)
     except ImportFileError as error:
-        reason = bilingual(error.message, error.params or None)
+        reason = (error.message, error.params or None)
     except SoftTimeLimitExceeded:
-        reason = bilingual(_("The preview could not be prepared in time."))
+        reason = (_("The preview could not be prepared in time."), None)
     except Exception as error:
         logger.exception("preview of import job %s failed", job.pk)
-        reason = bilingual(_("The import stopped on an unexpected error: %(error)s"),
-                           {"error": type(error).__name__})
+        reason = (_("The import stopped on an unexpected error: %(error)s"), {"error": type(error).__name__})
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.status != ImportJob.Status.PREVIEW or job.preview:
             return job
         if reason:
-            _fail(job, reason)
+            _fail(job, *reason)
         else:
             job.preview = preview
             job.save(update_fields=["preview"])
@@ -242,26 +242,28 @@ def _run(job: ImportJob) -> None:
             if spec.after_import is not None:
                 spec.after_import(job)
     except ImportFileError as error:
-        _fail(job, bilingual(error.message, error.params or None))
+        _fail(job, error.message, error.params or None)
     except SoftTimeLimitExceeded:
-        _fail(job, _timeout_reason())
+        _fail(job, *_timeout_reason())
     except Exception as error:
         logger.exception("import job %s failed", job.pk)
-        _fail(job, bilingual(_("The import stopped on an unexpected error: %(error)s"),
-                             {"error": type(error).__name__}))
+        _fail(job, _("The import stopped on an unexpected error: %(error)s"), {"error": type(error).__name__})
     try:
         cache.delete(key)
     except Exception:  # the entry expires by itself
         logger.warning("import progress not cleared: the cache is unavailable", exc_info=True)
 
 
-def _timeout_reason() -> str:
-    return bilingual(_("The import did not finish within %(minutes)s minutes and was stopped."),
-                     {"minutes": int(_job_timeout().total_seconds() // 60)})
+def _timeout_reason() -> tuple[Any, dict]:
+    return (_("The import did not finish within %(minutes)s minutes and was stopped."),
+            {"minutes": int(_job_timeout().total_seconds() // 60)})
 
 
-def _fail(job: ImportJob, reason: str) -> None:
-    job.status, job.failure_reason, job.finished_at = ImportJob.Status.FAILED, reason, timezone.now()
+def _fail(job: ImportJob, message: Any, params: dict | None = None) -> None:
+    """The job ends as failed with why: kept as its message (read in the reader's language) and
+    as "ไทย / English" text."""
+    job.status, job.finished_at = ImportJob.Status.FAILED, timezone.now()
+    job.failure_reason, job.failure_message = bilingual(message, params), message_store(message, params)
     job.rows = job.created = job.updated = job.unchanged = job.rejected = 0
     job.save()
 
@@ -283,11 +285,11 @@ def import_jobs_recover() -> dict[str, int]:
                 if job.status != ImportJob.Status.RUNNING:
                     continue
                 if job.started_at and job.started_at < limit:
-                    _fail(job, _timeout_reason())
+                    _fail(job, *_timeout_reason())
                     counts["failed"] += 1
                 elif job.attempts >= MAX_ATTEMPTS:
-                    _fail(job, bilingual(_("The import was interrupted %(n)s times (the worker running it "
-                                           "stopped) and was given up."), {"n": job.attempts}))
+                    _fail(job, _("The import was interrupted %(n)s times (the worker running it "
+                                 "stopped) and was given up."), {"n": job.attempts})
                     counts["failed"] += 1
                 else:
                     _enqueue(job)
@@ -308,8 +310,8 @@ def import_jobs_recover() -> dict[str, int]:
                 if not (job.status == ImportJob.Status.QUEUED or job.preview_pending):
                     continue  # it moved on meanwhile
                 if job.preview_pending and job.attempts >= MAX_ATTEMPTS:
-                    _fail(job, bilingual(_("The preview could not be prepared: the worker preparing it "
-                                           "stopped %(n)s times."), {"n": job.attempts}))
+                    _fail(job, _("The preview could not be prepared: the worker preparing it "
+                                 "stopped %(n)s times."), {"n": job.attempts})
                     counts["failed"] += 1
                 else:
                     _enqueue(job)
@@ -333,7 +335,7 @@ def import_files_purge() -> dict[str, int]:
             job = ImportJob.objects.select_for_update().get(pk=job.pk)
             if job.status != ImportJob.Status.PREVIEW:
                 continue
-            _fail(job, bilingual(_("The import was not confirmed within %(days)s days."), {"days": days}))
+            _fail(job, _("The import was not confirmed within %(days)s days."), {"days": days})
         counts["abandoned"] += 1
         counts["purged"] += _purge(job, now)
     ended = ImportJob.objects.filter(status__in=[ImportJob.Status.DONE, ImportJob.Status.FAILED],

@@ -14,9 +14,18 @@ class InfrastructureConfig(AppConfig):
         from tenants.demo import register_seeder
 
         # stats registers the console figures, imports and request_imports this module's datasets
-        from . import demo, imports, request_imports, stats  # noqa: F401
+        # system_notes registers the notes the pages read in the reader's language
+        from . import demo, imports, request_imports, stats, system_notes  # noqa: F401
 
         register_seeder("infrastructure", demo.seed)
+
+        from communities.members import Member, register_member
+
+        # What belongs to a community (merge_communities): an asset by its old name and its shape;
+        # a request by its pin, else its linked asset's community.
+        register_member(Member("infrastructure.Asset", text_field="community", location_field="geometry"))
+        register_member(Member("infrastructure.ServiceRequest", location_field="location",
+                               fallback_path="asset"))
 
         staff = (
             "infrastructure.add_asset", "infrastructure.change_asset", "infrastructure.view_asset",

@@ -9,6 +9,12 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from communities.imports import (
+    community_import_choices,
+    community_import_labels,
+    community_link_sql,
+    community_stage_sql,
+)
 from imports.geo import check_lat_lon
 from imports.registry import CHOICE, DATE, DECIMAL, TEXT, Column, Dataset, choice_labels, register
 from kernel.db import current_schema_name
@@ -143,7 +149,9 @@ ASSETS = Dataset(
         Column("condition", "สภาพ", CHOICE, choices=Condition.label_map() | vocab.CONDITION_EXTRA,
                labels=choice_labels(Condition), example="ดี"),
         Column("installed_on", "วันที่ติดตั้ง", DATE, example="01/06/2565"),
-        Column("community", "ชุมชน", max_length=120, example="ชุมชนท่าเรือ"),
+        # From the register; another name goes through the preview's value mapping.
+        Column("community", "ชุมชน", CHOICE, choices_from=community_import_choices,
+               labels=community_import_labels, example="ชุมชนท่าเรือ"),
         Column("lat", "ละติจูด", DECIMAL, example="7.4101"),
         Column("lon", "ลองจิจูด", DECIMAL, example="99.5190"),
         Column("wkt", "WKT", TEXT, aliases=("geometry_wkt",), example=""),
@@ -154,7 +162,8 @@ ASSETS = Dataset(
     prepare=_prepare_assets,
     # The condition history (AssetConditionChange): one row per changed condition, and the first
     # condition of a new asset, as the services write them.
-    before_upsert=("""
+    # The location rule: a boundary covering the staged shape names the community.
+    before_upsert=(community_stage_sql(geometry="ST_GeomFromText(s.wkt, 4326)"), """
         INSERT INTO infrastructure_assetconditionchange (asset_id, changed_at, from_condition, to_condition,
                                                          note)
         SELECT a.id, now(), a.condition, s.condition, 'import'
@@ -165,7 +174,8 @@ ASSETS = Dataset(
                                                          note)
         SELECT a.id, now(), '', a.condition, 'import'
         FROM _import_stage s JOIN infrastructure_asset a ON a.code = s.code
-        WHERE NOT EXISTS (SELECT 1 FROM infrastructure_assetconditionchange h WHERE h.asset_id = a.id)""",),
+        WHERE NOT EXISTS (SELECT 1 FROM infrastructure_assetconditionchange h WHERE h.asset_id = a.id)""",
+        *community_link_sql(table="infrastructure_asset", key="code")),
     upsert_sql=f"""
         INSERT INTO infrastructure_asset AS t (code, asset_type, name, geometry, condition, status,
             installed_on, community, attributes, notes, line_pending, created_at, updated_at)

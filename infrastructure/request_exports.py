@@ -32,9 +32,12 @@ _ENGLISH = {
     "lon": gettext_lazy("Longitude"),
 }
 # What the readable file adds, after the status: who is in charge and the SLA target.
-_EXTRA = {"assignee": gettext_lazy("Assignee"), "due_at": gettext_lazy("Due")}
+# and the request's community from the register (communities.Community).
+_EXTRA = {"assignee": gettext_lazy("Assignee"), "due_at": gettext_lazy("Due"),
+          "community": gettext_lazy("Community")}
 READABLE_COLUMNS = ["tracking_code", "category", "description", "priority", "status", "assignee",
-                    "received_at", "due_at", "resolved_at", "channel", "address_text", "lat", "lon"]
+                    "received_at", "due_at", "resolved_at", "channel", "address_text", "community", "lat",
+                    "lon"]
 
 
 class _Y(GeoFunc):
@@ -58,11 +61,11 @@ def _iso(value) -> str:
 
 def table_rows(requests, *, variant: str):
     """One list per request in header order (a generator: run it through in_language)."""
-    rows = (requests.select_related(None).select_related("assignee")
+    rows = (requests.select_related(None).select_related("assignee", "community_ref")
             .annotate(lat=_Y("location"), lon=_X("location"))
             .only("tracking_code", "category", "description", "priority", "status", "channel", "received_at",
                   "resolved_at", "due_at", "address_text", "location", "assignee__first_name",
-                  "assignee__last_name", "assignee__username"))
+                  "assignee__last_name", "assignee__username", "community_ref__name"))
     for obj in rows.iterator(chunk_size=CHUNK_ROWS):
         # A request reported in words only has no pin yet: its place is the address.
         lat, lon = (round(obj.lat, 7), round(obj.lon, 7)) if obj.lat is not None else ("", "")
@@ -74,7 +77,7 @@ def table_rows(requests, *, variant: str):
                Priority.display(obj.priority), RequestStatus.display(obj.status),
                str(obj.assignee) if obj.assignee else _("Unassigned"), export_datetime(obj.received_at),
                export_datetime(obj.due_at), export_datetime(obj.resolved_at), Channel.display(obj.channel),
-               obj.address_text, lat, lon]
+               obj.address_text, obj.community_ref.name if obj.community_ref else "", lat, lon]
 
 
 def request_export_response(requests, *, fmt: str, stem: str, variant: str):

@@ -9,6 +9,8 @@ from django.contrib.gis.measure import D
 from django.db.models import Count, Exists, ExpressionWrapper, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from communities.models import Community
+from communities.selectors import community_names
 from kernel.permissions import require_perm
 
 from .geo import degrees_margin
@@ -63,13 +65,9 @@ def asset_to_draw_counts(user, *, community: str = "") -> dict[str, int]:
 
 
 def asset_communities() -> list[str]:
-    """The communities named on assets, sorted (for filter drop-downs)."""
-    return list(
-        Asset.objects.exclude(community="")
-        .order_by("community")
-        .values_list("community", flat=True)
-        .distinct()
-    )
+    """The register's communities, by name (for filter drop-downs): an asset's `community` is its
+    register entry's name once merge_communities has run."""
+    return community_names()
 
 
 # A drop-down longer than this helps nobody on a phone: the citizen types the place instead.
@@ -78,12 +76,11 @@ PLACE_CHOICES_MAX = 400
 
 def public_place_choices() -> dict[str, list[str]]:
     """The names a citizen without a map may pick to say where (the public report page): the
-    municipality's roads and the communities named on its assets, each sorted; a list longer than
+    municipality's roads and its register of communities, each sorted; a list longer than
     PLACE_CHOICES_MAX is left empty. Names of public infrastructure only, nothing personal."""
     roads = (Asset.objects.filter(asset_type=AssetType.ROAD).exclude(status=AssetStatus.RETIRED)
              .exclude(name="").order_by("name").values_list("name", flat=True).distinct())
-    communities = (Asset.objects.exclude(community="").exclude(status=AssetStatus.RETIRED)
-                   .order_by("community").values_list("community", flat=True).distinct())
+    communities = Community.objects.order_by("name").values_list("name", flat=True)
     choices = {}
     for key, qs in (("roads", roads), ("communities", communities)):
         names = list(qs[:PLACE_CHOICES_MAX + 1])

@@ -13,6 +13,7 @@ A list export comes in two variants, offered side by side on the list:
 import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -54,14 +55,39 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def _places(value: Decimal | float) -> int:
+    exponent = (value if isinstance(value, Decimal) else Decimal(str(value))).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _is_amount(value: Any) -> bool:
+    """A number of 1,000 or more (a count, baht, metres): read with its thousands separator."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return False
+    return abs(float(value)) >= 1000
+
+
+def grouped_text(value: Any) -> Any:
+    """A number of 1,000 or more as text with its thousands separator (1,234; 1,234.50), as a
+    list shows it; anything else as it is. Thai and English group alike."""
+    if not _is_amount(value):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{(value if isinstance(value, Decimal) else Decimal(str(value))):,.{_places(value)}f}"
+
+
 def csv_response(*, filename: str, header: Sequence[Any],
-                 rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+                 rows: Iterable[Sequence[Any]], grouped: bool = False) -> StreamingHttpResponse:
+    """`grouped`: numbers of 1,000 or more written with their thousands separator, as the list
+    reads (a file to read, not to re-import: Excel still reads "1,234" as a number)."""
     writer = csv.writer(_Echo())
+    shown = grouped_text if grouped else (lambda value: value)
 
     def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow([safe_cell(value) for value in header])
         for row in rows:
-            yield writer.writerow(["" if value is None else safe_cell(value) for value in row])
+            yield writer.writerow(["" if value is None else safe_cell(shown(value)) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(filename)
@@ -69,20 +95,32 @@ def csv_response(*, filename: str, header: Sequence[Any],
 
 
 def xlsx_response(
-    *, filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], sheet_title: str = "data"
+    *, filename: str, header: Sequence[Any], rows: Iterable[Sequence[Any]], sheet_title: str = "data",
+    grouped: bool = False,
 ) -> HttpResponse:
+    """`grouped`: numbers of 1,000 or more shown with their thousands separator (a number format:
+    the cell stays a number to sum and sort)."""
     from io import BytesIO
 
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     # write_only mode keeps memory flat however many rows there are.
     workbook = Workbook(write_only=True)
     # Excel refuses a sheet name over 31 characters or with any of []:*?/\ in it.
     sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", sheet_title)[:31].strip() or "data")
     sheet.append([safe_cell(value) for value in header])
+    def cell(value: Any) -> Any:
+        if not (grouped and _is_amount(value)):
+            return safe_cell(value)
+        number = WriteOnlyCell(sheet, value)
+        places = 0 if isinstance(value, int) else _places(value)
+        number.number_format = "#,##0" + ("." + "0" * places if places else "")
+        return number
+
     for row in rows:
         # openpyxl stores a string starting with "=" as a formula: escape like the CSV.
-        sheet.append([safe_cell(value) for value in row])
+        sheet.append([cell(value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
@@ -131,8 +169,11 @@ def spreadsheet_response(*, fmt: str, stem: str, header: Sequence[Any], rows: It
     `stem-import` so that the two never overwrite each other in a downloads folder."""
     if variant == FOR_IMPORT:
         stem = f"{stem}-import"
+    # A file to read groups its thousands as the list does; a file for re-import keeps plain numbers.
+    grouped = variant == READABLE
     if fmt == "xlsx":
-        return xlsx_response(filename=f"{stem}.xlsx", header=header, rows=rows, sheet_title=sheet_title)
+        return xlsx_response(filename=f"{stem}.xlsx", header=header, rows=rows, sheet_title=sheet_title,
+                             grouped=grouped)
     if fmt == "csv":
-        return csv_response(filename=f"{stem}.csv", header=header, rows=rows)
+        return csv_response(filename=f"{stem}.csv", header=header, rows=rows, grouped=grouped)
     raise Http404("unknown export format")

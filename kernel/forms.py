@@ -62,7 +62,8 @@ class ThaiDateInput(forms.TextInput):
     """Shows a date as dd/mm/yyyy with the Buddhist-Era year in Thai, the CE year otherwise."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"inputmode": "numeric", "placeholder": "วว/ดด/ปปปป", **(attrs or {})})
+        # Lazy: the widget is made once with its form class, the hint is read in the reader's language.
+        super().__init__({"inputmode": "numeric", "placeholder": _("dd/mm/yyyy"), **(attrs or {})})
 
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, dt.date):

@@ -51,6 +51,9 @@ PUBLISHED_FIGURES: dict[str, PublishedFigure] = {f.name: f for f in (
     PublishedFigure("requests_opened", "infrastructure", "category", monthly=True),
     PublishedFigure("requests_closed", "infrastructure", "category", monthly=True),
     PublishedFigure("resolve_time", "infrastructure", "hours", amount=True, monthly=True),
+    # Requests resolved per month, on time or late against their SLA: the SLA-compliance rate
+    # (kernel.yardsticks) of indicators.py, the same as the dashboard's and the API's.
+    PublishedFigure("requests_sla", "infrastructure", "category", "sla", monthly=True),
     PublishedFigure("requests_open", "infrastructure", "category", "due", total=True,
                     margins=("key1", "key2")),
     PublishedFigure("population", "health", "sex", "band", persons=True, total=True, margins=("key1",)),
@@ -87,6 +90,7 @@ def domains() -> dict[str, frozenset[str]]:
         "surface": frozenset(surfaces | {""}),  # "" = not recorded
         "category": frozenset(RequestCategory.values),
         "due": frozenset({"overdue", "on_time"}),
+        "sla": frozenset({"on_time", "late"}),
         "sex": frozenset(Person.Sex.values),
         "band": frozenset(str(band) for band in range(0, 90, 5)),  # "85" = 85 and over
         "adl": frozenset([*AdlGroup.values, "none"]),

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from kernel.yardsticks import overdue_rate, sla_compliance_rate
+
 from .figures import ALL
 from .suppression import COMPLEMENTARY, SMALL
 
@@ -123,6 +125,28 @@ def median_days(snapshot: Snapshot) -> Result:
     return Result(round(hours / 24, 1), DAYS)
 
 
+def sla_compliance(snapshot: Snapshot) -> Result:
+    """Requests resolved within their SLA over the snapshot's months (kernel.yardsticks)."""
+    if "requests_sla" not in snapshot.figures:
+        return Result(None, PERCENT)
+    counts: Counter = Counter()
+    for (_f, _category, state, _m), (value, _amount, _s) in snapshot.rows("requests_sla"):
+        counts[state] += value or 0
+    return Result(sla_compliance_rate(resolved=counts["on_time"] + counts["late"],
+                                      resolved_on_time=counts["on_time"]), PERCENT)
+
+
+def overdue_share(snapshot: Snapshot) -> Result:
+    """Open requests past their SLA, of all open requests (kernel.yardsticks)."""
+    open_now = snapshot.count("requests_open", ALL, ALL)
+    overdue = snapshot.count("requests_open", ALL, "overdue")
+    if why := _hidden(open_now, overdue):
+        return Result(None, PERCENT, why)
+    if open_now.value is None:
+        return Result(None, PERCENT)
+    return Result(overdue_rate(open_now=open_now.value, overdue=overdue.value or 0), PERCENT)
+
+
 def _road_km(s: Snapshot) -> Result:
     metres = s.amount("road_length", ALL)
     return Result(None if metres is None else round(metres / 1000, 1), KM)
@@ -152,6 +176,10 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
               lambda s: s.count("requests_open", ALL, "overdue"), "infrastructure"),
     Indicator("resolve_days", _("Median days to resolve"), DAYS, ("resolve_time",), median_days,
               "infrastructure"),
+    Indicator("sla_compliance", _("Resolved within SLA (per cent)"), PERCENT, ("requests_sla",),
+              sla_compliance, "infrastructure"),
+    Indicator("overdue_rate", _("Open requests overdue (per cent)"), PERCENT, ("requests_open",),
+              overdue_share, "infrastructure"),
     Indicator("persons", _("Persons"), COUNT, ("population",),
               lambda s: s.count("population", ALL, ALL), "health"),
     Indicator("elderly", _("Elderly 60+"), COUNT, ("elderly_adl",),
@@ -182,3 +210,19 @@ def sort_value(result: Result):
         return (0, result.value)
     return (1, 0) if result.hidden else (2, 0)
 
+
+def results_stored(results: dict[str, Result]) -> dict[str, dict]:
+    """Results as models.LatestResults keeps them (JSON): the value and why it is hidden; the unit
+    comes from the indicator when they are read back."""
+    return {key: {"value": r.value, "suppression": r.suppression} for key, r in results.items()}
+
+
+def results_read(stored: dict | None, indicators: Iterable[Indicator]) -> dict[str, Result]:
+    """The Results of `indicators` from a LatestResults' JSON (None: nothing published). An
+    indicator added since the municipality last published reads as missing, never as 0."""
+    stored = stored or {}
+    results = {}
+    for i in indicators:
+        cell = stored.get(i.key) or {}
+        results[i.key] = Result(cell.get("value"), i.unit, cell.get("suppression") or "")
+    return results

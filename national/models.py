@@ -59,3 +59,30 @@ class IndicatorValue(models.Model):
     def __str__(self):
         shown = "suppressed" if self.suppressed else self.value
         return f"{self.municipality_id} {self.snapshot_date} {self.figure} {self.key1}/{self.key2}: {shown}"
+
+
+class LatestResults(models.Model):
+    """A municipality's latest snapshot's indicators (indicators.INDICATORS), computed from its
+    stored rows when it publishes (services.national_latest_refresh), so the comparison table
+    pages, sorts and filters 7,850 municipalities in SQL instead of recomputing every one of them
+    per request.
+
+    `results` maps an indicator's key to {"value": number or null, "suppression": "" / "small" /
+    "complementary"}: exactly the Result the indicator computes from those rows, so suppression
+    carries over as it is. Kept true to IndicatorValue: publishing rewrites it, and a database
+    trigger (migration 0002) deletes it when the rows of its date are deleted by any path, so it is
+    never stale, at worst missing until the next refresh. Archived and test municipalities keep
+    theirs (it is their data; restoring brings it back); the selectors leave them out."""
+
+    municipality = models.OneToOneField("tenants.Municipality", on_delete=models.CASCADE, primary_key=True,
+                                        related_name="national_latest", verbose_name=_("municipality"))
+    snapshot_date = models.DateField(_("snapshot date"))
+    results = models.JSONField(_("results"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("latest national results")
+        verbose_name_plural = _("latest national results")
+
+    def __str__(self):
+        return f"{self.municipality_id} {self.snapshot_date}"

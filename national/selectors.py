@@ -3,11 +3,13 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Max
+from django.db.models import Case, F, FloatField, QuerySet, When
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
 
 from tenants.models import Municipality
 
-from .indicators import Indicator, Result, Snapshot, figures_of
+from .indicators import INDICATORS, Indicator, Result, Snapshot, results_read
 from .models import IndicatorValue
 
 FIELDS = ("municipality_id", "snapshot_date", "figure", "key1", "key2", "month", "value", "amount",
@@ -25,8 +27,8 @@ def municipalities(*, search: str = "", province_code: str = ""):
 
 def province_codes() -> list[str]:
     """The provinces of the municipalities counted nationally (for the table's filter)."""
-    return sorted(set(Municipality.objects.counted_nationally().exclude(province_code="")
-                      .values_list("province_code", flat=True)))
+    return list(Municipality.objects.counted_nationally().exclude(province_code="").order_by("province_code")
+                .values_list("province_code", flat=True).distinct())
 
 
 def _snapshots(rows) -> dict[tuple[int, dt.date], Snapshot]:
@@ -36,31 +38,44 @@ def _snapshots(rows) -> dict[tuple[int, dt.date], Snapshot]:
     return {key: Snapshot(cells) for key, cells in grouped.items()}
 
 
-def comparison(*, indicators: list[Indicator], search: str = "", province_code: str = "") -> list[dict]:
-    """One entry per municipality counted nationally (narrowed by `search` and `province_code`):
-    its latest snapshot's date and the indicators' Results (no date and no values when it has not
+def comparison_rows(*, search: str = "", province_code: str = "", sort: str = "name",
+                    descending: bool = False) -> QuerySet[Municipality]:
+    """The municipalities of the comparison (as municipalities()) with their stored latest results,
+    sorted in SQL, so a page reads 50 rows whatever N is. By an indicator (a key of INDICATORS):
+    its values in the asked direction, then the hidden ones, then those without a value, each
+    group by name; else by name."""
+    found = municipalities(search=search, province_code=province_code).select_related("national_latest")
+    if sort not in INDICATORS:
+        return found.order_by(F("name_th").desc() if descending else F("name_th").asc(), "pk")
+    cell = KeyTransform(sort, "national_latest__results")
+    found = found.annotate(
+        sort_value=Cast(KeyTextTransform("value", cell), FloatField()),
+        sort_hidden=KeyTextTransform("suppression", cell),
+    ).annotate(sort_rank=Case(When(sort_value__isnull=False, then=0), When(sort_hidden__gt="", then=1),
+                              default=2))
+    value = F("sort_value").desc() if descending else F("sort_value").asc()
+    return found.order_by("sort_rank", value, "name_th", "pk")
+
+
+def comparison_entry(municipality: Municipality, *, indicators: list[Indicator]) -> dict:
+    """A row of comparison_rows() as the table, the CSV and the map show it: the municipality, its
+    latest snapshot's date and the indicators' Results (no date and no values when it has not
     published yet)."""
-    chosen = municipalities(search=search, province_code=province_code)
-    narrowed = bool(search or province_code)
-    values = IndicatorValue.objects.all()
-    if narrowed:
-        values = values.filter(municipality__in=chosen)
-    # Each municipality's latest date (one GROUP BY over the unique index), then the rows of those
-    # dates; most municipalities publish the same night, so the dates are few.
-    latest = dict(values.order_by().values_list("municipality_id").annotate(latest=Max("snapshot_date")))
-    rows = values.filter(figure__in=figures_of(indicators), snapshot_date__in=set(latest.values()))
-    snapshots = {municipality_id: (day, snapshot)
-                 for (municipality_id, day), snapshot in _snapshots(rows).items()
-                 if latest.get(municipality_id) == day}
-    result = []
-    for municipality in chosen:
-        day, snapshot = snapshots.get(municipality.pk, (None, None))
-        result.append({
-            "m": municipality,
-            "date": day,
-            "results": {i.key: i.compute(snapshot) if snapshot else Result(None, i.unit) for i in indicators},
-        })
-    return result
+    latest = getattr(municipality, "national_latest", None)
+    return {"m": municipality, "date": latest.snapshot_date if latest else None,
+            "results": results_read(latest.results if latest else None, indicators)}
+
+
+def comparison_entries(*, ids: list[int], indicators: list[Indicator]) -> list[dict]:
+    """The entries of these municipalities, in this order (a page of comparison_rows()' ids)."""
+    found = Municipality.objects.select_related("national_latest").in_bulk(ids)
+    return [comparison_entry(found[pk], indicators=indicators) for pk in ids]
+
+
+def comparison(*, indicators: list[Indicator], search: str = "", province_code: str = "") -> list[dict]:
+    """Every entry of the comparison, by name (the map shows them all)."""
+    return [comparison_entry(m, indicators=indicators)
+            for m in comparison_rows(search=search, province_code=province_code).iterator(chunk_size=1000)]
 
 
 def series(*, indicator: Indicator, since: dt.date) -> tuple[list[dt.date], list[dict]]:

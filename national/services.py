@@ -5,6 +5,9 @@ they are more than a day old), sums them over communities, keeps only whiteliste
 keys (figures.py), suppresses small counts of people (suppression.py) and replaces the day's rows
 in the public schema. SCALE.md rule 3: a national figure never joins two schemas; it reads one
 municipality's schema at a time and writes public.
+
+Each publish also recomputes the municipality's latest indicator results (models.LatestResults),
+which the comparison table pages and sorts in SQL.
 """
 
 import datetime as dt
@@ -12,6 +15,7 @@ import logging
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, tenant_context
@@ -19,7 +23,8 @@ from django_tenants.utils import get_public_schema_name, schema_context, tenant_
 from tenants.models import Municipality
 
 from .figures import ALL, ELDERLY_BAND, PUBLISHED_FIGURES, SCREENING_BAND, clean_key
-from .models import IndicatorValue
+from .indicators import INDICATORS, Snapshot, figures_of, results_stored
+from .models import IndicatorValue, LatestResults
 from .suppression import Cell, Key, suppress
 
 logger = logging.getLogger(__name__)
@@ -140,6 +145,7 @@ def _store(*, municipality: Municipality, day: dt.date, now: dt.datetime, cells:
         for (figure, key1, key2, month), cell in sorted(cells.items(), key=lambda item: str(item[0]))
     ]
     IndicatorValue.objects.bulk_create(rows, batch_size=1000)
+    national_latest_refresh(municipality_ids=[municipality.pk], now=now)
     return len(rows)
 
 
@@ -162,3 +168,60 @@ def national_snapshot_publish(*, municipality: Municipality, now: dt.datetime | 
 def municipalities_to_publish():
     """Active municipalities that national figures count: an archived or test one publishes nothing."""
     return Municipality.objects.counted_nationally().filter(is_active=True).order_by("schema_name")
+
+
+# --- each municipality's latest results (models.LatestResults) ---------------------------------
+LATEST_CHUNK = 1000  # municipalities a rebuild reads at once (~100 rows each)
+
+
+def _latest_of(values) -> dict[int, tuple[dt.date, Snapshot]]:
+    """Each municipality's latest snapshot date among `values` and that day's rows of the figures
+    the indicators read (none when it published none of them: then it has no results)."""
+    latest = dict(values.order_by().values_list("municipality_id").annotate(latest=Max("snapshot_date")))
+    if not latest:
+        return {}
+    # Most municipalities publish the same night, so the dates are few.
+    rows = (values.filter(figure__in=figures_of(INDICATORS.values()), snapshot_date__in=set(latest.values()))
+            .values_list("municipality_id", "snapshot_date", "figure", "key1", "key2", "month", "value",
+                         "amount", "suppression"))
+    cells: dict[int, list] = defaultdict(list)
+    for municipality_id, day, *cell in rows.iterator():
+        if latest[municipality_id] == day:
+            cells[municipality_id].append(cell)
+    return {pk: (latest[pk], Snapshot(found)) for pk, found in cells.items()}
+
+
+@transaction.atomic
+def national_latest_refresh(*, municipality_ids: list[int], now: dt.datetime | None = None) -> int:
+    """Recompute the stored latest results of these municipalities from their stored snapshot
+    rows (deleting them when none is left); returns how many are stored."""
+    now = now or timezone.now()
+    with schema_context(get_public_schema_name()):
+        found = _latest_of(IndicatorValue.objects.filter(municipality_id__in=municipality_ids))
+        LatestResults.objects.filter(municipality_id__in=municipality_ids).exclude(
+            municipality_id__in=list(found)).delete()
+        LatestResults.objects.bulk_create([
+            LatestResults(municipality_id=pk, snapshot_date=day, computed_at=now,
+                          results=results_stored({i.key: i.compute(snapshot) for i in INDICATORS.values()}))
+            for pk, (day, snapshot) in found.items()
+        ], update_conflicts=True, unique_fields=["municipality"],
+            update_fields=["snapshot_date", "results", "computed_at"])
+    return len(found)
+
+
+def national_latest_rebuild(*, now: dt.datetime | None = None) -> int:
+    """Recompute every municipality's latest results (after an indicator is added or changed, and
+    by the migration that made the table); returns how many are stored."""
+    ids = sorted(set(IndicatorValue.objects.order_by().values_list("municipality_id", flat=True).distinct())
+                 | set(LatestResults.objects.values_list("municipality_id", flat=True)))
+    return sum(national_latest_refresh(municipality_ids=ids[i:i + LATEST_CHUNK], now=now)
+               for i in range(0, len(ids), LATEST_CHUNK))
+
+
+@transaction.atomic
+def national_snapshot_delete(*, municipality: Municipality, day: dt.date) -> int:
+    """Withdraw one published snapshot of `municipality` (a day published by mistake); its latest
+    results fall back to the snapshot before it. Returns the number of rows deleted."""
+    count, _by_model = IndicatorValue.objects.filter(municipality=municipality, snapshot_date=day).delete()
+    national_latest_refresh(municipality_ids=[municipality.pk])
+    return count

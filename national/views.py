@@ -19,8 +19,16 @@ from kernel.thaidate import export_date, is_thai
 from tenants.selectors import province_choices
 
 from . import charts, maps
-from .indicators import INDICATORS, indicator_or_default, sort_value
-from .selectors import comparison, municipalities, province_codes, series
+from .indicators import INDICATORS, indicator_or_default
+from .selectors import (
+    comparison,
+    comparison_entries,
+    comparison_entry,
+    comparison_rows,
+    municipalities,
+    province_codes,
+    series,
+)
 from .services import NationalSnapshotError, municipalities_to_publish, national_snapshot_publish
 from .tasks import national_snapshot_publish_everywhere
 
@@ -37,37 +45,33 @@ def _filters(request) -> dict[str, str]:
     return {"search": search, "province_code": province if province.isdigit() and len(province) == 2 else ""}
 
 
-def _sorted_rows(request, indicators):
-    rows = comparison(indicators=indicators, **_filters(request))
+def _sorted_rows(request):
+    """The table's municipalities as the query string filters and sorts them, ordered in SQL
+    (a queryset: only the rows a page or the CSV reads are fetched)."""
     sort = request.GET.get("sort", "name")
+    sort = sort if sort in INDICATORS else "name"
     descending = request.GET.get("dir") == "desc"
-    if sort in INDICATORS:
-        numbers = [r for r in rows if r["results"][sort].value is not None]
-        others = [r for r in rows if r["results"][sort].value is None]
-        numbers.sort(key=lambda r: sort_value(r["results"][sort]), reverse=descending)
-        others.sort(key=lambda r: sort_value(r["results"][sort]))
-        rows = numbers + others  # hidden and missing values stay last either way
-    else:
-        sort = "name"
-        rows.sort(key=lambda r: r["m"].name_th, reverse=descending)
-    return rows, sort, descending
+    return comparison_rows(**_filters(request), sort=sort, descending=descending), sort, descending
 
 
 @permission_or_403(CONSOLE)
 def table(request):
     indicators = list(INDICATORS.values())
-    rows, sort, descending = _sorted_rows(request, indicators)
+    rows, sort, descending = _sorted_rows(request)
     columns = [{"key": i.key, "label": i.label, "group": i.group,
                 "dir": "asc" if sort == i.key and descending else "desc",
                 "active": sort == i.key} for i in indicators]
     filters = _filters(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paged over ids: sorting every municipality's whole row (its results) to skip to a late page
+    # spilled to disk at 7,850; the page's 50 are read after, by id.
+    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     wanted = (("q", filters["search"]), ("province", filters["province_code"]))
     filter_query = urlencode({k: v for k, v in wanted if v})
     sort_query = urlencode({"sort": sort, **({"dir": "desc"} if descending else {})})
     return render(request, "national/table.html", {
         "page": page,
-        "rows": [{**r, "cells": [r["results"][i.key] for i in indicators]} for r in page],
+        "rows": [{**r, "cells": [r["results"][i.key] for i in indicators]}
+                 for r in comparison_entries(ids=list(page), indicators=indicators)],
         "columns": columns, "sort": sort, "descending": descending, "tab": "table",
         "name_dir": "desc" if sort == "name" and not descending else "asc",
         "search": filters["search"], "province": filters["province_code"],
@@ -82,14 +86,15 @@ def table_csv(request):
     date day/month/year (Buddhist Era in Thai), one column per indicator. No import reads it
     back; scripts take the same figures from GET /api/v1/national/indicators/."""
     indicators = list(INDICATORS.values())
-    rows, _sort, _descending = _sorted_rows(request, indicators)
+    rows, _sort, _descending = _sorted_rows(request)
     header = [_("Municipality"), _("Province code"), _("Snapshot date"), *[str(i.label) for i in indicators]]
 
     def cell(result):
         return result.text if result.hidden else result.value
 
     def body():
-        for r in rows:
+        for m in rows.iterator(chunk_size=1000):
+            r = comparison_entry(m, indicators=indicators)
             name = r["m"].name_th if is_thai() else (r["m"].name_en or r["m"].name_th)
             yield [name, r["m"].province_code, export_date(r["date"]),
                    *[cell(r["results"][i.key]) for i in indicators]]

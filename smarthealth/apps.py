@@ -56,6 +56,13 @@ class SmarthealthConfig(AppConfig):
         )
         register_seeder("smarthealth", demo.seed)
 
+        from communities.members import Member, register_member
+
+        # A household belongs to a community (merge_communities): its old name, its point, its
+        # moo (proposed as a new entry's moo numbers). A person belongs through the household.
+        register_member(Member("smarthealth.Household", text_field="community", location_field="location",
+                               moo_field="moo"))
+
         from tenants.registry import Module, register_module
 
         register_module(Module(

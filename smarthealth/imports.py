@@ -6,6 +6,12 @@ from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from communities.imports import (
+    community_import_choices,
+    community_import_labels,
+    community_link_sql,
+    community_stage_sql,
+)
 from imports.geo import check_lat_lon
 from imports.registry import (
     CHOICE,
@@ -134,6 +140,10 @@ def _prepare_households(parsed, reject):
     return parsed
 
 
+# The staged row's point (none without a latitude): what the location rule looks at.
+_STAGED_POINT = "CASE WHEN s.lat <> '' THEN ST_SetSRID(ST_MakePoint(s.lon::float8, s.lat::float8), 4326) END"
+
+
 HOUSEHOLDS = Dataset(
     key="households", label=_("Households"), permission=PERMISSION, personal=True,
     list_url="smarthealth:household-list",
@@ -142,7 +152,9 @@ HOUSEHOLDS = Dataset(
         Column("house_id", "รหัสบ้าน", DIGITS, required=True, digits=11, example="92020100001"),
         Column("house_no", "บ้านเลขที่", required=True, max_length=20, example="12/3"),
         Column("moo", "หมู่ที่", INT, min_value=0, max_value=99, example="4"),
-        Column("community", "ชุมชน", max_length=120, example="ชุมชนท่าเรือ"),
+        # From the register; another name goes through the preview's value mapping.
+        Column("community", "ชุมชน", CHOICE, choices_from=community_import_choices,
+               labels=community_import_labels, example="ชุมชนท่าเรือ"),
         Column("road", "ถนน", max_length=120, example="ตรังคภูมิ"),
         Column("subdistrict_code", "รหัสตำบล", DIGITS, digits=6, example="920201"),
         Column("lat", "ละติจูด", DECIMAL, example="7.4101"),
@@ -155,6 +167,9 @@ HOUSEHOLDS = Dataset(
     references=(Reference("volunteer", "accounts_user", "username",
                           _("No user “%(value)s” exists to be this household's volunteer.")),),
     after_import=audit_import, on_preview=audit_preview,
+    # The location rule before the upsert (a boundary covering the house names it), the entry after.
+    before_upsert=(community_stage_sql(geometry=_STAGED_POINT),),
+    after_upsert=community_link_sql(table="smarthealth_household", key="house_id"),
     upsert_sql="""
         INSERT INTO smarthealth_household AS t (house_id, house_no, moo, community, road, subdistrict_code,
                                                 location, volunteer_id, created_at, updated_at)

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_tenants.utils import schema_context
 
 from .helpers import host_client, login
-from .thai_text import latin_words, typed_words, visible_text
+from .thai_text import identifiers, latin_words, typed_words, unformatted_numbers, visible_text
 
 TENANT_URLS = "cityplatform.urls_tenant"
 CONSOLE_URLS = "cityplatform.urls_public"
@@ -77,6 +77,12 @@ class Seeded:
         obj = self.in_schema(lambda: queryset.first())
         assert obj is not None, f"the demo seed of {self.schema} has no {queryset.model.__name__}"
         return obj
+
+
+def _community(seeded):
+    from communities.models import Community
+
+    return seeded.first(Community.objects.order_by("pk"))  # the demo's shared register
 
 
 def _asset(seeded):
@@ -177,6 +183,7 @@ SAMPLES: dict[str, Callable[[Seeded], list[dict]]] = {
     "accounts:user-update": lambda s: [{"pk": _user(s).pk}],
     "accounts:user-password-reset": lambda s: [{"pk": _user(s).pk}],
     "accounts:password-set": _password_links,
+    "communities:edit": lambda s: [{"pk": _community(s).pk}],
     "infrastructure:asset-detail": lambda s: [{"pk": _asset(s).pk}],
     "infrastructure:asset-update": lambda s: [{"pk": _asset(s).pk}],
     "infrastructure:asset-photo-add": lambda s: [{"pk": _asset(s).pk}],
@@ -402,6 +409,7 @@ PAGE_WORDS: dict[str, Callable[[], set[str]]] = {
 
 def problems(client: Client, pages: list[tuple[str, str]], allowed: set[str]) -> list[str]:
     found = []
+    numbers = identifiers()
     for name, path in pages:
         page = read(client, path)
         if page is None:
@@ -409,8 +417,11 @@ def problems(client: Client, pages: list[tuple[str, str]], allowed: set[str]) ->
         status, html = page
         assert status < 500, f"{path} ({name}) answered {status}"
         here = allowed.union(*(words() for prefix, words in PAGE_WORDS.items() if path.startswith(prefix)))
-        for word, around in latin_words(visible_text(html), allowed=here):
+        texts = visible_text(html)
+        for word, around in latin_words(texts, allowed=here):
             found.append(f"{path} [{status}]: {word!r} in “{around}”")
+        for number, around in unformatted_numbers(texts, allowed=numbers):
+            found.append(f"{path} [{status}]: {number} without its thousands separator in “{around}”")
     return found
 
 
@@ -485,3 +496,13 @@ def test_the_reader_finds_latin_only_where_a_person_reads_it():
     words = [word for word, _around in latin_words(visible_text(html), allowed={"RD-0001", "suppressed"})]
 
     assert words == ["Home", "km", "Logo", "Save", "Status", "Done"]
+
+
+def test_the_number_check_finds_counts_without_their_thousands_separator():
+    texts = visible_text('<p>ผู้สูงอายุ 1234 คน</p><p>รวม 12,345 บาท</p><p>ยอด 1234.50 บาท</p><p>พ.ศ. 2567</p>'
+                         '<p>RD-1001 เวลา 10:30 น. วันที่ 05/01/2567</p><p>โทร 0812345678</p><p>ตำบล 920201</p>'
+                         '<p>ไฟล์ 2024.csv</p><p>ทั้งหมด5678คน</p><p title="ดี: 1178">ดี</p>')
+
+    numbers = [number for number, _around in unformatted_numbers(texts, allowed={"920201"})]
+
+    assert numbers == ["1234", "1234.50", "5678", "1178"]

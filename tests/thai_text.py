@@ -151,6 +151,54 @@ def latin_words(texts: list[str], *, allowed: set[str] = frozenset()) -> list[tu
     return found
 
 
+# A number of 1,000 or more a person reads (a count, baht, people), written without its thousands
+# separator: its digits, not glued to a Latin word, a code's dash, a path, a time or another number
+# (RD-0001, 10:30, 05/01/2567, 1,234 are not). Thai letters may touch it: Thai is written without
+# spaces. A decimal part is allowed (1234.50 บาท is unformatted too); a file name (1234.csv) is not.
+_NUMBER = re.compile(r"(?<![A-Za-z0-9.,/:#+_-])(\d{4,})(?:\.\d+)?(?![A-Za-z0-9,/:_-]|\.[A-Za-z0-9])")
+# Four digits that read as a year, in the Buddhist Era (พ.ศ. 2567) or CE (the English view, a
+# source's date): the Thai year is written without a separator.
+_YEARS = (range(1900, 2101), range(2400, 2701))
+
+
+def unformatted_numbers(texts: list[str], *, allowed: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """(number, the text around it) for every number ≥ 1000 a reader sees without its thousands
+    separator. Not reported: years, codes and phone numbers that start with 0 (0812345678, 04 codes),
+    addresses and codes (_KEPT), and `allowed` (the page's identifiers: house IDs, subdistrict codes)."""
+    found = []
+    for text in texts:
+        plain = _KEPT.sub(" ", _PLACEHOLDER.sub(" ", text))
+        for match in _NUMBER.finditer(plain):
+            digits = match.group(1)
+            if (digits.startswith("0") or digits in allowed
+                    or (len(digits) == 4 and any(int(digits) in years for years in _YEARS))):
+                continue
+            start, end = max(match.start() - 30, 0), match.end() + 30
+            found.append((match.group(), plain[start:end]))
+    return found
+
+
+def identifiers() -> set[str]:
+    """The numbers that name something rather than count it, shown as they are written: the
+    government's province, district and subdistrict codes and postcodes, house IDs (รหัสบ้าน)."""
+    from smarthealth.models import Household
+    from tenants.models import District, Municipality, Subdistrict
+
+    codes: set[str] = set()
+    for row in Municipality.objects.values_list("province_code", "district_code", "subdistrict_code"):
+        codes.update(code for code in row if code)
+    codes.update(District.objects.values_list("code", flat=True))
+    for code, zip_code in Subdistrict.objects.values_list("code", "zip_code"):
+        codes.update(value for value in (code, zip_code) if value)
+    for municipality in Municipality.objects.exclude(schema_name="public"):
+        with schema_context(municipality.schema_name):
+            codes.update(Household.objects.values_list("house_id", flat=True))
+            codes.update(Household.objects.values_list("subdistrict_code", flat=True))
+    codes.discard("")
+    codes.discard(None)  # type: ignore[arg-type]
+    return codes
+
+
 def typed_words() -> set[str]:
     """What people typed or chose as names, shown as they are in any language: user names, asset
     codes, the municipalities' own English names, their schema and host names."""

@@ -1,10 +1,12 @@
-"""`GET, POST /api/v1/service-requests/` and `GET /api/v1/service-requests/{tracking_code}`.
+"""`GET, POST /api/v1/service-requests/`, `GET /api/v1/service-requests/summary/` (figures, no
+personal data) and `GET /api/v1/service-requests/{tracking_code}`.
 
 Lists are GeoJSON like the assets. The reporter's name, phone and e-mail are personal data: they
 appear only on one request's detail, and only for roles that handle requests (as on the web page).
 """
 
 import datetime as dt
+import enum
 from typing import Literal
 
 from django.contrib.gis.geos import Point
@@ -13,6 +15,10 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from dashboards.aggregates import Filters, request_aggregates, updated_at
+from dashboards.models import Part
+from dashboards.targets import actual_values, targets_current
+from dashboards.targets import yardsticks as dashboard_yardsticks
 from infrastructure.models import Channel, Priority, RequestCategory, RequestStatus, ServiceRequest
 from infrastructure.models.requests import tracking_code_normalise
 from infrastructure.selectors import QUEUES, service_requests_for
@@ -188,6 +194,62 @@ def request_create(request, payload: RequestIn):
     created = service_request_create(data=data, user=request.user, channel=channel)
     handles = request.user.has_perm("infrastructure.change_servicerequest")
     return Status(201, feature(created, timezone.now(), reporter=handles))
+
+
+class YardstickOut(Schema):
+    figure: str = Field(description="sla_compliance, overdue_rate or reopen_rate")
+    target: float = Field(description="per cent, set by the municipality's administrator")
+    actual: float | None
+    status: Literal["met", "not_met", "no_data"]
+
+
+class RequestSummary(Schema):
+    months: int = Field(description="the period: the current month and the months before it")
+    since: dt.date = Field(description="first day of the period")
+    community: str = Field(description="empty = the whole municipality")
+    refreshed_at: dt.datetime | None = Field(description="when the figures were computed (the dashboard's)")
+    opened: int = Field(description="requests received in the period")
+    resolved: int = Field(description="requests resolved in the period")
+    resolved_on_time: int = Field(description="of those, resolved at or before their due time")
+    sla_compliance_rate: float | None = Field(description="resolved_on_time / resolved × 100, one decimal")
+    open: int = Field(description="requests open when the figures were computed")
+    overdue: int = Field(description="of those, past their due time")
+    overdue_rate: float | None = Field(description="overdue / open × 100, one decimal")
+    targets: list[YardstickOut]
+
+
+class Period(enum.IntEnum):
+    """The dashboard's periods (dashboards.aggregates.PERIODS), in months."""
+
+    THREE = 3
+    SIX = 6
+    TWELVE = 12
+
+
+class SummaryFilters(Schema):
+    months: Period = Field(default=Period.TWELVE, description="3, 6 or 12")
+    community: str = Field(default="", max_length=120, description="a community of the dashboard")
+
+
+# Declared before /{tracking_code}. The same figures and definitions (kernel.yardsticks) as the
+# dashboard and the national snapshot: read from the dashboard's aggregate tables.
+@router.get("/summary/", response=with_errors({200: RequestSummary}),
+            summary="Service-request figures: SLA compliance and overdue rates (no personal data)")
+def request_summary(request, filters: Query[SummaryFilters]):
+    require_module(request, "service_requests")
+    require_perm(request.user, "infrastructure.view_servicerequest")
+    months = int(filters.months)
+    figures = request_aggregates(Filters(community=filters.community, months=months))
+    yardsticks = dashboard_yardsticks(targets=targets_current(), actuals=actual_values(requests=figures))
+    return {
+        "months": months, "since": figures["since"], "community": filters.community,
+        "refreshed_at": updated_at().get(Part.INFRASTRUCTURE),
+        "opened": figures["opened"], "resolved": figures["resolved_on_time"] + figures["resolved_late"],
+        "resolved_on_time": figures["resolved_on_time"], "sla_compliance_rate": figures["sla_rate"],
+        "open": figures["open"], "overdue": figures["overdue"], "overdue_rate": figures["overdue_rate"],
+        "targets": [{"figure": y["key"], "target": float(y["target"]), "actual": y["actual"],
+                     "status": y["status"]} for y in yardsticks.values()],
+    }
 
 
 @router.get("/{tracking_code}", response=with_errors({200: RequestDetail}), summary="One service request")

@@ -1,8 +1,9 @@
-"""Template filters for Buddhist-Era dates, and the map libraries' words in the reader's
-language; a builtin library, so every template has them."""
+"""Template filters for Buddhist-Era dates, the platform's stored notes and the map libraries'
+words in the reader's language; a builtin library, so every template has them."""
 
 from django import template
 
+from kernel.stored_text import stored_text
 from kernel.thaidate import thai_date, thai_datetime
 
 from ..map_words import map_words
@@ -18,6 +19,12 @@ def thaidate_filter(value, style=""):
 @register.filter(name="thaidatetime")
 def thaidatetime_filter(value, style=""):
     return thai_datetime(value, short=style == "short")
+
+
+@register.filter(name="stored_text")
+def stored_text_filter(value):
+    """A note the platform wrote among people's notes, in the reader's language (kernel.stored_text)."""
+    return stored_text(value) if value else value
 
 
 @register.simple_tag(name="map_words")

@@ -9,7 +9,8 @@ index on household.location (a degree margin), then the exact distance on the sp
 (geography) decides; the members' current ADL group is looked up only for those households.
 A request without a pin (location null) is no point to measure from: it is left out.
 
-Communities are the ones recorded on the households today (Household.community).
+Communities are the households' entries of the register (Household.community keeps the
+register's name beside communities.Community).
 
 Readers: `disaster_summary` gives counts only (executive, engineer: no names, no household
 identifiers); `people.disaster_households` gives the list and the map to roles that see persons
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from communities.models import Community
 from infrastructure.geo import degrees_margin
 from infrastructure.models import OPEN_STATUSES, AssetType, Condition, RequestCategory
 from kernel.permissions import require_perm
@@ -265,9 +267,9 @@ def _suppress_small_cells(communities: list[dict], kinds: list[dict]) -> None:
 
 
 def community_centres(names: list[str]) -> dict[str, list[float]]:
-    """The centre of each community's recorded households, [lat, lon], for the count map. Only
-    communities with at least 5 located households get one: the centre of fewer would point at
-    a house."""
+    """The centre of each community, [lat, lon], for the count map: the register's centre, else
+    the centre of its recorded households. Only communities with at least 5 located households get
+    one: the centre of fewer would point at a house."""
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT community, ST_Y(ST_Centroid(ST_Collect(location))),
@@ -275,7 +277,11 @@ def community_centres(names: list[str]) -> dict[str, list[float]]:
                  FROM smarthealth_household
                 WHERE community = ANY(%s) AND location IS NOT NULL
                 GROUP BY community HAVING count(*) > %s""", [names, SMALL_CELL_MAX])
-        return {name: [round(lat, 6), round(lon, 6)] for name, lat, lon in cursor}
+        centres = {name: [round(lat, 6), round(lon, 6)] for name, lat, lon in cursor}
+    registered = Community.objects.filter(name__in=list(centres)).exclude(centre=None)
+    for name, centre in registered.values_list("name", "centre"):
+        centres[name] = [round(centre.y, 6), round(centre.x, 6)]
+    return centres
 
 
 _HAZARD_SHAPES = """

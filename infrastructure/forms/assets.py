@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from leaflet.forms.widgets import LeafletWidget
 
+from communities.forms import CommunityChoiceField
 from kernel.forms import ThaiDateField, form_add_service_errors
 from kernel.thaidate import is_thai
 
@@ -123,7 +124,11 @@ class AssetForm(forms.Form):
         label=capfirst(_("status")), choices=AssetStatus.choices, initial=AssetStatus.IN_USE
     )
     installed_on = ThaiDateField(label=capfirst(_("installed on")), required=False)
-    community = forms.CharField(label=capfirst(_("community")), required=False, max_length=120)
+    community = CommunityChoiceField(
+        label=capfirst(_("community")),
+        help_text=_("From the register. A community whose boundary covers the asset takes it whatever is "
+                    "chosen."),
+    )
     notes = forms.CharField(
         label=capfirst(_("notes")), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -140,7 +145,6 @@ class AssetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["asset_type"].choices = _blank("—") + AssetType.choices
         self.fields["code"].widget.attrs.update(autocapitalize="characters", spellcheck="false")
-        self.fields["community"].widget.attrs["list"] = "asset-communities"
         overrides = {"DEFAULT_ZOOM": 15}
         if centre is not None:
             overrides["DEFAULT_CENTER"] = (centre.y, centre.x)
@@ -167,7 +171,7 @@ class AssetForm(forms.Form):
             "code": asset.code, "asset_type": asset.asset_type, "name": asset.name,
             "geometry": asset.geometry.geojson if asset.geometry else "",
             "condition": asset.condition, "status": asset.status, "installed_on": asset.installed_on,
-            "community": asset.community, "notes": asset.notes,
+            "community": asset.community_ref, "notes": asset.notes,
         }
         for name, value in (asset.attributes or {}).items():
             initial[attr_field_name(asset.asset_type, name)] = value
@@ -221,7 +225,7 @@ class AssetForm(forms.Form):
         return {
             "code": data["code"], "asset_type": data["asset_type"], "name": data["name"].strip(),
             "geometry": data["geometry"], "condition": data["condition"], "status": data["status"],
-            "installed_on": data.get("installed_on"), "community": data.get("community", "").strip(),
+            "installed_on": data.get("installed_on"), "community": data.get("community"),
             "attributes": data.get("attributes", {}), "notes": data.get("notes", "").strip(),
         }
 

@@ -187,6 +187,8 @@ class PublicReportForm(forms.Form):
             "reporter_phone": cleaned.get("reporter_phone", ""),
             "reporter_email": cleaned.get("reporter_email", ""),
             "notify_channel": cleaned.get("notify_channel", ""),
+            # A name from the register's drop-down; a boundary covering the pin overrules it.
+            "community": cleaned.get("community") or None,
         }
 
 

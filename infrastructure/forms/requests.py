@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from communities.forms import CommunityChoiceField
 from kernel.text import parse_decimal_text
 
 from ..models import (
@@ -117,6 +118,10 @@ class RequestCreateForm(AssetCodeMixin, forms.Form):
         help_text=_("Leave empty to link the nearest matching asset within 50 m (shown below the map)."),
     )
     no_asset = forms.BooleanField(label=_("Do not link any asset"), required=False)
+    community = CommunityChoiceField(
+        help_text=_("From the register. A community whose boundary covers the pin takes the request "
+                    "whatever is chosen."),
+    )
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=150, required=False)
     reporter_phone = forms.CharField(
         label=_("Reporter's phone"), max_length=20, required=False,
@@ -148,6 +153,7 @@ class RequestCreateForm(AssetCodeMixin, forms.Form):
             )
         }
         data["location"] = c["location"]
+        data["community"] = c.get("community")
         if c.get("asset_code"):
             data["asset"] = c["asset_code"]
         return data

@@ -79,6 +79,14 @@ class Asset(models.Model):
         _("status"), max_length=20, choices=AssetStatus.choices, default=AssetStatus.IN_USE
     )
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    # The register's community (communities.Community): from the location when a boundary
+    # covers it, else chosen. `community` keeps its name for the SQL figures and exports, written
+    # with it by the services and the import; the free text of before is merged by the
+    # merge_communities command. Nullable while the merge has not run.
+    community_ref = models.ForeignKey(
+        "communities.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="assets",
+        verbose_name=_("community"),
+    )
     community = models.CharField(_("community"), max_length=120, blank=True, db_index=True)
     # Type-specific facts (surface, watts…), checked against attributes.ATTRIBUTE_SPECS.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)

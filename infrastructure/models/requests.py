@@ -201,6 +201,11 @@ class ServiceRequest(models.Model):
     # then holds the place, and staff set the pin later (services.service_request_set_location).
     location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     address_text = models.CharField(_("address or landmark"), max_length=300, blank=True)
+    # From the register: the community whose boundary covers the pin, else the one chosen.
+    community_ref = models.ForeignKey(
+        "communities.Community", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="service_requests", verbose_name=_("community"),
+    )
     photo = models.ImageField(_("photo"), upload_to="requests/%Y/%m/", null=True, blank=True)
     reporter_name = models.CharField(_("reporter's name"), max_length=150, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)

@@ -10,6 +10,7 @@ from kernel.thaidate import thai_datetime
 
 from ..models import Asset, Channel, RequestCategory, ServiceRequest
 from ..services import service_request_comment, service_request_create
+from ..system_notes import FILED_THROUGH_OPEN311
 from ..validators import reported_location, validate_photo
 from .attributes import ServiceAttribute
 from .common import Open311Error
@@ -127,7 +128,7 @@ class Open311RequestForm(forms.Form):
         """What the client sent that has no column: kept on the internal timeline for staff.
         A media_url is recorded, never fetched (we store nothing from outside)."""
         cleaned = self.cleaned_data
-        lines = [bilingual(_("Filed through Open311 with the API token “%(name)s”."), {"name": token_name})]
+        lines = [bilingual(FILED_THROUGH_OPEN311, {"name": token_name})]
         for param in ("account_id", "device_id", "address_id", "media_url"):
             if cleaned.get(param):
                 lines.append(f"{param}: {cleaned[param]}")

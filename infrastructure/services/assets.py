@@ -4,6 +4,8 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
+from communities.assign import KEEP, community_settle
+
 from ..geo import geodesic_length_m
 from ..models import LINE_TYPES, Asset, AssetConditionChange, AssetPhoto
 from ..validators import parse_geometry
@@ -41,14 +43,17 @@ def _save(asset: Asset, **kwargs) -> None:
 @transaction.atomic
 def asset_create(*, user, data: dict, photos: Iterable = ()) -> Asset:
     """A new asset from cleaned `data` (keys: ASSET_FIELDS; `geometry` may be a GEOS geometry,
-    WKT or GeoJSON), with its first condition-history row and optional photos. A line or area
+    WKT or GeoJSON; `community` a register entry or its name, overruled by a boundary that covers
+    the asset: communities.assign), with its first condition-history row and optional photos. A line or area
     type is drawn as such unless `line_pending` says only its point is known yet."""
     _check_keys(data)
     fields = dict(data)
     if "geometry" in fields:
         fields["geometry"] = parse_geometry(fields["geometry"])
     fields.setdefault("attributes", {})
+    chosen = fields.pop("community", None)
     asset = Asset(**fields, created_by=user, updated_by=user)
+    community_settle(asset, location=asset.geometry, chosen=chosen)
     _prepare(asset)
     _save(asset)
     AssetConditionChange.objects.create(
@@ -70,8 +75,10 @@ def asset_update(*, asset: Asset, user, data: dict, note: str = "") -> Asset:
     fields = dict(data)
     if "geometry" in fields:
         fields["geometry"] = parse_geometry(fields["geometry"])
+    chosen = fields.pop("community", KEEP)
     for name, value in fields.items():
         setattr(asset, name, value)
+    community_settle(asset, location=asset.geometry, chosen=chosen)
     asset.updated_by = user
     if "line_pending" not in fields:
         asset.line_pending = current.line_pending

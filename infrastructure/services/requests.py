@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.assign import community_settle
 from kernel.i18n import bilingual
 
 from ..models import (
@@ -23,6 +24,7 @@ from ..models import (
 )
 from ..notify.dispatch import notification_queue, reporter_address
 from ..selectors import nearest_asset
+from ..system_notes import PHOTO_ADDED, PHOTO_ADDED_TO_ASSET, REPAIRED_BY_REQUEST, REQUEST_PHOTO_CAPTION
 from ..validators import parse_geometry, validate_point
 from .assets import asset_photo_add, asset_update
 from .photos import photo_reencode
@@ -31,6 +33,7 @@ Kind = ServiceRequestEvent.Kind
 REQUEST_FIELDS = frozenset({
     "category", "description", "location", "address_text", "reporter_name", "reporter_phone",
     "reporter_email", "priority", "asset", "received_at", "notify_channel", "reporter_line_user_id",
+    "community",
 })
 
 
@@ -101,7 +104,11 @@ def service_request_create(
     location = _point(fields.pop("location", None))
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
+    chosen = fields.pop("community", None)
     service_request = ServiceRequest(location=location, channel=channel, created_by=user, **fields)
+    # The request's own community (no longer the nearest asset's): the boundary covering the pin,
+    # else the one the reporter or staff chose from the register.
+    community_settle(service_request, location=location, chosen=chosen)
     if not service_request.received_at:
         service_request.received_at = timezone.now()
     if not service_request.priority:
@@ -210,7 +217,7 @@ def service_request_transition(
         _event(service_request, user, Kind.ASSIGNED, from_value=_username(previous_assignee))
     if asset_condition and service_request.asset is not None:
         asset_update(asset=service_request.asset, user=user, data={"condition": asset_condition},
-                     note=bilingual(_("Repaired: request %(code)s"), {"code": service_request.tracking_code}))
+                     note=bilingual(REPAIRED_BY_REQUEST, {"code": service_request.tracking_code}))
     notification_queue(service_request=service_request, event=event)
     return service_request
 
@@ -281,15 +288,15 @@ def service_request_photo_add(
         except ValidationError as error:
             raise ValidationError({"photo": error.error_list}) from None
         service_request.save(update_fields=["photo", "updated_at"])
-        note = bilingual(_("Photo added."))
+        note = bilingual(PHOTO_ADDED)
     elif service_request.asset is not None:
         try:
             asset_photo_add(asset=service_request.asset, user=user, image=image,
-                            caption=bilingual(_("Request %(code)s"), {"code": service_request.tracking_code}))
+                            caption=bilingual(REQUEST_PHOTO_CAPTION, {"code": service_request.tracking_code}))
         except ValidationError as error:
             raise ValidationError({"photo": error.error_list}) from None
         ServiceRequest.objects.filter(pk=service_request.pk).update(updated_at=timezone.now())
-        note = bilingual(_("Photo added to the asset %(code)s."), {"code": service_request.asset.code})
+        note = bilingual(PHOTO_ADDED_TO_ASSET, {"code": service_request.asset.code})
     else:
         raise ValidationError({"photo": _("This request has a photo already; link an asset to keep more.")})
     _event(service_request, user, Kind.COMMENT, comment=f"{note}\n{comment}" if comment else note)
@@ -373,6 +380,7 @@ def service_request_set_location(
     if previous is not None and previous.equals_exact(point, tolerance=1e-7):
         return service_request
     service_request.location = point
+    community_settle(service_request, location=point)  # a boundary covering the new pin decides
     asset_decided = service_request.asset_id is not None or service_request.events.filter(
         kind=Kind.ASSET_LINKED).exists()
     linked = None

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import permission_or_403
 from kernel.i18n import bilingual
+from kernel.numbers import grouped
 from kernel.thaidate import thai_datetime
 from kernel.tiles import mvt_layers, mvt_tile, tile_is_valid, tile_response
 from tenants.maps import municipality_outline
@@ -197,7 +198,7 @@ def asset_map_counts(request):
         "total": total,
         "total_text": ngettext(
             "%(count)s asset matches the filters", "%(count)s assets match the filters", total
-        ) % {"count": total},
+        ) % {"count": grouped(total)},
     })
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from communities.forms import CommunityChoiceField
 from kernel.forms import ThaiBirthDateField, ThaiDateField
 from kernel.national_id import normalise_national_id
 from kernel.text import strip_bidi_controls
@@ -239,8 +240,9 @@ class HouseholdForm(forms.Form):
     )
     house_no = PlainTextField(label=_("House number"), max_length=75)
     moo = forms.IntegerField(label=_("Moo (village no.)"), required=False, min_value=1, max_value=99)
-    community = PlainTextField(label=_("Community"), required=False, max_length=120,
-                                widget=forms.TextInput(attrs={"list": "household-communities"}))
+    community = CommunityChoiceField(
+        help_text=_("From the register. A community whose boundary covers the house takes it whatever "
+                    "is chosen."))
     road = PlainTextField(label=_("Road"), required=False, max_length=120)
     subdistrict_code = forms.RegexField(
         label=_("Subdistrict code"), regex=r"^\d{6}$", required=False, max_length=6,
@@ -262,7 +264,7 @@ class HouseholdForm(forms.Form):
             location = household.location
             kwargs.setdefault("initial", {
                 "house_id": household.house_id, "house_no": household.house_no,
-                "moo": household.moo, "community": household.community, "road": household.road,
+                "moo": household.moo, "community": household.community_ref, "road": household.road,
                 "subdistrict_code": household.subdistrict_code,
                 "lat": round(location.y, 6) if location else None,
                 "lon": round(location.x, 6) if location else None,

@@ -55,6 +55,14 @@ class Household(models.Model):
     # HOME.HOUSE is up to 75 characters in the 43-file standard.
     house_no = models.CharField(_("house number"), max_length=75)
     moo = models.PositiveSmallIntegerField(_("moo (village no.)"), null=True, blank=True)
+    # The register's community (communities.Community), from the location when a boundary covers
+    # it, else chosen, else from the moo (43-file import); `community` keeps its name for the SQL
+    # figures, filters and exports. Nullable until merge_communities has run. A person belongs to
+    # their household's community.
+    community_ref = models.ForeignKey(
+        "communities.Community", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="households", verbose_name=_("community"),
+    )
     community = models.CharField(_("community"), max_length=120, blank=True, db_index=True)
     road = models.CharField(_("road"), max_length=120, blank=True)
     subdistrict_code = models.CharField(_("subdistrict code"), max_length=6, blank=True)

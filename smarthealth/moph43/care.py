@@ -29,6 +29,7 @@ from .codes import COMMUNITY_SERVICES
 from .context import ids_text, nullable, packed
 from .layouts import CHRONIC, COMMUNITY_SERVICE, DISABILITY, FUNCTIONAL, NCDSCREEN
 from .report import Checks
+from .source import FEW_LINES
 from .steps import Step, counting
 from .values import dates, numbers, round_half_up, whole
 
@@ -147,7 +148,9 @@ def _diagnosed(context, ids: pd.Series, everyone: list) -> pd.Series:
         return ids.isin(everyone[0])
     rows = context.execute(
         "SELECT id FROM smarthealth_person WHERE id = ANY(string_to_array(%s, chr(31))::bigint[]) "
-        "AND chronic_conditions && %s::varchar(16)[]", [packed(map(str, wanted.tolist())), dx])
+        # COALESCE: the persons by their ids, not every diagnosed person through the GIN index
+        "AND COALESCE(chronic_conditions && %s::varchar(16)[], false)",
+        [packed(map(str, wanted.tolist())), dx])
     return ids.isin([pk for (pk,) in rows])
 
 
@@ -168,8 +171,9 @@ def _recolour(context, persons: list[int]) -> None:
     if not changed.empty:
         context.execute(
             "UPDATE smarthealth_ncdscreening s SET colour = v.colour "
-            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, colour) WHERE s.id = v.id",
-            [changed["id"].tolist(), colour[changed.index].tolist()])
+            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, colour) "
+            "WHERE s.id = v.id AND s.id = ANY(%s::bigint[])",  # by the ids' index, not a scan of all
+            [changed["id"].tolist(), colour[changed.index].tolist(), changed["id"].tolist()])
 
 
 def _two_digits(code: pd.Series) -> pd.Series:
@@ -231,6 +235,8 @@ class ChronicStep(Step):
         # (and no screening to colour again).
         context.execute("CREATE TEMP TABLE _m43_old ON COMMIT DROP AS SELECT id, chronic_conditions "
                         "FROM smarthealth_person WHERE id IN (SELECT person_id FROM _m43_cm WHERE NOT fresh)")
+        if len(icds) <= FEW_LINES:  # a few rows, said to the planner (see load_file)
+            context.execute("ANALYZE _m43_old")
         context.execute(_CHRONIC_APPLY)
         created, updated = context.execute(_CHRONIC_COUNTS)[0]
         self.counted(created, updated)

@@ -34,10 +34,11 @@ def packed(values) -> str:
 
 def ids_text(ids: pd.Series) -> pd.Series:
     """Ids (float, NaN when none) as COPY text: "123", None."""
-    out = pd.Series(None, index=ids.index, dtype=object)
-    present = ids.notna()
-    out[present] = ids[present].astype(np.int64).astype(str)
-    return out
+    # In numpy: a Series assigned through a boolean Series first tries the mask as a label.
+    present = ids.notna().to_numpy()
+    out = np.full(len(ids), None, dtype=object)
+    out[present] = ids.to_numpy()[present].astype(np.int64).astype(str)
+    return pd.Series(out, index=ids.index, dtype=object)
 
 
 def local_time(text: pd.Series) -> pd.Series:
@@ -180,11 +181,14 @@ class Context:
     # --- keys ---------------------------------------------------------------------------------
     def _fetch(self, table: str, local: str):
         def fetch(wanted: list[str]) -> list[tuple[str, int]]:
+            # LATERAL … LIMIT 1 (the key is unique): a probe of its index per key, whatever the
+            # planner guesses of the registry's size (a hash join would scan all of it).
             return self.execute(
-                f"SELECT t.hospcode || '|' || t.{local}, t.id FROM {table} t "
-                f"JOIN (SELECT split_part(k, '|', 1) AS hospcode, split_part(k, '|', 2) AS local "
-                f"      FROM unnest(string_to_array(%s, chr(31))) AS k) k "
-                f"ON t.hospcode = k.hospcode AND t.{local} = k.local",
+                f"SELECT t.hospcode || '|' || t.{local}, t.id "
+                f"FROM unnest(string_to_array(%s, chr(31))) AS k "
+                f"CROSS JOIN LATERAL (SELECT t.hospcode, t.{local}, t.id FROM {table} t "
+                f"     WHERE t.hospcode = split_part(k, '|', 1) AND t.{local} = split_part(k, '|', 2) "
+                f"     LIMIT 1) t",
                 [packed(wanted)])
         return fetch
 

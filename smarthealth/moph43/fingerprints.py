@@ -49,6 +49,11 @@ RULES_VERSION = "2"
 REGISTRY = "REGISTRY"  # the kind of the keyed-record counts
 SPACES = {"person": ("smarthealth_person", "pid"), "household": ("smarthealth_household", "hid")}
 _MAGIC = b"M43F2\n"
+# A file's changes since its full blob (kind + CHANGES): the entries added and the positions of
+# the full blob's entries removed, so that next month writes kilobytes, not the whole file's
+# fingerprints again; the full blob is written again once the changes grow past a quarter of it.
+CHANGES = "+"
+_MAGIC_CHANGES = b"M43C1\n"
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +75,15 @@ def kind_of(file: str, extra: str = "") -> str:
              crypto.cid_hash("moph43-rules")[:16],  # the key's fingerprint, never the key
              extra]
     return f"{file}:{hashlib.blake2b('|'.join(parts).encode(), digest_size=8).hexdigest()}"
+
+
+def among(values: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """np.isin(values, chosen) for a few sorted unique `chosen` among many values: a binary
+    search per value, not a sort of them all (np.isin sorts both for 64-bit hashes)."""
+    if not len(chosen) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(chosen, values), len(chosen) - 1)
+    return chosen[at] == values
 
 
 def group_prints(keys: pd.Series) -> np.ndarray:
@@ -122,14 +136,50 @@ class Plan:
     mismatched: np.ndarray  # groups whose lines in the file are not those kept
 
 
+def _changes_dumps(added: Kept, removed: np.ndarray) -> bytes:
+    head = json.dumps({"n": len(added.line), "r": len(removed), "notes": added.notes}).encode()
+    return b"".join([_MAGIC_CHANGES, head, b"\n", added.line.astype(np.uint64).tobytes(),
+                     added.group.astype(np.uint64).tobytes(), added.note.astype(np.uint16).tobytes(),
+                     removed.astype(np.int64).tobytes()])
+
+
+def _with_changes(base: Kept, blob: bytes | None) -> tuple[Kept, np.ndarray]:
+    """The full blob with its changes applied (sorted), and where each entry comes from: its
+    position in the full blob, -1 for an added one. Changes that do not fit: nothing is kept."""
+    if blob is None:
+        return base, np.arange(len(base.line))
+    if not blob.startswith(_MAGIC_CHANGES):
+        return Kept.empty(), np.empty(0, np.int64)
+    head_end = blob.index(b"\n", len(_MAGIC_CHANGES))
+    head = json.loads(blob[len(_MAGIC_CHANGES):head_end])
+    n, r, body = head["n"], head["r"], memoryview(blob)[head_end + 1:]
+    removed = np.frombuffer(body[18 * n:18 * n + 8 * r], dtype=np.int64)
+    if head["notes"][:len(base.notes)] != base.notes or (len(removed) and removed.max() >= len(base.line)):
+        return Kept.empty(), np.empty(0, np.int64)
+    alive = np.ones(len(base.line), dtype=bool)
+    alive[removed] = False
+    line = np.concatenate([base.line[alive], np.frombuffer(body[:8 * n], dtype=np.uint64)])
+    order = np.argsort(line, kind="stable")
+    group = np.concatenate([base.group[alive], np.frombuffer(body[8 * n:16 * n], dtype=np.uint64)])
+    note = np.concatenate([base.note[alive], np.frombuffer(body[16 * n:18 * n], dtype=np.uint16)])
+    origin = np.concatenate([np.flatnonzero(alive), np.full(n, -1, dtype=np.int64)])
+    return Kept(line[order], group[order], note[order], head["notes"]), origin[order]
+
+
 class Fingerprints:
     """The kept fingerprints of one file of one import, and those it will keep."""
 
     def __init__(self, context, file: str, *, extra: str = "", space: str = "person"):
         self.context, self.store, self.kind = context, context.kept, kind_of(file, extra)
         blobs = self.store.blobs(file)
-        self.stale = sorted(kind for kind in blobs if kind != self.kind)
-        self.loaded = Kept.loads(blobs[self.kind]) if self.kind in blobs else Kept.empty()
+        # Other rules' blobs, and changes without their full blob, are dropped.
+        self.stale = sorted(kind for kind in blobs if kind != self.kind
+                            and (kind != self.kind + CHANGES or self.kind not in blobs))
+        self.base = Kept.loads(blobs[self.kind]) if self.kind in blobs else Kept.empty()
+        self.changes = blobs.get(self.kind + CHANGES) if self.kind in blobs else None
+        self.loaded, self.origin = _with_changes(self.base, self.changes)
+        if not len(self.loaded.line):
+            self.base = Kept.empty()
         self.kept = self.loaded
         present = self.store.registry_keys(space)
         if present is not None and len(self.kept.line):  # some key left the registry: forget its rows
@@ -137,6 +187,7 @@ class Fingerprints:
             if not still.all():
                 self.kept = Kept(self.kept.line[still], self.kept.group[still], self.kept.note[still],
                                  self.kept.notes)
+                self.origin = self.origin[still]
         self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # applied: (lines, groups, notes)
         self.applied_groups: list[np.ndarray] = []
 
@@ -149,11 +200,10 @@ class Fingerprints:
         at = np.minimum(np.searchsorted(kept.line, prints), len(kept.line) - 1)
         found = kept.line[at] == prints
         group = np.where(found, kept.group[at], np.uint64(0))
-        # A group is as it was when the file holds as many of its kept lines as were kept.
-        ours, ours_n = np.unique(group[found], return_counts=True)
-        stored, stored_n = np.unique(kept.group, return_counts=True)
-        expected = stored_n[np.searchsorted(stored, ours)]
-        return Plan(found, at, group, ours[ours_n != expected])
+        # A group is as it was when the file holds each of its kept lines exactly once: counted
+        # per kept line (O(n), no sort of the groups); a line missing or twice marks its group.
+        hits = np.bincount(at[found], minlength=len(kept.line))
+        return Plan(found, at, group, np.unique(kept.group[hits != 1]))
 
     def notes_of(self, positions: np.ndarray) -> dict[str, int]:
         """How many of the kept lines at `positions` carry each note (skipped lines' notes)."""
@@ -171,13 +221,13 @@ class Fingerprints:
         """Keep the lines applied cleanly now, and the kept lines of every group not applied now."""
         kept = self.kept
         if self.applied_groups:
-            redone = np.unique(np.concatenate(self.applied_groups))
-            stay = ~np.isin(kept.group, redone)
+            stay = ~among(kept.group, np.unique(np.concatenate(self.applied_groups)))
         else:
             stay = np.ones(len(kept.line), dtype=bool)
         vocabulary = list(kept.notes)
         index = {note: k + 1 for k, note in enumerate(vocabulary)}
         lines, groups, notes = [kept.line[stay]], [kept.group[stay]], [kept.note[stay]]
+        origins = [self.origin[stay]]
         for part_lines, part_groups, part_notes in self.parts:
             codes = np.zeros(len(part_notes), dtype=np.uint16)
             for note in pd.unique(part_notes[part_notes != ""]) if len(part_notes) else ():
@@ -188,6 +238,7 @@ class Fingerprints:
             lines.append(part_lines)
             groups.append(part_groups)
             notes.append(codes)
+            origins.append(np.full(len(part_lines), -1, dtype=np.int64))
         line = np.concatenate(lines)
         order = np.argsort(line, kind="stable")
         new = Kept(line[order], np.concatenate(groups)[order], np.concatenate(notes)[order], vocabulary)
@@ -195,7 +246,18 @@ class Fingerprints:
             self.store.forget(self.stale)
         if new.same(self.loaded):
             return  # the same zip again: nothing is written
-        self.store.keep(self.kind, new.dumps())
+        origin = np.concatenate(origins)[order]
+        added = origin < 0
+        removed = np.ones(len(self.base.line), dtype=bool)
+        removed[origin[~added]] = False
+        changed = int(added.sum()) + int(removed.sum())
+        if not len(self.base.line) or 4 * changed > len(self.base.line):
+            self.store.keep(self.kind, new.dumps())
+            if self.changes is not None:
+                self.store.forget([self.kind + CHANGES])
+            return
+        self.store.keep(self.kind + CHANGES, _changes_dumps(
+            Kept(new.line[added], new.group[added], new.note[added], vocabulary), np.flatnonzero(removed)))
 
 
 def _counts_sql() -> str:
@@ -215,6 +277,10 @@ class Store:
             "LEFT JOIN smarthealth_moph43digest d ON true", binary=True)
         self._blobs: dict[str, bytes] | None = None
         self.before: dict[str, int] = {}
+        self.now: dict[str, int] = {}
+        # Keys this import gave the registry (created, or attached to a record without one), by
+        # space: the counts once it is done are those of its start plus these (keep_registry).
+        self.added = dict.fromkeys(SPACES, 0)
         self.moved = False
         self._present: dict[str, np.ndarray] = {}
 
@@ -223,10 +289,10 @@ class Store:
             self.context.wait()
             rows = self.answer.result()
             self._blobs = {kind: bytes(blob) for kind, blob, *_counts in rows if kind is not None}
-            now = dict(zip(SPACES, rows[0][2:], strict=True))
+            self.now = dict(zip(SPACES, rows[0][2:], strict=True))
             kept = self._blobs.pop(REGISTRY, None)
             self.before = json.loads(kept) if kept is not None else {}
-            self.moved = self.before != now
+            self.moved = self.before != self.now
         return self._blobs
 
     def blobs(self, file: str) -> dict[str, bytes]:
@@ -258,15 +324,18 @@ class Store:
         self.context.submit("DELETE FROM smarthealth_moph43digest WHERE kind = ANY(%s)", [kinds])
 
     def keep_registry(self) -> None:
-        """The counts of keyed records once this import is done, for the next one to compare
-        (written only when they changed; computed and compared by the database)."""
-        pairs = ", ".join(f"'{space}', {space}" for space in SPACES)
+        """The counts of keyed records once this import is done, for the next one to compare:
+        those of its start plus the keys it added (no key leaves the registry in an import), so
+        no second count of the registry; written only when they changed. A key erased while this
+        import ran is then still noticed by the next one."""
+        self._read()
+        after = {space: self.now[space] + self.added[space] for space in SPACES}
+        if after == self.before:
+            return
         self.context.submit(
-            "INSERT INTO smarthealth_moph43digest AS d (kind, digests, updated_at) "
-            f"SELECT %s, convert_to(json_build_object({pairs})::text, 'UTF8'), now() "
-            f"FROM (SELECT {_counts_sql()}) c "
-            "ON CONFLICT (kind) DO UPDATE SET digests = excluded.digests, updated_at = excluded.updated_at "
-            "WHERE d.digests IS DISTINCT FROM excluded.digests", [REGISTRY])
+            "INSERT INTO smarthealth_moph43digest (kind, digests, updated_at) VALUES (%s, %s, now()) "
+            "ON CONFLICT (kind) DO UPDATE SET digests = excluded.digests, updated_at = excluded.updated_at",
+            [REGISTRY, json.dumps(after).encode()])
 
 
 def registry_present(context, space: str) -> np.ndarray:

@@ -87,7 +87,7 @@ WITH src AS (
            OR (s.point IS NOT NULL AND t.location IS DISTINCT FROM s.point)
            OR (s.attach AND t.hid IS NULL)
            OR s.set_house_id
-           ) AS differs
+           ) AS differs, s.attach AND t.hid IS NULL AS attached
       FROM src s JOIN smarthealth_household t ON t.id = s.household_id
      WHERE t.source_updated IS NULL OR (s.source_at IS NOT NULL AND s.source_at > t.source_updated)
 ), up AS (
@@ -105,9 +105,9 @@ UPDATE smarthealth_household t SET
        updated_at = CASE WHEN d.differs THEN now() ELSE t.updated_at END
   FROM diff d
  WHERE t.id = d.household_id
-RETURNING t.id, d.differs
+RETURNING t.id, d.differs, d.attached
 )
-SELECT id FROM up WHERE differs
+SELECT id, attached FROM up WHERE differs
 """
 
 
@@ -163,8 +163,9 @@ class HomeStep(Step):
         house_id = house_id[good].where(valid_house[good], "")
         unique = [h for h in pd.unique(house_id) if h]
         found = dict(self.context.execute(
-            "SELECT t.house_id, t.id FROM smarthealth_household t "
-            "JOIN unnest(string_to_array(%s, chr(31))) AS h(house_id) ON t.house_id = h.house_id",
+            # LATERAL … LIMIT 1: a probe of the unique index per house ID (see context.KeyMap)
+            "SELECT t.house_id, t.id FROM unnest(string_to_array(%s, chr(31))) AS h CROSS JOIN LATERAL "
+            "(SELECT t.house_id, t.id FROM smarthealth_household t WHERE t.house_id = h LIMIT 1) t",
             [packed(unique)])) if unique else {}
         by_house = house_id.map(found).astype("float64")
         by_key = self.context.households.lookup(key)
@@ -210,9 +211,11 @@ class HomeStep(Step):
         context.changed_households += [pk for _key, pk in inserted]
         if self.house_candidates:
             context.execute(_SET_HOUSE_ID)
-        changed = [pk for (pk,) in context.execute(_UPDATE)]
+        rows = context.execute(_UPDATE)
+        changed = [pk for pk, _attached in rows]
         context.changed_households += changed
         self.counted(len(inserted), len(changed))
+        context.kept.added["household"] += len(inserted) + sum(attached for _pk, attached in rows)
         known = context.execute(
             "SELECT s.hospcode || '|' || s.hid, s.household_id, s._row, "
             "       t.hospcode IS DISTINCT FROM s.hospcode OR t.hid IS DISTINCT FROM s.hid "
@@ -254,21 +257,57 @@ class VillageStep(Step):
         return set()
 
 
-def village_names(context: Context, result: FileResult) -> None:
-    """Each named village's name → the community of its moo's households that have none."""
-    rows = context.execute("""
-        WITH named AS (
-            UPDATE smarthealth_household h SET community = v.name, updated_at = now()
-              FROM (SELECT DISTINCT ON (subdistrict, moo) * FROM _m43_village
-                     WHERE name <> '' AND moo > 0 ORDER BY subdistrict, moo, _row DESC) v
-             WHERE h.moo = v.moo AND h.community = ''
-               AND (h.subdistrict_code = v.subdistrict OR h.subdistrict_code = '')
-            RETURNING v._row
-        )
-        SELECT count(DISTINCT _row), count(*) FROM named""")
+# A name compared as the register compares it (communities.Community.key): no spaces, any case,
+# with or without the word ชุมชน in front.
+_NAME_KEY = "regexp_replace(lower(regexp_replace({}, '\\s', '', 'g')), '^ชุมชน(.)', '\\1')"
+_VILLAGES = """
+    v AS (SELECT DISTINCT ON (subdistrict, moo) * FROM _m43_village
+           WHERE moo > 0 ORDER BY subdistrict, moo, _row DESC)"""
+_PICK = """
+    pick AS (
+        SELECT h.id AS household_id, {row} AS village_row, COALESCE(
+            (SELECT c.id FROM communities_community c
+              WHERE c.boundary IS NOT NULL AND h.location IS NOT NULL AND ST_Covers(c.boundary, h.location)
+              ORDER BY c.name LIMIT 1),
+            (SELECT min(c.id) FROM communities_community c WHERE h.moo = ANY(c.moos) HAVING count(*) = 1),
+            {by_name}) AS community_id
+          FROM smarthealth_household h {join}
+         WHERE h.community_ref_id IS NULL AND (h.location IS NOT NULL OR h.moo IS NOT NULL)
+           -- an empty register names nobody: no household is looked at (evaluated once)
+           AND EXISTS (SELECT 1 FROM communities_community))"""
+_BY_NAME = ("(SELECT c.id FROM communities_community c WHERE v.name <> '' AND "
+            + _NAME_KEY.format("c.name") + " = " + _NAME_KEY.format("v.name") + " ORDER BY c.name LIMIT 1)")
+_SETTLE = """
+    named AS (
+        UPDATE smarthealth_household h SET community_ref_id = c.id, community = c.name, updated_at = now()
+          FROM pick p JOIN communities_community c ON c.id = p.community_id
+         WHERE h.id = p.household_id
+        RETURNING p.village_row)
+    SELECT count(DISTINCT village_row), count(*) FROM named"""
+
+
+def village_names(context: Context, result: FileResult | None) -> None:
+    """The households still without a community get one from the register: the boundary that
+    covers the house, else the one community that lists its moo, else the register's community
+    named as its VILLAGE row's VILLNAME. A VILLNAME the register does not know creates nothing:
+    it is listed (`villages_not_in_register`) for the administrator to add or map."""
+    if result is None:  # HOME without VILLAGE: the boundary and the moo only
+        pick = _PICK.format(row="NULL::int", by_name="NULL::bigint", join="")
+        context.execute("WITH " + pick + "," + _SETTLE)
+        return
+    pick = _PICK.format(row="v._row", by_name=_BY_NAME, join="""LEFT JOIN v ON h.moo = v.moo
+               AND (h.subdistrict_code = v.subdistrict OR h.subdistrict_code = '')""")
+    rows = context.execute("WITH " + _VILLAGES + "," + pick + "," + _SETTLE)
     villages, households = rows[0]
     result.updated += villages
     result.details["households_named"] = households
+    unknown = context.execute("WITH " + _VILLAGES + """
+        SELECT DISTINCT v.name FROM v WHERE v.name <> '' AND NOT EXISTS (
+            SELECT 1 FROM communities_community c WHERE """ + _NAME_KEY.format("c.name") + " = "
+                              + _NAME_KEY.format("v.name") + ") ORDER BY 1")
+    if unknown:
+        result.details["villages_not_in_register"] = [name for (name,) in unknown]
+        result.warnings += len(unknown)
 
 
 def volunteers_match(context: Context, result: FileResult | None) -> None:
@@ -280,6 +319,10 @@ def volunteers_match(context: Context, result: FileResult | None) -> None:
         WITH wanted AS (
             SELECT DISTINCT hospcode, volunteer_pid AS pid FROM smarthealth_household
              WHERE volunteer_pid <> '' AND (volunteer_id IS NULL OR id = ANY(%(changed)s::bigint[]))
+               -- no volunteer user at all: nobody to match, no household looked at (evaluated once)
+               AND EXISTS (SELECT 1 FROM accounts_user u JOIN accounts_user_groups ug ON ug.user_id = u.id
+                             JOIN auth_group g ON g.id = ug.group_id
+                            WHERE u.is_active AND g.name = %(group)s)
         ), named AS (
             SELECT w.hospcode, w.pid, u.id AS user_id, count(*) OVER (PARTITION BY w.hospcode, w.pid) AS n
               FROM wanted w

@@ -17,10 +17,11 @@ import pandas as pd
 
 from .bundle import Member
 from .context import Context, keys
-from .fingerprints import Fingerprints, group_prints
+from .fingerprints import Fingerprints, Plan, among, group_prints
 from .report import Checks, FileProblems, kept_room
-from .source import source_read
+from .source import Source
 from .steps import FileResult, Step
+from .values import _SPACES
 
 
 @dataclass
@@ -37,12 +38,10 @@ class _Applied:
         return np.concatenate(self.at), np.concatenate(self.groups), np.concatenate(self.clean)
 
 
-def load_file(context: Context, step_class: type[Step], member: Member, data: list[bytes], *, chunk_rows: int,
+def load_file(context: Context, step_class: type[Step], member: Member, source: Source, *, chunk_rows: int,
               advance: Callable[[float], None], earlier: list[FileProblems]
               ) -> tuple[FileResult, FileProblems]:
-    """Import one file (`data`: [its bytes], taken out); ImportFileError when it cannot be read
-    at all."""
-    source = source_read(member, data.pop())
+    """Import one file (`source`: its lines, source_read)."""
     facts = source.facts
     result = FileResult(file=member.spec.name, name=member.name, columns=facts.fields, header=facts.header,
                         encoding=facts.encoding.replace("utf-8-sig", "utf-8"))
@@ -80,26 +79,34 @@ def load_file(context: Context, step_class: type[Step], member: Member, data: li
         waiting.clear()
         _chunk(context, step, frame, problems, result, earlier, applied)
 
-    again = np.zeros(len(found), bool)
-    for round_ in (1, 2):
+    def parsed(which: np.ndarray, few: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        frame = source.parse_few(which) if few else source.parse(which)
+        at = np.searchsorted(source.numbers, frame.index.to_numpy())
+        if step.fingerprinted and not frame.empty:
+            one, other = step.group_columns
+            groups = group_prints(keys(frame[one], frame[other]))
+        else:
+            groups = np.zeros(len(frame), np.uint64)
+        return frame, at, groups
+
+    both = _both_rounds(source, plan, first, step, chunk_rows, parsed, waiting)
+    if both is not None:  # next month: a few changed lines and their groups, parsed at once
+        result.rows += sum(len(f) for f, _a, _g in waiting)
+        advance(1.0)
+    again = both if both is not None else np.zeros(len(found), bool)
+    for round_ in (1, 2) if both is None else ():
         if round_ == 2:
             if plan is None or not found.any():
                 break
             groups = np.concatenate([*applied.groups, *(g for _f, _a, g in waiting)]) \
                 if applied.groups or waiting else np.empty(0, np.uint64)
-            again = found & np.isin(plan.group, np.union1d(np.unique(groups), plan.mismatched))
+            again = found & among(plan.group, np.union1d(groups, plan.mismatched))
             first = np.flatnonzero(again)
         for start in range(0, len(first), chunk_rows):
-            frame = source.parse(first[start:start + chunk_rows])
+            frame, at, groups = parsed(first[start:start + chunk_rows])
             result.rows += len(frame)
             if frame.empty:
                 continue
-            at = np.searchsorted(source.numbers, frame.index.to_numpy())
-            if step.fingerprinted:
-                one, other = step.group_columns
-                groups = group_prints(keys(frame[one], frame[other]))
-            else:
-                groups = np.zeros(len(frame), np.uint64)
             waiting.append((frame, at, groups))
             # A few changed rows of each round are applied together, whole chunks as they come.
             if sum(len(f) for f, _a, _g in waiting) >= chunk_rows:
@@ -111,6 +118,10 @@ def load_file(context: Context, step_class: type[Step], member: Member, data: li
         skipped = found & ~again
         result.rows += int(skipped.sum())
         notes = prints.notes_of(plan.at[skipped])
+    if started and both is not None:
+        # A few staged rows: said to the planner (a temporary table is never analysed, and
+        # guessed at a thousand rows it is joined to the registry by a scan of the whole table).
+        context.execute(f"ANALYZE {step.table}")
     unclean = step.finish() if started else set()
     at, groups, clean = applied.joined()
     noted = _notes(source.numbers[at], step.noted)
@@ -124,6 +135,51 @@ def load_file(context: Context, step_class: type[Step], member: Member, data: li
         prints.applied(source.prints[at], groups, noted, clean)
         prints.save()
     return result, problems
+
+
+def _both_rounds(source: Source, plan: Plan | None, first: np.ndarray, step: Step, chunk_rows: int, parsed,
+                 waiting: list) -> np.ndarray | None:
+    """When the changed lines (`first`) are few and some lines are kept: both rounds' lines in
+    one parse (Source.parse_few, one chunk), their groups first guessed from the lines' bytes;
+    the mask of kept lines applied again, as round 2 would choose them (the frame goes to
+    `waiting`). None: the rounds as usual."""
+    if plan is None or not plan.found.any() or not len(first) or len(first) >= chunk_rows:
+        return None
+    found = plan.found
+    guessed = _line_groups(source, first, step.group_columns)
+    which = np.union1d(first, np.flatnonzero(found & among(plan.group, np.union1d(guessed, plan.mismatched))))
+    if len(which) >= chunk_rows:
+        return None
+    frame, at, groups = parsed(which, few=True)
+    # The groups as parsed decide (a guess that missed a group only costs a second parse).
+    again = found & among(plan.group, np.union1d(groups[~found[at]], plan.mismatched))
+    parsed_now = np.zeros(len(found), bool)
+    parsed_now[which] = True
+    missing = np.flatnonzero(again & ~parsed_now)
+    keep = ~found[at] | again[at]
+    if not keep.all():
+        frame, at, groups = frame[keep], at[keep], groups[keep]
+    if len(missing):
+        more, more_at, more_groups = parsed(missing, few=True)
+        at = np.concatenate([at, more_at])
+        order = np.argsort(at, kind="stable")
+        frame = pd.concat([frame, more]).iloc[order]
+        at, groups = at[order], np.concatenate([groups, more_groups])[order]
+    if not frame.empty:
+        waiting.append((frame, at, groups))
+    return again
+
+
+def _line_groups(source: Source, which: np.ndarray, columns: tuple[str, str]) -> np.ndarray:
+    """The groups of the lines at `which` as read straight from their bytes (a guess: cells
+    split at `|`, decoded, stripped), sorted and unique."""
+    one, other = (source.positions.get(column) for column in columns)
+    codec, found = source.codec, []
+    for index in which.tolist():
+        cells = source.lines[index].split(b"|")
+        found.append("|".join(cells[at].decode(codec, errors="replace").strip(_SPACES)
+                              if at is not None and at < len(cells) else "" for at in (one, other)))
+    return np.unique(group_prints(pd.Series(found, dtype=object)))
 
 
 def _chunk(context: Context, step: Step, frame: pd.DataFrame, problems: FileProblems,

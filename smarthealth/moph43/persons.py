@@ -97,7 +97,7 @@ WITH src AS (
            OR (s.attach AND t.pid IS NULL)
            OR s.set_cid
            OR (s.passport_last3 IS NOT NULL AND t.passport_last3 IS DISTINCT FROM s.passport_last3)
-           ) AS differs
+           ) AS differs, s.attach AND t.pid IS NULL AS attached
       FROM src s JOIN smarthealth_person t ON t.id = s.person_id
      WHERE t.source_updated IS NULL OR (s.source_at IS NOT NULL AND s.source_at > t.source_updated)
 ), up AS (
@@ -118,9 +118,9 @@ UPDATE smarthealth_person t SET
        updated_at = CASE WHEN d.differs THEN now() ELSE t.updated_at END
   FROM diff d
  WHERE t.id = d.person_id
-RETURNING d.differs
+RETURNING d.differs, d.attached
 )
-SELECT count(*) FILTER (WHERE differs) FROM up
+SELECT count(*) FILTER (WHERE differs), count(*) FILTER (WHERE attached) FROM up
 """
 
 
@@ -212,8 +212,9 @@ class PersonStep(Step):
         hashes = dict(zip(unique, crypto.cid_hash_many(unique), strict=True))
         cid_hash = cids.map(hashes)
         found = dict(self.context.execute(
-            "SELECT p.cid_hash, p.id FROM smarthealth_person p "
-            "JOIN unnest(string_to_array(%s, chr(31))) AS h(cid_hash) ON p.cid_hash = h.cid_hash",
+            # LATERAL … LIMIT 1: a probe of the unique index per ID (see context.KeyMap)
+            "SELECT p.cid_hash, p.id FROM unnest(string_to_array(%s, chr(31))) AS h CROSS JOIN LATERAL "
+            "(SELECT p.cid_hash, p.id FROM smarthealth_person p WHERE p.cid_hash = h LIMIT 1) p",
             [packed(hashes.values())])) if hashes else {}
         by_cid = cid_hash.map(found).astype(np.float64)
         by_key = self.context.persons.lookup(key)
@@ -259,8 +260,9 @@ class PersonStep(Step):
         merged = context.execute(_MERGED) if self.new_rows > len(inserted) else []
         if self.cid_candidates:
             context.execute(_SET_CID)
-        updated = context.execute(_UPDATE)[0][0]
+        updated, attached = context.execute(_UPDATE)[0]
         self.counted(len(inserted), updated)
+        context.kept.added["person"] += len(inserted) + attached
         known = context.execute(
             "SELECT s.hospcode || '|' || s.pid, s.person_id, s._row, "
             "       t.hospcode IS DISTINCT FROM s.hospcode OR t.pid IS DISTINCT FROM s.pid "

@@ -28,6 +28,7 @@ from .load import load_file
 from .persons import PersonStep
 from .reader import CHUNK_ROWS
 from .report import FileProblems, report_zip
+from .source import Source, source_read
 from .steps import FileResult, Step
 
 STEPS: dict[str, type[Step]] = {
@@ -74,7 +75,8 @@ def run(*, dataset=None, path: Path, name: str, progress: Callable[[int], None] 
 
 
 def _run(context: Context, bundle, progress, chunk_rows: int | None) -> MultiResult:
-    # The next file is inflated on a third thread (zlib lets go of the GIL) while this one loads.
+    # The next file is inflated and split into fingerprinted lines on a third thread while this
+    # one loads (zlib lets go of the GIL, and so does this thread while it waits on the database).
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="moph43-read")
     try:
         return _files(context, bundle, progress, chunk_rows, reader)
@@ -88,9 +90,9 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
     results: list[FileResult] = []
     problems: list[FileProblems] = []
     shown = [-1]
-    ahead = reader.submit(bundle.used[0].read) if bundle.used else None
+    ahead = reader.submit(_source, bundle.used[0]) if bundle.used else None
     for number, member in enumerate(bundle.used):
-        data, ahead = ahead, (reader.submit(bundle.used[number + 1].read)
+        data, ahead = ahead, (reader.submit(_source, bundle.used[number + 1])
                               if number + 1 < len(bundle.used) else None)
 
         def advance(part: float, done=done, size=member.size) -> None:
@@ -101,9 +103,8 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
 
         try:
             assert data is not None
-            # In a list the file's bytes can be let go as soon as its lines are split (source).
-            payload, data = [data.result()], None
-            result, kept = load_file(context, STEPS[member.spec.name], member, payload,
+            source, data = data.result(), None
+            result, kept = load_file(context, STEPS[member.spec.name], member, source,
                                      chunk_rows=chunk_rows or CHUNK_ROWS, advance=advance, earlier=problems)
         except ImportFileError as error:
             raise in_file(member.name, error) from None
@@ -111,8 +112,8 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
         problems.append(kept)
         done += member.size
     by_file = {result.file: result for result in results}
-    if "VILLAGE" in by_file:
-        village_names(context, by_file["VILLAGE"])
+    if "VILLAGE" in by_file or "HOME" in by_file:  # households without a community: the register's
+        village_names(context, by_file.get("VILLAGE"))
     if "HOME" in by_file or "PERSON" in by_file:
         volunteers_match(context, by_file.get("HOME"))
     context.kept.keep_registry()
@@ -126,6 +127,12 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
         {"file": standard_name(entry), "name": entry, "used": False} for entry in bundle.not_used]
     out.report = report_zip(problems, stem=timezone.now().strftime("%Y%m%d%H%M%S"))
     return out
+
+
+def _source(member) -> Source:
+    """The member's bytes, checked and split into fingerprinted lines (ImportFileError when it
+    cannot be read at all); its bytes are let go as soon as its lines are split."""
+    return source_read(member, member.read())
 
 
 def _encodings(results: list[FileResult]) -> str:

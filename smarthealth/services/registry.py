@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from communities.assign import KEEP, community_settle
 from kernel import geo
 from kernel.geo import THAILAND, location_problem
 from kernel.national_id import normalise_national_id
@@ -75,6 +76,7 @@ def _household_apply(household: Household, data: dict, errors: Errors) -> None:
                 errors.add("location", geo.MESSAGES[problem],
                            THAILAND.params() if problem == geo.OUTSIDE else None)
             data["location"] = Point(lon, lat, srid=4326)
+    chosen = data.pop("community", KEEP)
     volunteer = data.get("volunteer")
     if volunteer is not None and volunteer.role != Role.VOLUNTEER:
         errors.add("volunteer", _("The assigned person must have the village health volunteer role."))
@@ -89,6 +91,10 @@ def _household_apply(household: Household, data: dict, errors: Errors) -> None:
                 continue
             value = None  # a house the health centre registered by its HID only
         setattr(household, field, value)
+    try:  # the boundary covering the house decides, else the register entry chosen
+        community_settle(household, location=household.location, chosen=chosen)
+    except ValidationError as exc:
+        _validation_to_errors(errors, exc, "community")
     if household.house_id and "house_id" in data and Household.objects.filter(
             house_id=household.house_id).exclude(pk=household.pk).exists():
         errors.add("house_id", _DUPLICATE_HOUSE)
@@ -101,8 +107,9 @@ def _household_save(household: Household, errors: Errors) -> None:
 
 @transaction.atomic
 def household_create(*, user, data: dict, request=None) -> Household:
-    """data: house_id, house_no, moo, community, road, subdistrict_code, volunteer (User or None)
-    and the location as `location` (Point) or `lat` + `lon`."""
+    """data: house_id, house_no, moo, community (a register entry or its name; a boundary
+    covering the house overrules it), road, subdistrict_code, volunteer (User or None) and the
+    location as `location` (Point) or `lat` + `lon`."""
     require_perm(user, "smarthealth.add_household")
     household, errors = Household(), Errors()
     _household_apply(household, data, errors)

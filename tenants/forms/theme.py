@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kernel.i18n import in_active_language
+
 from ..models import Theme
 from ..models.customization import FONT_SIZE_RANGE
 from ..services.theme import image_kind, normalise_colour
@@ -73,7 +75,8 @@ class ThemeForm(forms.Form):
     login_text_th = forms.CharField(
         label=_("Sign-in page text (Thai)"), max_length=1000, required=False,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-        help_text=_("Plain text, at most 1000 characters, e.g. whom to call for help."),
+        help_text=in_active_language(_("Plain text, at most %(n)s characters, e.g. whom to call for help."),
+                                     {"n": "1,000"}),
     )
     login_text_en = forms.CharField(
         label=_("Sign-in page text (English)"), max_length=1000, required=False,

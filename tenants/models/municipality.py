@@ -10,6 +10,7 @@ from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_public_schema_name
 
 from kernel.geo import location_error, location_problem
+from kernel.stored_text import message_read
 
 SCHEMA_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,61}$")
 # Rough bounding box of Thailand (WGS 84), generous by a few km for border towns and islands.
@@ -221,6 +222,11 @@ class OnboardingRun(models.Model):
     # [{"code": subdistrict code, "message": why}], the last 50
     errors = models.JSONField(pgettext_lazy("bulk onboarding", "errors"), default=list, blank=True)
     message = models.TextField(pgettext_lazy("bulk onboarding", "message"), blank=True)
+    # The same message as its msgid and values (kernel.stored_text), read in the reader's
+    # language; `message` keeps it as "ไทย / English". Each entry of `errors` may carry its own
+    # as "text".
+    message_data = models.JSONField(pgettext_lazy("bulk onboarding", "message (stored)"), default=dict,
+                                    blank=True)
     actor_username = models.CharField(pgettext_lazy("bulk onboarding", "by (username)"), max_length=150)
     actor_name = models.CharField(pgettext_lazy("bulk onboarding", "by"), max_length=200, blank=True)
     queued_at = models.DateTimeField(pgettext_lazy("bulk onboarding", "queued at"), auto_now_add=True)
@@ -238,6 +244,17 @@ class OnboardingRun(models.Model):
     @property
     def is_waiting(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def message_text(self) -> str:
+        """Why the run failed, in the reader's language (an older run: its half of "ไทย / English")."""
+        return message_read(self.message_data, self.message)
+
+    @property
+    def error_texts(self) -> list[dict]:
+        """The failed subdistricts, each with why in the reader's language."""
+        return [{"code": error.get("code", ""),
+                 "text": message_read(error.get("text"), error.get("message", ""))} for error in self.errors]
 
     @property
     def percent(self) -> int:

@@ -69,6 +69,7 @@ PUBLIC_MODELS: tuple[type[models.Model], ...] = (
 DERIVED_PUBLIC_MODELS = {
     "tenants.municipalitystats": "refreshed at the end of a restore (tenants.stats.stats_refresh)",
     "national.indicatorvalue": "published again by `publish_national_indicators --schema S`",
+    "national.latestresults": "recomputed from the snapshot by that publish (national_latest_refresh)",
 }
 # Public rows about a municipality that are the platform team's own records, not the
 # municipality's data: they stay in public (and outlive a deleted municipality), in no archive.

@@ -13,10 +13,14 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kernel.i18n import bilingual
+from kernel.stored_text import message_store
 
 from ..models import ConsoleAuditEntry, Municipality, OnboardingRun, Province, Subdistrict
 from .console_audit import Actor, console_audit_record
@@ -83,7 +87,7 @@ def municipalities_onboard_from_gazetteer(
         candidates = candidates[:limit]
     result = OnboardingResult(total=len(candidates))
     for n, candidate in enumerate(candidates, 1):
-        municipality, error = None, ""
+        municipality, error, stored = None, "", {}
         try:
             with transaction.atomic():
                 schema_name = schema_name_suggest(name_en=candidate.name_en,
@@ -97,12 +101,14 @@ def municipalities_onboard_from_gazetteer(
                                      action=ConsoleAuditEntry.Action.CREATE, details={"bulk": True})
             result.created.append(municipality.schema_name)
         except MunicipalityError as failure:
-            error = failure.bilingual()
+            error, stored = failure.bilingual(), message_store(failure.message, failure.params)
         except Exception as failure:  # one broken schema must not stop a province of them
             logger.exception("bulk onboarding of subdistrict %s failed", candidate.subdistrict_code)
             error = f"{type(failure).__name__}: {failure}"
         if error:
-            result.errors.append({"code": candidate.subdistrict_code, "message": error})
+            # "message" as the command prints it; "text" read in the console reader's language.
+            result.errors.append({"code": candidate.subdistrict_code, "message": error,
+                                  **({"text": stored} if stored else {})})
         if progress:
             progress(n, result.total, candidate, municipality, error)
     return result
@@ -127,9 +133,12 @@ def onboarding_run_start(*, province_code: str, limit: int | None, actor: Actor)
     return run
 
 
-def onboarding_run_fail(*, run: OnboardingRun, message: str) -> None:
-    OnboardingRun.objects.filter(pk=run.pk).update(status=OnboardingRun.Status.FAILED, message=message,
-                                                   finished_at=timezone.now())
+def onboarding_run_fail(*, run: OnboardingRun, message: Any, params: dict | None = None) -> None:
+    """The run ends as failed with why (a lazy message and its values): kept to be read in the
+    reader's language, and as "ไทย / English" text."""
+    OnboardingRun.objects.filter(pk=run.pk).update(
+        status=OnboardingRun.Status.FAILED, message=bilingual(message, params),
+        message_data=message_store(message, params), finished_at=timezone.now())
 
 
 def onboarding_run_execute(*, run_id: int) -> OnboardingRun:
@@ -157,7 +166,7 @@ def onboarding_run_execute(*, run_id: int) -> OnboardingRun:
         result = municipalities_onboard_from_gazetteer(province_code=run.province_code, limit=run.limit,
                                                        actor=actor, progress=progress)
     except MunicipalityError as error:
-        onboarding_run_fail(run=run, message=error.bilingual())
+        onboarding_run_fail(run=run, message=error.message, params=error.params)
     else:
         OnboardingRun.objects.filter(pk=run.pk).update(
             status=OnboardingRun.Status.DONE, total=result.total, created=len(result.created),

@@ -23,6 +23,7 @@ def assigned_person(live_url, django_db_blocker, monkeypatch):
     """A household assigned to kantang's demo volunteer with one member, committed so that the
     live server sees it, and removed afterwards (visits and assessments go with the person)."""
     from accounts.models import User
+    from communities.models import Community
     from smarthealth.models import Household, Person
     from smarthealth.services import household_create, person_create
 
@@ -32,6 +33,8 @@ def assigned_person(live_url, django_db_blocker, monkeypatch):
     with django_db_blocker.unblock(), schema_context("kantang"):
         nurse = User.objects.get(username="nurse")
         volunteer = User.objects.get(username="volunteer")
+        # The services take a community of the register only (issue 19).
+        community, added = Community.objects.get_or_create(name="ชุมชนทดลองเยี่ยมบ้าน")
         household = household_create(user=nurse, data={
             "house_id": "92029990001", "house_no": "99/9", "moo": 4, "community": "ชุมชนทดลองเยี่ยมบ้าน",
             "road": "ถนนตรังรัษฎา", "lat": 7.4075, "lon": 99.5180, "volunteer": volunteer})
@@ -44,6 +47,8 @@ def assigned_person(live_url, django_db_blocker, monkeypatch):
         with schema_context("kantang"):
             Person.objects.filter(pk=person.pk).delete()
             Household.objects.filter(pk=household.pk).delete()
+            if added:
+                community.delete()
         connection.close()  # hand the connection back before the test database is dropped
 
 

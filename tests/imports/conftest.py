@@ -75,3 +75,14 @@ def households_file(tmp_path):
     for n in range(1, 4):
         rows.append([f"{HOUSE_PREFIX}{n:06d}", f"๑๒/{n}", "๔", "ชุมชนทดสอบ", "7.41", "99.52", "volunteer"])
     return write_csv(tmp_path / "households.csv", rows, encoding="utf-8-sig")
+
+
+# The communities these tests' files name: in the register (another name is an unknown value).
+TEST_COMMUNITIES = ("ชุมชนทดสอบ", "ชุมชนทะเบียนทดสอบ")
+
+
+@pytest.fixture(autouse=True)
+def _test_communities(request):
+    from ..communities.helpers import register_for_tests
+
+    register_for_tests(request, TEST_COMMUNITIES)

@@ -25,3 +25,18 @@ def far_point():
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
+
+
+# The communities these tests name on their assets: in the register, as the services require.
+TEST_COMMUNITIES = (
+    "ชุมชนทดสอบหน้าทรัพย์สิน", "ชุมชนอื่นทดสอบ", "ชุมชนทดสอบส่งออก", "ชุมชนอื่น", "ชุมชนทดสอบคำบอกทาง",
+    "ชุมชนรอวาดเส้น", "ชุมชนอื่นรอวาด", "ชุมชนบน", "ชุมชนล่าง", "ชุมชนท่าเรือ", "ชุมชนหน้าเมือง", "ชุมชนนับ",
+    "ชุมชนทดสอบ",
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_communities(request):
+    from ..communities.helpers import register_for_tests
+
+    register_for_tests(request, TEST_COMMUNITIES)

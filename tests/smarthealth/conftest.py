@@ -64,3 +64,15 @@ def request_factory_get():
         return RequestFactory().get(path, REMOTE_ADDR="203.0.113.7")
 
     return build
+
+
+# The communities these tests give their households: in the register, as the services require.
+TEST_COMMUNITIES = ("ชุมชนทดสอบ", "ชุมชนอื่น", "ชุมชนแคช", "ชุมชนหน้าแรก", "ชุมชนวันนี้", "ชุมชนทะเบียนทดสอบ",
+                    "ชุมชนทดสอบแผนที่", "ชุมชนค้นหา")
+
+
+@pytest.fixture(autouse=True)
+def _test_communities(request):
+    from ..communities.helpers import register_for_tests
+
+    register_for_tests(request, TEST_COMMUNITIES)

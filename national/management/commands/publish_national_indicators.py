@@ -1,11 +1,18 @@
-"""python manage.py publish_national_indicators [--schema S]: publish now, in this process."""
+"""python manage.py publish_national_indicators [--schema S]: publish now, in this process.
+--latest-only: publish nothing, recompute every municipality's stored latest results from the rows
+already published (after an indicator is added or its computation changes)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from national.models import IndicatorValue
-from national.services import NationalSnapshotError, municipalities_to_publish, national_snapshot_publish
+from national.services import (
+    NationalSnapshotError,
+    municipalities_to_publish,
+    national_latest_rebuild,
+    national_snapshot_publish,
+)
 from tenants.models import Municipality
 
 
@@ -14,8 +21,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--schema", help="the municipality's schema name (default: every active one)")
+        parser.add_argument("--latest-only", action="store_true",
+                            help="recompute the stored latest results from the published rows only")
 
-    def handle(self, *args, schema=None, **options):
+    def handle(self, *args, schema=None, latest_only=False, **options):
+        if latest_only:
+            self.stdout.write(f"latest results recomputed: municipalities={national_latest_rebuild()}")
+            return
         if schema:
             municipalities = list(Municipality.objects.filter(schema_name=schema).exclude(
                 kind=Municipality.Kind.PLATFORM))

@@ -78,7 +78,8 @@ window.cityAssetMap = function (map) {
     CityMap.getJSON(CityMap.withQuery(config.counts, query)).then(function (data) {
       Object.keys(data.counts).forEach(function (type) {
         var cell = document.querySelector("[data-map-count='" + type + "']");
-        if (cell) cell.textContent = data.counts[type];
+        // With its thousands separator (1,822), as the page wrote it: Thai and English group alike.
+        if (cell) cell.textContent = Number(data.counts[type]).toLocaleString("en-US");
       });
       var total = document.querySelector("[data-map-total]");
       if (total) total.textContent = data.total_text;
