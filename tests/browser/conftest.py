@@ -11,6 +11,7 @@ import urllib.request
 import pytest
 
 from ..helpers import ROOT, free_port, subprocess_env
+from .map_helpers import phone_page
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling Google's hosts, which this
@@ -65,3 +66,11 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A Thai 390 px touch phone whose script errors gather in `phone.problems`."""
+    page = phone_page(browser)
+    yield page
+    page.context.close()

@@ -8,19 +8,11 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from .map_helpers import phone_page
 from .test_request_phone import sign_in
 
 pytestmark = pytest.mark.browser
 
 DESCRIPTION = "ท่อระบายน้ำอุดตันทดสอบเลือกชุมชนบนโทรศัพท์"
-
-
-@pytest.fixture
-def phone(browser):
-    page = phone_page(browser)
-    yield page
-    page.context.close()
 
 
 @pytest.fixture

@@ -9,18 +9,11 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from ..helpers import DEMO_PASSWORD
-from .map_helpers import block_base_tiles, phone_page
+from .map_helpers import block_base_tiles
 
 pytestmark = pytest.mark.browser
 
 MIN_TARGET_PX = 32
-
-
-@pytest.fixture
-def phone(browser):
-    page = phone_page(browser)
-    yield page
-    page.context.close()
 
 
 @pytest.fixture

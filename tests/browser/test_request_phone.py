@@ -9,19 +9,11 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from ..helpers import DEMO_PASSWORD
-from .map_helpers import phone_page
 
 pytestmark = pytest.mark.browser
 
 DESCRIPTION = "ฝาท่อระบายน้ำหายหน้าตลาด ทดสอบบนโทรศัพท์"
 COMMENT = "ถึงหน้างานแล้ว วางกรวยกั้นไว้"
-
-
-@pytest.fixture
-def phone(browser):
-    page = phone_page(browser)
-    yield page
-    page.context.close()
 
 
 @pytest.fixture

@@ -11,19 +11,11 @@ from django_tenants.utils import schema_context
 
 from ..helpers import DEMO_PASSWORD
 from ..smarthealth.conftest import make_cid
-from .map_helpers import phone_page
 
 pytestmark = pytest.mark.browser
 
 FIRST_NAME = "ทองใบวันนี้"
 PHONE = "0899990016"
-
-
-@pytest.fixture
-def phone(browser):
-    page = phone_page(browser)
-    yield page
-    page.context.close()
 
 
 @pytest.fixture
