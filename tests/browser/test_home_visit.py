@@ -71,7 +71,10 @@ def test_a_volunteer_records_a_home_visit_on_a_phone(live_url, page, assigned_pe
 
     page.goto(base + "/health/visits/")
     page.fill(".hv-search input[name=q]", FIRST_NAME)
-    page.click(".hv-search button[type=submit]")
+    # The person is on the list before the search too: wait for the searched page (the form
+    # posts), or the tap below can land on the old page as it goes away.
+    with page.expect_navigation():
+        page.click(".hv-search button[type=submit]")
     member = page.locator(f'[data-person="{assigned_person.public_id}"]')
     assert FIRST_NAME in member.inner_text()
     assert no_horizontal_scroll(page)
