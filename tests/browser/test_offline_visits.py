@@ -81,6 +81,29 @@ def record_visit(page, *, sbp, dbp, colour):
     page.fill("#id_notes", "บันทึกตอนไม่มีสัญญาณ")
     page.set_input_files("#id_photo", photo(colour))
     page.click("button.hv-submit")
+    page.wait_for_url("**/health/visits/")
+
+
+def keep_visit_offline(page, base, person, *, sbp, dbp, colour):
+    """With no signal: her form for `person` from the phone, filled in and kept there."""
+    page.goto(base + f"/health/persons/{person.public_id}/visits/new/")
+    wait_for_person_name(page)
+    record_visit(page, sbp=sbp, dbp=dbp, colour=colour)
+
+
+def sign_in_volunteer(page, base):
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "volunteer")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(base + "/")
+
+
+def open_list_online(page, base):
+    """Signed in, her list opened online: the phone keeps her households and the offline pages."""
+    sign_in_volunteer(page, base)
+    page.goto(base + "/health/visits/")
+    page.wait_for_selector("[data-offline-page][data-offline-ready]", timeout=30_000)
 
 
 def test_visits_recorded_offline_reach_the_server_once_and_sign_out_clears_the_phone(
@@ -91,22 +114,14 @@ def test_visits_recorded_offline_reach_the_server_once_and_sign_out_clears_the_p
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
 
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "volunteer")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(base + "/")
-
     # Online: her list; the phone keeps the copy of her households and the offline pages.
-    page.goto(base + "/health/visits/")
-    page.wait_for_selector("[data-offline-page][data-offline-ready]", timeout=30_000)
+    open_list_online(page, base)
     assert "พร้อมใช้งาน" in page.locator("[data-offline-status]").inner_text()
 
     # The first visit: the form was open when the signal went.
     page.goto(base + f"/health/persons/{first.public_id}/visits/new/")
     context.set_offline(True)
     record_visit(page, sbp="132", dbp="84", colour=(200, 40, 40))
-    page.wait_for_url(base + "/health/visits/")
     page.wait_for_selector("[data-offline-shell] [data-outbox]:not([hidden])")
     assert page.locator("[data-outbox-entry]").count() == 1
 
@@ -118,7 +133,6 @@ def test_visits_recorded_offline_reach_the_server_once_and_sign_out_clears_the_p
     assert page.locator("#hv-person-name").inner_text() == second.full_name
     assert "ไม่มีสัญญาณ" in page.locator("[data-offline-person]").inner_text()
     record_visit(page, sbp="146", dbp="92", colour=(40, 40, 200))
-    page.wait_for_url(base + "/health/visits/")
 
     # Reloaded, still offline: her households and the two visits waiting, with their photos.
     page.reload()
@@ -177,19 +191,10 @@ def test_a_visit_the_server_refuses_stays_on_the_phone_with_its_message_until_di
     context = page.context
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "volunteer")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(base + "/")
-    page.goto(base + "/health/visits/")
-    page.wait_for_selector("[data-offline-page][data-offline-ready]", timeout=30_000)
+    open_list_online(page, base)
 
     context.set_offline(True)
-    page.goto(base + f"/health/persons/{first.public_id}/visits/new/")
-    wait_for_person_name(page)
-    record_visit(page, sbp="150", dbp="95", colour=(90, 90, 90))
-    page.wait_for_url(base + "/health/visits/")
+    keep_visit_offline(page, base, first, sbp="150", dbp="95", colour=(90, 90, 90))
     # Meanwhile the health office gives the household to another volunteer.
     with django_db_blocker.unblock(), schema_context("kantang"):
         Household.objects.filter(pk=first.household_id).update(
@@ -216,14 +221,6 @@ def test_a_visit_the_server_refuses_stays_on_the_phone_with_its_message_until_di
     assert problems == []
 
 
-def sign_in_volunteer(page, base):
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", "volunteer")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(base + "/")
-
-
 def test_visits_are_sent_when_the_network_returns_wherever_she_is(
         live_url, page, household_of_two, django_db_blocker):
     """Not only on her list: the signal comes back while she fills in the next visit form, or she
@@ -234,16 +231,11 @@ def test_visits_are_sent_when_the_network_returns_wherever_she_is(
     context = page.context
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    sign_in_volunteer(page, base)
-    page.goto(base + "/health/visits/")
-    page.wait_for_selector("[data-offline-page][data-offline-ready]", timeout=30_000)
+    open_list_online(page, base)
 
     # No signal: the first visit is kept on the phone; she goes on to the second person's form.
     context.set_offline(True)
-    page.goto(base + f"/health/persons/{first.public_id}/visits/new/")
-    wait_for_person_name(page)
-    record_visit(page, sbp="128", dbp="82", colour=(30, 160, 60))
-    page.wait_for_url(base + "/health/visits/")
+    keep_visit_offline(page, base, first, sbp="128", dbp="82", colour=(30, 160, 60))
     page.locator(f'[data-offline-households] [data-person="{second.public_id}"] a.hv-big').click()
     page.wait_for_url(f"**/health/persons/{second.public_id}/visits/new/")
     banner = page.locator("[data-outbox-banner]")
@@ -266,7 +258,6 @@ def test_visits_are_sent_when_the_network_returns_wherever_she_is(
     context.set_offline(True)
     wait_for_person_name(page)
     record_visit(page, sbp="150", dbp="96", colour=(160, 30, 60))
-    page.wait_for_url(base + "/health/visits/")
     page.wait_for_selector("[data-outbox-entry]")
     page.close()
     context.set_offline(False)
@@ -303,14 +294,9 @@ def test_a_refused_visit_is_explained_at_the_top_of_any_page(
     context = page.context
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    sign_in_volunteer(page, base)
-    page.goto(base + "/health/visits/")
-    page.wait_for_selector("[data-offline-page][data-offline-ready]", timeout=30_000)
+    open_list_online(page, base)
     context.set_offline(True)
-    page.goto(base + f"/health/persons/{first.public_id}/visits/new/")
-    wait_for_person_name(page)
-    record_visit(page, sbp="140", dbp="90", colour=(90, 90, 90))
-    page.wait_for_url(base + "/health/visits/")
+    keep_visit_offline(page, base, first, sbp="140", dbp="90", colour=(90, 90, 90))
     page.close()
     # Meanwhile the health office gives the household to another volunteer.
     with django_db_blocker.unblock(), schema_context("kantang"):
