@@ -183,6 +183,7 @@ def _two_digits(code: pd.Series) -> pd.Series:
 
 class ChronicStep(Step):
     spec = CHRONIC
+    deferrable = True
     table = "_m43_chronic"
     columns = {"person_id": "bigint", "icd": "text", "closing": "boolean", "fresh": "boolean"}
 
@@ -227,7 +228,6 @@ class ChronicStep(Step):
             for icd, group in lines.groupby(lines, sort=False):
                 self.note(group.index, NOT_MAPPED + str(icd))
         context.execute("DROP TABLE IF EXISTS _m43_cm")
-        context.written.add(self.table)
         context.execute("CREATE TEMP TABLE _m43_cm ON COMMIT DROP AS "
                         "SELECT s._row, s.person_id, c.code, s.closing, s.fresh" + _MAPPED)
         context.execute("DROP TABLE IF EXISTS _m43_old")
@@ -257,6 +257,7 @@ class ChronicStep(Step):
 
 class DisabilityStep(Step):
     spec = DISABILITY
+    deferrable = True
     table = "_m43_disability"
     columns = {"person_id": "bigint", "value": "text", "code": "smallint", "detected": "date"}
 
@@ -294,6 +295,7 @@ class DisabilityStep(Step):
 
 class FunctionalStep(Step):
     spec = FUNCTIONAL
+    deferrable = True
     table = "_m43_functional"
     columns = {"person_id": "bigint", "assessed_on": "date", "score": "smallint", "group": "text",
                "fresh": "boolean"}
@@ -322,7 +324,6 @@ class FunctionalStep(Step):
         return stage
 
     def finish(self) -> set[int]:
-        self.context.written.add(self.table)
         self.counted(self.context.inserted(_ADL_INSERT), 0)
         self.counted(*self.context.execute(counting(_ADL_UPSERT))[0])
         return set()
@@ -333,6 +334,7 @@ class FunctionalStep(Step):
 
 class NcdScreenStep(Step):
     spec = NCDSCREEN
+    deferrable = True
     table = "_m43_ncdscreen"
     columns = {"person_id": "bigint", "screened_on": "date", "sbp": "smallint", "dbp": "smallint",
                "fbs": "smallint", "colour": "text", "fresh": "boolean"}
@@ -373,7 +375,6 @@ class NcdScreenStep(Step):
         return stage
 
     def finish(self) -> set[int]:
-        self.context.written.add(self.table)
         self.counted(self.context.inserted(_NCD_INSERT), 0)
         self.counted(*self.context.execute(counting(_NCD_UPSERT))[0])
         return set()
@@ -381,6 +382,7 @@ class NcdScreenStep(Step):
 
 class CommunityServiceStep(Step):
     spec = COMMUNITY_SERVICE
+    deferrable = True
     table = "_m43_service"
     columns = {"person_id": "bigint", "visited_on": "date", "code": "text", "note": "text",
                "source_key": "text"}

@@ -3,7 +3,10 @@ transaction), the keys already resolved (health-centre keys → households and p
 PERSON rows rejected so far, and whether keys left the registry since the last import."""
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +24,9 @@ def keys(hospcode: pd.Series, local: pd.Series) -> pd.Series:
     """`HOSPCODE|PID` (or |HID): the health centre's key, as one text."""
     return hospcode.astype(object) + "|" + local.astype(object)
 
+
+# COPY text queued for the server's thread at most (bytes): a few chunks of a file.
+COPY_QUEUED_BYTES = 32 * 1024 * 1024
 
 # Many values sent as ONE text parameter and split by PostgreSQL (string_to_array(%s, chr(31))):
 # psycopg quotes an array parameter element by element, which at 100,000 keys costs more than the
@@ -112,13 +118,19 @@ class Context:
         self.rejected_persons: dict[str, int] = {}
         self.changed_households: list[int] = []
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="moph43-copy")
-        self.pending: Future | None = None
+        self.pending: list[Future] = []  # queued on the server's thread, in order
+        self.copies: list[tuple[Future, int]] = []  # queued COPYs and their text's size
+        self._local = threading.local()
         # Persons this import created, and the tables that got rows of them already (fresh)
         self.fresh_persons = pd.Index([], dtype=np.float64)
         self.written: set[str] = set()
         self.kept = Store(self)  # the fingerprints of earlier imports
 
     # --- SQL ----------------------------------------------------------------------------------
+    # One session, two threads: this one reads and checks rows, the second ("the server's") runs
+    # the statements, in the order they were queued (a pool of one worker). A statement whose
+    # answer this thread needs (execute) waits for everything queued before it; a COPY, a
+    # statement nobody waits for (submit) and a step's deferred finish (defer) are only queued.
     def execute(self, sql: str, params=None) -> list[tuple]:
         self.wait()
         return self._run(sql, params)
@@ -130,15 +142,33 @@ class Context:
         return self._run(sql, params, binary=True)
 
     def submit(self, sql: str, params=None, *, binary: bool = False) -> None:
-        """Run a statement whose answer nobody waits for on the second thread (as copy does):
-        the next statement waits for it, this thread goes on reading."""
+        """Queue a statement whose answer nobody waits for: this thread goes on reading."""
         self.ask(sql, params, binary=binary)
 
     def ask(self, sql: str, params=None, *, binary: bool = False) -> Future:
         """submit, and the statement's rows to come (Future.result())."""
-        self.wait()
-        self.pending = self.pool.submit(self._run, sql, params, binary=binary)
-        return self.pending
+        return self._queue(self._run, sql, params, binary=binary)
+
+    def defer(self, work: Callable[[], Any]) -> Future:
+        """Run `work` (a step's finish: statements and the Python between them) on the server's
+        thread after what is queued, while this thread reads the next file. Inside it, execute
+        and ask run at once: it is the server's thread."""
+        def deferred() -> Any:
+            self._local.server = True
+            try:
+                return work()
+            finally:
+                self._local.server = False
+        return self._queue(deferred)
+
+    def _queue(self, function, *args, **kwargs) -> Future:
+        if getattr(self._local, "server", False):  # already the server's thread: now, in order
+            done: Future = Future()
+            done.set_result(function(*args, **kwargs))
+            return done
+        future = self.pool.submit(function, *args, **kwargs)
+        self.pending.append(future)
+        return future
 
     def _run(self, sql: str, params=None, *, binary: bool = False) -> list[tuple]:
         with (psycopg.Cursor(self.raw) if binary else self.raw.cursor()) as cursor:
@@ -152,30 +182,35 @@ class Context:
                     "ON COMMIT DROP")
 
     def copy(self, table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
-        """COPY the rows into `table` on a second thread, while this one reads the next chunk (the
-        server works on one core, Python on the other, as the engine does): one COPY at a time,
-        in order, on this session, in its transaction."""
+        """COPY the rows into `table` on the server's thread, while this one reads the next chunk
+        (the server works on one core, Python on the other, as the engine does). The texts
+        queued and not yet copied stay under COPY_QUEUED_BYTES: when the server is busy with a
+        long statement, this thread waits instead of holding a whole file as COPY text."""
         if frame.empty:
             return
         names = ", ".join(["_row", *(f'"{c}"' for c in columns)])
         text = copy_text(frame, columns)
-        self.wait()
-        self.pending = self.pool.submit(self._copy, f"COPY {table} ({names}) FROM STDIN", text)
+        self.copies = [(future, size) for future, size in self.copies if not future.done()]
+        while self.copies and sum(size for _f, size in self.copies) + len(text) > COPY_QUEUED_BYTES:
+            self.copies.pop(0)[0].result()
+        self.copies.append((self._queue(self._copy, f"COPY {table} ({names}) FROM STDIN", text), len(text)))
 
     def _copy(self, statement: str, text: str) -> None:
         with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
             copy.write(text)
 
     def wait(self) -> None:
-        """The statement or COPY in flight has ended (its error, if any, raised here)."""
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.result()
+        """Everything queued has run (the first error, if any, raised here)."""
+        if getattr(self._local, "server", False):
+            return
+        pending, self.pending, self.copies = self.pending, [], []
+        for future in pending:
+            future.result()
 
     def close(self) -> None:
-        if self.pending is not None:
-            self.pending.exception()  # after another error: let it end, its own error is moot
-            self.pending = None
+        for future in self.pending:
+            future.exception()  # after another error: let them end, their own errors are moot
+        self.pending = []
         self.pool.shutdown(wait=True)
 
     # --- keys ---------------------------------------------------------------------------------
@@ -225,7 +260,7 @@ class Context:
 
     def inserted(self, sql: str) -> int:
         """Rows a plain INSERT … SELECT added."""
-        self.wait()
+        self.wait()  # (nothing to wait for on the server's thread)
         with self.raw.cursor() as cursor:
             cursor.execute(sql)
             return cursor.rowcount

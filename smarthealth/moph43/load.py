@@ -10,10 +10,13 @@ one key are always applied together. Memory stays at the file's lines plus one c
 """
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from imports.errors import ImportFileError
 
 from .bundle import Member
 from .context import Context, keys
@@ -22,6 +25,23 @@ from .report import Checks, FileProblems, kept_room
 from .source import Source
 from .steps import FileResult, Step
 from .values import _SPACES
+
+
+class InFile:
+    """A message about one file of the upload: `PERSON.TXT: <message>`, rendered in the language
+    active when it is shown (kernel.i18n.bilingual renders it in both)."""
+
+    def __init__(self, name: str, error: ImportFileError):
+        self.name, self.error = name, error
+
+    def __str__(self) -> str:
+        message = self.error.message
+        return f"{self.name}: {message % self.error.params if self.error.params else message}"
+
+
+def in_file(name: str, error: ImportFileError) -> ImportFileError:
+    return ImportFileError(InFile(name, error))
+
 
 
 @dataclass
@@ -39,9 +59,12 @@ class _Applied:
 
 
 def load_file(context: Context, step_class: type[Step], member: Member, source: Source, *, chunk_rows: int,
-              advance: Callable[[float], None], earlier: list[FileProblems]
-              ) -> tuple[FileResult, FileProblems]:
-    """Import one file (`source`: its lines, source_read)."""
+              advance: Callable[[float], None], earlier: list[FileProblems],
+              defer: bool = False) -> "Loaded":
+    """Import one file (`source`: its lines, source_read); Loaded.done() gives its result. With
+    `defer`, and a step whose finish no later file needs to read its rows (Step.deferrable),
+    the finish's set-based statements are queued on the server's thread and this returns at
+    once, the next file read while they run: done() waits for them."""
     facts = source.facts
     result = FileResult(file=member.spec.name, name=member.name, columns=facts.fields, header=facts.header,
                         encoding=facts.encoding.replace("utf-8-sig", "utf-8"))
@@ -122,19 +145,56 @@ def load_file(context: Context, step_class: type[Step], member: Member, source: 
         # A few staged rows: said to the planner (a temporary table is never analysed, and
         # guessed at a thousand rows it is joined to the registry by a scan of the whole table).
         context.execute(f"ANALYZE {step.table}")
-    unclean = step.finish() if started else set()
-    at, groups, clean = applied.joined()
-    noted = _notes(source.numbers[at], step.noted)
-    for text in pd.unique(noted[noted != ""]) if len(noted) else ():
-        notes[text] = notes.get(text, 0) + int((noted == text).sum())
-    step.describe(notes)
-    problems.originals = source.originals({problem.line for problem in problems.problems})
-    if prints is not None:
-        if unclean:
-            clean &= ~np.isin(source.numbers[at], np.fromiter(unclean, dtype=np.int64))
-        prints.applied(source.prints[at], groups, noted, clean)
-        prints.save()
-    return result, problems
+    # The rows of this file are all prepared: a later file's rows of the same table are no
+    # longer of persons it alone wrote (Context.fresh).
+    context.written.add(step.table)
+    loaded = Loaded(step=step, source=source, prints=prints, applied=applied, notes=notes,
+                    result=result, problems=problems)
+    if not started:
+        loaded.unclean.set_result(set())
+    elif defer and step.deferrable:
+        def finish(name=member.name) -> set[int]:
+            try:
+                return step.finish()
+            except ImportFileError as error:  # named here: it may surface in a later file's wait
+                raise in_file(name, error) from None
+        loaded.unclean = context.defer(finish)
+    else:
+        loaded.unclean.set_result(step.finish())
+    return loaded
+
+
+@dataclass
+class Loaded:
+    """A file whose rows are staged, and whose step's finish has run or is queued (unclean: the
+    lines its finish found not cleanly applied)."""
+
+    step: Step
+    source: Source
+    prints: Fingerprints | None
+    applied: _Applied
+    notes: dict[str, int]
+    result: FileResult
+    problems: FileProblems
+    unclean: Future = field(default_factory=Future)
+
+    def done(self) -> tuple[FileResult, FileProblems]:
+        """The step's finish ended (its error raised here), its notes counted and the
+        fingerprints of what it applied cleanly kept."""
+        unclean = self.unclean.result()
+        source, step, notes = self.source, self.step, self.notes
+        at, groups, clean = self.applied.joined()
+        noted = _notes(source.numbers[at], step.noted)
+        for text in pd.unique(noted[noted != ""]) if len(noted) else ():
+            notes[text] = notes.get(text, 0) + int((noted == text).sum())
+        step.describe(notes)
+        self.problems.originals = source.originals({problem.line for problem in self.problems.problems})
+        if self.prints is not None:
+            if unclean:
+                clean &= ~np.isin(source.numbers[at], np.fromiter(unclean, dtype=np.int64))
+            self.prints.applied(source.prints[at], groups, noted, clean)
+            self.prints.save()
+        return self.result, self.problems
 
 
 def _both_rounds(source: Source, plan: Plan | None, first: np.ndarray, step: Step, chunk_rows: int, parsed,

@@ -24,7 +24,7 @@ from .bundle import open_bundle, standard_name
 from .care import ChronicStep, CommunityServiceStep, DisabilityStep, FunctionalStep, NcdScreenStep
 from .context import Context
 from .homes import HomeStep, VillageStep, village_names, volunteers_match
-from .load import load_file
+from .load import InFile, Loaded, in_file, load_file
 from .persons import PersonStep
 from .reader import CHUNK_ROWS
 from .report import FileProblems, report_zip
@@ -44,22 +44,6 @@ class MultiResult(Result):
 
     file_results: list[dict[str, Any]] = field(default_factory=list)
     report: tuple | None = None
-
-
-class _InFile:
-    """A message about one file of the upload: `PERSON.TXT: <message>`, rendered in the language
-    active when it is shown (kernel.i18n.bilingual renders it in both)."""
-
-    def __init__(self, name: str, error: ImportFileError):
-        self.name, self.error = name, error
-
-    def __str__(self) -> str:
-        message = self.error.message
-        return f"{self.name}: {message % self.error.params if self.error.params else message}"
-
-
-def in_file(name: str, error: ImportFileError) -> ImportFileError:
-    return ImportFileError(_InFile(name, error))
 
 
 def run(*, dataset=None, path: Path, name: str, progress: Callable[[int], None] | None = None,
@@ -91,6 +75,7 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
     problems: list[FileProblems] = []
     shown = [-1]
     ahead = reader.submit(_source, bundle.used[0]) if bundle.used else None
+    outstanding: list[Loaded] = []  # files whose finish is queued on the server's thread, in order
     for number, member in enumerate(bundle.used):
         data, ahead = ahead, (reader.submit(_source, bundle.used[number + 1])
                               if number + 1 < len(bundle.used) else None)
@@ -104,13 +89,19 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
         try:
             assert data is not None
             source, data = data.result(), None
-            result, kept = load_file(context, STEPS[member.spec.name], member, source,
-                                     chunk_rows=chunk_rows or CHUNK_ROWS, advance=advance, earlier=problems)
+            if any(loaded.result.file == member.spec.name for loaded in outstanding):
+                _complete(outstanding, results)  # a second file of a kind reads what the first kept
+            loaded = load_file(context, STEPS[member.spec.name], member, source,
+                               chunk_rows=chunk_rows or CHUNK_ROWS, advance=advance, earlier=problems,
+                               defer=True)
+            outstanding.append(loaded)
+            if loaded.unclean.done():  # not queued: nothing to read on with
+                _complete(outstanding, results)
         except ImportFileError as error:
-            raise in_file(member.name, error) from None
-        results.append(result)
-        problems.append(kept)
+            raise _named(member.name, error) from None
+        problems.append(loaded.problems)
         done += member.size
+    _complete(outstanding, results)
     by_file = {result.file: result for result in results}
     if "VILLAGE" in by_file or "HOME" in by_file:  # households without a community: the register's
         village_names(context, by_file.get("VILLAGE"))
@@ -127,6 +118,21 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
         {"file": standard_name(entry), "name": entry, "used": False} for entry in bundle.not_used]
     out.report = report_zip(problems, stem=timezone.now().strftime("%Y%m%d%H%M%S"))
     return out
+
+
+def _complete(loaded: list[Loaded], results: list[FileResult]) -> None:
+    """Each file's finish waited for, in order, and its result added."""
+    while loaded:
+        file = loaded.pop(0)
+        try:
+            results.append(file.done()[0])
+        except ImportFileError as error:
+            raise _named(file.problems.name, error) from None
+
+
+def _named(name: str, error: ImportFileError) -> ImportFileError:
+    """in_file, once: an error that already names its file (a queued finish's) keeps its name."""
+    return error if isinstance(error.message, InFile) else in_file(name, error)
 
 
 def _source(member) -> Source:

@@ -65,6 +65,10 @@ class Step(ABC):
     # keys live: rows of one key are applied together or not at all.
     group_columns: ClassVar[tuple[str, str]] = ("HOSPCODE", "PID")
     space: ClassVar[str] = "person"
+    # Whether its finish may run on the server's thread while the next file is read: true of a
+    # step that gives no later file anything to read its rows against (no key map, no PERSON
+    # row rejected); a later file's query of what it wrote waits for it (Context.execute).
+    deferrable: ClassVar[bool] = False
 
     def __init__(self, context: Context, member: Member, result: FileResult):
         self.context, self.member, self.result = context, member, result
