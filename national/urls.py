@@ -9,6 +9,7 @@ app_name = "national"
 urlpatterns = [
     path("", views.table, name="table"),
     path("indicators.csv", views.table_csv, name="table-csv"),
+    path("indicators.xlsx", views.table_xlsx, name="table-xlsx"),
     path("map/", views.map_view, name="map"),
     path("trends/", views.trends, name="trends"),
     path("publish/", views.publish, name="publish"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError
 
 from accounts.decorators import permission_or_403
-from kernel.exports import csv_response, in_language
+from kernel.exports import in_language, spreadsheet_response
 from kernel.thaidate import export_date, is_thai
 from tenants.selectors import province_choices
 
@@ -82,9 +82,19 @@ def table(request):
 
 @permission_or_403(CONSOLE)
 def table_csv(request):
+    return _table_export(request, fmt="csv")
+
+
+@permission_or_403(CONSOLE)
+def table_xlsx(request):
+    return _table_export(request, fmt="xlsx")
+
+
+def _table_export(request, *, fmt: str):
     """The table as it reads: the municipality's name in the reader's language, the snapshot's
-    date day/month/year (Buddhist Era in Thai), one column per indicator. No import reads it
-    back; scripts take the same figures from GET /api/v1/national/indicators/."""
+    date day/month/year (Buddhist Era in Thai), one column per indicator, numbers of 1,000 or more
+    with their thousands separator (kernel.exports: READABLE). No import reads it back; scripts
+    take the same figures from GET /api/v1/national/indicators/."""
     indicators = list(INDICATORS.values())
     rows, _sort, _descending = _sorted_rows(request)
     header = [_("Municipality"), _("Province code"), _("Snapshot date"), *[str(i.label) for i in indicators]]
@@ -99,8 +109,8 @@ def table_csv(request):
             yield [name, r["m"].province_code, export_date(r["date"]),
                    *[cell(r["results"][i.key]) for i in indicators]]
 
-    return csv_response(filename=f"national-indicators-{timezone.localdate().isoformat()}.csv",
-                        header=header, rows=in_language(body()))
+    return spreadsheet_response(fmt=fmt, stem=f"national-indicators-{timezone.localdate().isoformat()}",
+                                header=header, rows=in_language(body()), sheet_title=_("National indicators"))
 
 
 @permission_or_403(CONSOLE)

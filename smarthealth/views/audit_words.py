@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from accounts.roles import Role
 from imports import registry as import_registry
 from imports.results import result_text
+from kernel.numbers import grouped
 
 from ..erasure import is_erased
 from ..forms.care import CARE_LISTS, CareFilterForm
@@ -275,12 +276,13 @@ def detail_text(row: AccessLog, words: dict[str, dict[str, str]]) -> str:
         if isinstance(filters, dict) and (text := _filters_text(filters, words)):
             parts.append(text)
     if "metres" in detail:
-        parts.append(_("within %(metres)s m") % {"metres": detail["metres"]})
+        parts.append(_("within %(metres)s m") % {"metres": grouped(detail["metres"])})
     if "count" in detail:
         parts.append(ngettext("%(n)s record found", "%(n)s records found", detail["count"])
-                     % {"n": f"{detail['count']:,}"})
+                     % {"n": grouped(detail["count"])})
     if "members" in detail:
-        parts.append(ngettext("%(n)s member", "%(n)s members", detail["members"]) % {"n": detail["members"]})
+        parts.append(ngettext("%(n)s member", "%(n)s members", detail["members"])
+                     % {"n": grouped(detail["members"])})
     if persons := detail.get("persons"):
         shown = ngettext("data of %(n)s person shown", "data of %(n)s persons shown", len(persons)) % {
             "n": f"{len(persons):,}"}
