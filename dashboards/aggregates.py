@@ -139,6 +139,10 @@ def request_aggregates(filters: Filters, *, today: dt.date | None = None) -> dic
     open_rows: dict[str, Counter] = defaultdict(Counter)
     for _m, category, state, n, _a in _rows("requests_open", filters):
         open_rows[category][state] += n
+    # The same two figures at the same time a month before (refresh_sql: requests_open_before).
+    before: Counter = Counter()
+    for _m, _c, state, n, _a in _rows("requests_open_before", filters):
+        before[state] += n
     categories = [
         {"value": c.value, "label": c.label, "opened": opened_by_category[c.value],
          "open": sum(open_rows[c.value].values()), "overdue": open_rows[c.value]["overdue"]}
@@ -176,6 +180,9 @@ def request_aggregates(filters: Filters, *, today: dt.date | None = None) -> dic
         "sla_rate": sla_compliance_rate(resolved=on_time["on_time"] + on_time["late"],
                                         resolved_on_time=on_time["on_time"]),
         "overdue_rate": overdue_rate(open_now=open_now, overdue=overdue),
+        # Against the same time of day a month before (kernel.yardsticks.change, as every change).
+        "open_change": change(open_now, before["overdue"] + before["on_time"]),
+        "overdue_change": change(overdue, before["overdue"]),
     }
 
 

@@ -14,6 +14,10 @@ Figures (part, figure: key1 / key2 — count / amount):
     requests_sla      category / "on_time" or "late", month resolved
                                                             — requests resolved (kernel.yardsticks)
     requests_open     category / "overdue" or "on_time"     — open requests, at refresh time
+    requests_open_before  the same, at the same time a month before (services.previous_period_at):
+                      the status then is the last status its timeline (created / status events)
+                      gave it by that time; a request without one then is open from its
+                      receipt to its resolution or closing. Due time: today's due_at.
     request_cells     grid cell "ix:iy", month received     — requests (the hotspot map)
     citizen_answers   "fixed" (month resolved), "reopened" or "rated" (month received)
                                                             — requests / satisfaction (sum)
@@ -70,7 +74,13 @@ WITH req AS MATERIALIZED (
                (SELECT n.community FROM infrastructure_asset n
                  WHERE n.community <> '' AND ST_DWithin(n.geometry, r.location, %(margin)s)
                  ORDER BY n.geometry <-> r.location LIMIT 1),
-               '') AS community
+               '') AS community,
+           r.received_at <= %(before_at)s AND COALESCE(
+               (SELECT e.to_value = ANY(%(open)s) FROM infrastructure_servicerequestevent e
+                 WHERE e.request_id = r.id AND e.kind IN ('created', 'status') AND e.at <= %(before_at)s
+                 ORDER BY e.at DESC, e.id DESC LIMIT 1),
+               COALESCE(r.resolved_at, r.closed_at) IS NULL
+                   OR COALESCE(r.resolved_at, r.closed_at) > %(before_at)s) AS open_before
       FROM infrastructure_servicerequest r
      WHERE r.status = ANY(%(open)s) OR r.received_at >= %(since_at)s
         OR r.resolved_at >= %(since_at)s OR r.closed_at >= %(since_at)s
@@ -96,6 +106,11 @@ UNION ALL
 SELECT 'infrastructure', 'requests_open', community, NULL::date, category,
        CASE WHEN due_at < %(now)s THEN 'overdue' ELSE 'on_time' END, count(*), 0
   FROM req WHERE status = ANY(%(open)s)
+ GROUP BY community, category, 6
+UNION ALL
+SELECT 'infrastructure', 'requests_open_before', community, NULL::date, category,
+       CASE WHEN due_at < %(before_at)s THEN 'overdue' ELSE 'on_time' END, count(*), 0
+  FROM req WHERE open_before
  GROUP BY community, category, 6
 UNION ALL
 SELECT 'infrastructure', 'request_cells', community, opened_month, cell, '', count(*), 0

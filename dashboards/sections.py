@@ -78,6 +78,13 @@ def duration_text(hours: float | None) -> str:
 
 
 # --- infrastructure ---------------------------------------------------------------------------
+def open_change_note(change) -> str:
+    """An "open now" figure against the same time a month before, e.g. "a month ago at this
+    time: 4, change +1 (+25.0 %)"."""
+    return _("a month ago at this time: %(before)s, change %(change)s") % {
+        "before": decimal(change.previous, 0), "change": change_text(change, points=False)}
+
+
 def change_text(change, *, points: bool) -> str:
     """"+5 (+25.0 %)" for a count, "+2.5 points" for a rate; "–" when a month has no value."""
     if change.difference is None:
@@ -187,6 +194,8 @@ def requests_section(user, filters: Filters, *, targets: dict | None = None) -> 
     changes["previous_label"] = month_label(changes["previous_month"])
     return {
         "changes": changes,
+        "open_change_note": open_change_note(figures["open_change"]),
+        "overdue_change_note": open_change_note(figures["overdue_change"]),
         "sla_text": percent_text(figures["sla_rate"]),
         "overdue_rate_text": percent_text(figures["overdue_rate"]),
         "yardsticks": judged,

@@ -48,12 +48,25 @@ def month_start(day: dt.date, months_back: int = 0) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def previous_period_at(now: dt.datetime) -> dt.datetime:
+    """The same time of day one month before `now` (the dashboard's period of comparison, as its
+    month-against-month changes), on the same day of that month or its last day when it is
+    shorter (31 March → 28 or 29 February)."""
+    local = timezone.localtime(now)
+    first = month_start(local.date(), 1)
+    following = month_start(local.date(), 0)
+    day = min(local.day, (following - first).days)
+    return timezone.make_aware(dt.datetime.combine(first.replace(day=day), local.time().replace(tzinfo=None)))
+
+
 def refresh_params(now: dt.datetime) -> dict:
     today = timezone.localdate(now)
     since = month_start(today, MONTHS - 1)
     return {
         "tz": settings.TIME_ZONE,
         "now": now,
+        # "Open now" and "overdue now" a month before, for their change (refresh_sql).
+        "before_at": previous_period_at(now),
         "today": today,
         "since": since,
         "since_at": timezone.make_aware(dt.datetime.combine(since, dt.time.min)),

@@ -29,6 +29,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.roles import Role
+from communities.models import Community
+from communities.selectors import community_names
 from kernel.national_id import normalise_national_id
 from kernel.permissions import require_perm
 
@@ -119,6 +121,16 @@ def households_for(user) -> QuerySet[Household]:
     require_perm(user, "smarthealth.view_household")
     households = Household.objects.select_related("volunteer")
     return households if _sees_everyone(user) else households.filter(volunteer=user)
+
+
+def community_choices_for(user) -> list[str]:
+    """The community filter's choices (issue 19): the register's communities (communities.Community),
+    never a name typed on a household. Staff who see every household choose from the whole
+    register; a volunteer from the register's communities of the households assigned to them."""
+    if _sees_everyone(user):
+        return community_names()
+    ids = households_for(user).exclude(community_ref=None).values("community_ref")
+    return list(Community.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True))
 
 
 def _persons_scope(user) -> QuerySet[Person]:

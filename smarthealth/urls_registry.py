@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import audit, icd, registry
+from .views import audit, icd, registry, villages
 
 urlpatterns = [
     path("persons/", registry.person_list, name="person-list"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("households/<int:pk>/edit/", registry.household_update_view, name="household-update"),
     path("icd-mappings/", icd.icd_mappings, name="icd-mappings"),
     path("icd-mappings/<int:pk>/delete/", icd.icd_mapping_remove, name="icd-mapping-delete"),
+    path("village-names/", villages.village_mapping_page, name="village-mappings"),
+    path("village-names/<int:pk>/delete/", villages.village_mapping_remove, name="village-mapping-delete"),
     path("audit/", audit.audit_log_page, name="audit-log"),
     path("audit/export.csv", audit.audit_log_export, name="audit-log-export"),
 ]

@@ -205,6 +205,7 @@ SAMPLES: dict[str, Callable[[Seeded], list[dict]]] = {
     "smarthealth:map-popup": lambda s: [{"pk": _household(s).pk}],
     "smarthealth:map-tiles": lambda s: [_tile(s)],
     "smarthealth:icd-mapping-delete": lambda s: [{"pk": _icd_mapping(s).pk}],
+    "smarthealth:village-mapping-delete": lambda s: [{"pk": 1}],  # a form's POST: GET is refused
     "smarthealth:care-list": lambda s: _care_kinds(),
     "smarthealth:care-export": lambda s: [{"kind": "elderly", "fmt": "csv"}],
     "imports:template": lambda s: [{"dataset": "assets"}],

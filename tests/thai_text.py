@@ -41,6 +41,7 @@ ALLOWED_WORDS = {
     "NCD": "non-communicable diseases, as Thai health staff and MOPH forms name them (glossary)",
     "ICD-10": "the WHO classification's name; its codes are typed as they are",
     "CHRONIC": "the name of a file of the MOPH 43 files, as health IT staff name it",
+    "VILLAGE": "the name of a file of the MOPH 43 files, as health IT staff name it",
     "ARV": "the platform team's company name",
     "API": "the programming interface, as Thai IT staff name it",
     "Open311": "the standard's name (the citizen-report interface)",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..rules import AdlGroup, Disability
-from ..selectors import UNCONTROLLED, households_for
+from ..selectors import UNCONTROLLED, community_choices_for
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,8 @@ class CareFilterForm(forms.Form):
         for name in ("adl_group", "overdue", "condition", "colour", "disability"):
             if name not in spec.filters:
                 del self.fields[name]
-        communities = (households_for(user).exclude(community="").order_by("community")
-                       .values_list("community", flat=True).distinct())
         self.fields["community"].choices = [("", _("All communities")),
-                                            *[(c, c) for c in communities]]
+                                            *[(c, c) for c in community_choices_for(user)]]
 
     def summary(self) -> list[tuple[str, str]]:
         """(label, shown value) of each filter in use, for the print header."""

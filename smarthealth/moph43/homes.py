@@ -257,6 +257,11 @@ class VillageStep(Step):
         return set()
 
 
+# Where the administrator's answers for VILLNAMEs the register does not hold are remembered
+# (imports.ValueMapping, target: the community's id; villages.py). Not a dataset of the import
+# registry: the value mappings page of the imports lists none of them, the villages page does.
+VILLAGE_MAPPINGS, VILLAGE_MAPPING_COLUMN = "moph43:village", "community"
+
 # A name compared as the register compares it (communities.Community.key): no spaces, any case,
 # with or without the word ชุมชน in front.
 _NAME_KEY = "regexp_replace(lower(regexp_replace({}, '\\s', '', 'g')), '^ชุมชน(.)', '\\1')"
@@ -275,8 +280,15 @@ _PICK = """
          WHERE h.community_ref_id IS NULL AND (h.location IS NOT NULL OR h.moo IS NOT NULL)
            -- an empty register names nobody: no household is looked at (evaluated once)
            AND EXISTS (SELECT 1 FROM communities_community))"""
+# A VILLNAME the register does not hold, mapped by the administrator (villages.py): remembered as a
+# ValueMapping of VILLAGE_MAPPINGS whose target is the community's id.
+_MAPPED = ("(SELECT c.id FROM imports_valuemapping m JOIN communities_community c ON c.id::text = m.target"
+           " WHERE m.dataset = %(mapping_dataset)s AND m.column = %(mapping_column)s AND "
+           + _NAME_KEY.format("m.source_text") + " = " + _NAME_KEY.format("{name}")
+           + " ORDER BY m.id LIMIT 1)")
 _BY_NAME = ("(SELECT c.id FROM communities_community c WHERE v.name <> '' AND "
             + _NAME_KEY.format("c.name") + " = " + _NAME_KEY.format("v.name") + " ORDER BY c.name LIMIT 1)")
+_BY_NAME = "COALESCE(" + _BY_NAME + ", CASE WHEN v.name <> '' THEN " + _MAPPED.format(name="v.name") + " END)"
 _SETTLE = """
     named AS (
         UPDATE smarthealth_household h SET community_ref_id = c.id, community = c.name, updated_at = now()
@@ -297,14 +309,16 @@ def village_names(context: Context, result: FileResult | None) -> None:
         return
     pick = _PICK.format(row="v._row", by_name=_BY_NAME, join="""LEFT JOIN v ON h.moo = v.moo
                AND (h.subdistrict_code = v.subdistrict OR h.subdistrict_code = '')""")
-    rows = context.execute("WITH " + _VILLAGES + "," + pick + "," + _SETTLE)
+    mapping = {"mapping_dataset": VILLAGE_MAPPINGS, "mapping_column": VILLAGE_MAPPING_COLUMN}
+    rows = context.execute("WITH " + _VILLAGES + "," + pick + "," + _SETTLE, mapping)
     villages, households = rows[0]
     result.updated += villages
     result.details["households_named"] = households
     unknown = context.execute("WITH " + _VILLAGES + """
         SELECT DISTINCT v.name FROM v WHERE v.name <> '' AND NOT EXISTS (
             SELECT 1 FROM communities_community c WHERE """ + _NAME_KEY.format("c.name") + " = "
-                              + _NAME_KEY.format("v.name") + ") ORDER BY 1")
+                              + _NAME_KEY.format("v.name") + ") AND " + _MAPPED.format(name="v.name")
+                              + " IS NULL ORDER BY 1", mapping)
     if unknown:
         result.details["villages_not_in_register"] = [name for (name,) in unknown]
         result.warnings += len(unknown)

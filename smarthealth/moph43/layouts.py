@@ -54,8 +54,9 @@ VILLAGE = FileSpec(
     # VILLNAME is no column of the standard: some hand-made files add the village's name, and
     # then it names the community of that moo's households (only with a header).
     used=("HOSPCODE", "VID", "VILLNAME"),
-    aliases={"VILLANAME": "VILLNAME", "VILLAGENAME": "VILLNAME", "VILLAGE_NAME": "VILLNAME",
-             "VNAME": "VILLNAME", "NAME": "VILLNAME", "ชื่อหมู่บ้าน": "VILLNAME"},
+    # VILLNAME itself too: the header knows only the standard's columns and these names.
+    aliases={"VILLNAME": "VILLNAME", "VILLANAME": "VILLNAME", "VILLAGENAME": "VILLNAME",
+             "VILLAGE_NAME": "VILLNAME", "VNAME": "VILLNAME", "NAME": "VILLNAME", "ชื่อหมู่บ้าน": "VILLNAME"},
 )
 CHRONIC = FileSpec(
     "CHRONIC",

@@ -41,6 +41,7 @@ from ..forms.registry import (
 from ..models import AccessLog, Person
 from ..rules import AdlGroup, NcdColour, Need
 from ..selectors import (
+    community_choices_for,
     condition_names,
     household_in_scope,
     household_need_levels,
@@ -91,12 +92,11 @@ def _is_cid(text: str | None) -> bool:
     return True
 
 
-def _places(households) -> tuple[list[str], list[int]]:
-    """The communities and moos of the households a user sees (filter choices)."""
-    communities = (households.exclude(community="").order_by("community")
-                   .values_list("community", flat=True).distinct())
+def _places(user, households) -> tuple[list[str], list[int]]:
+    """Filter choices: the register's communities (community_choices_for: never the households'
+    typed names) and the moos of the households a user sees."""
     moos = (households.exclude(moo=None).order_by("moo").values_list("moo", flat=True).distinct())
-    return list(communities), list(moos)
+    return community_choices_for(user), list(moos)
 
 
 def _decorate(persons, conditions: dict[str, str]) -> list[Person]:
@@ -136,7 +136,7 @@ def _map_settings(request, location=None, *, readonly=False) -> dict:
 @require_http_methods(["GET", "POST"])
 def person_list(request):
     user = request.user
-    communities, moos = _places(households_for(user))
+    communities, moos = _places(user, households_for(user))
     if request.method == "POST":
         data = request.POST.copy()
     else:
@@ -285,7 +285,7 @@ def _household_queryset(user, filters: dict):
 def household_list(request):
     user = request.user
     visible = households_for(user)
-    communities, moos = _places(visible)
+    communities, moos = _places(user, visible)
     volunteers = ()
     if user.has_perm("smarthealth.change_household"):
         volunteers = list(active_volunteers())
@@ -343,7 +343,7 @@ def household_detail(request, pk: int):
 
 
 def _household_form_page(request, form, *, household=None):
-    communities, _moos = _places(households_for(request.user))
+    communities, _moos = _places(request.user, households_for(request.user))
     location = household.location if household else None
     status = 400 if request.method == "POST" else 200
     return render(request, "smarthealth/household_form.html", {

@@ -50,6 +50,7 @@ from ..rules import (
     adl_group,
 )
 from ..selectors import (
+    community_choices_for,
     condition_names,
     household_need_levels,
     households_for,
@@ -223,9 +224,7 @@ def _my_households(request):
 def _staff_visits(request):
     user, today = request.user, timezone.localdate()
     tab = "overdue" if request.GET.get("tab") == "overdue" else "recent"
-    communities = (households_for(user).exclude(community="").order_by("community")
-                   .values_list("community", flat=True).distinct())
-    form = VisitFilterForm(request.GET, communities=list(communities))
+    form = VisitFilterForm(request.GET, communities=community_choices_for(user))
     values = form.values()
     visitor, community = values.get("volunteer"), values.get("community")
     date_from, date_to = values.get("date_from"), values.get("date_to")
