@@ -22,10 +22,11 @@ class Role(models.TextChoices):
     ENGINEER = "engineer", _("Engineer (public works division)")
     NURSE = "nurse", _("Nurse (public health division)")
     VOLUNTEER = "volunteer", _("Village health volunteer")
+    CAREGIVER = "caregiver", _("Caregiver (long-term care)")
     PLATFORM = "platform", _("Platform team")
 
 
-MUNICIPAL_ROLES = (Role.ADMIN, Role.EXECUTIVE, Role.ENGINEER, Role.NURSE, Role.VOLUNTEER)
+MUNICIPAL_ROLES = (Role.ADMIN, Role.EXECUTIVE, Role.ENGINEER, Role.NURSE, Role.VOLUNTEER, Role.CAREGIVER)
 PLATFORM_ROLES = (Role.PLATFORM,)
 
 _grants: dict[str, set[str]] = defaultdict(set)

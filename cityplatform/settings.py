@@ -75,6 +75,7 @@ TENANT_APPS = [
     "communities",  # the register of communities, before the domains that point at it
     "infrastructure",
     "smarthealth",
+    "ltc",  # long-term care (after smarthealth: it chains onto the 43-file import)
     "imports",
     "dashboards",
     "opendata",  # open-data publishing (after dashboards: it reads their aggregates)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("infrastructure/", include("infrastructure.urls")),
     path("health/", include("smarthealth.urls")),
+    path("ltc/", include("ltc.urls")),  # long-term care
     path("", include("smarthealth.urls_app")),  # /sw.js, /manifest.webmanifest (offline visits)
     path("imports/", include("imports.urls")),
     path("communities/", include("communities.urls")),

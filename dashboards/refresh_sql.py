@@ -29,6 +29,8 @@ Figures (part, figure: key1 / key2 — count / amount):
     ncd               "DM" or "HT" / current colour or "none" — persons with the diagnosis
     screening         "screened" / "not_screened" (12 months) — persons 35+
     disabled          disability type                        — persons with a disability
+    ltc_cases         group "1".."4" of the newest approved care plan, or "none"
+                                                            — active long-term care cases (ltc)
 A request's community is its own from the register (communities.Community: the boundary covering
 its pin, else the one chosen); a request not yet merged (merge_communities) takes its linked
 asset's, else the nearest asset's within REQUEST_COMMUNITY_METRES, else "".
@@ -183,7 +185,21 @@ SELECT 'health', 'bedridden', COALESCE(h.community, ''), NULL,
  GROUP BY 3, 5, 6
 """
 
+# Long-term care (ltc): active cases by the group of their newest approved plan; counts only.
+LTC_CASES = INSERT + """
+SELECT 'health', 'ltc_cases', COALESCE(h.community, ''), NULL::date,
+       COALESCE((SELECT cp."group"::text FROM ltc_careplan cp
+                  WHERE cp.case_id = c.id AND cp.status = 'approved'
+                  ORDER BY cp.budget_year DESC, cp.version DESC LIMIT 1), 'none'),
+       '', count(*), 0
+  FROM ltc_ltccase c
+  JOIN smarthealth_person pe ON pe.id = c.person_id
+  LEFT JOIN smarthealth_household h ON h.id = pe.household_id
+ WHERE c.status = 'active'
+ GROUP BY 3, 5
+"""
+
 STATEMENTS = {
     "infrastructure": (ASSETS, REQUESTS),
-    "health": (HEALTH, BEDRIDDEN),
+    "health": (HEALTH, BEDRIDDEN, LTC_CASES),
 }

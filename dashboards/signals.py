@@ -18,6 +18,8 @@ WATCHED = {
     "smarthealth.AdlAssessment": Part.HEALTH,
     "smarthealth.NcdScreening": Part.HEALTH,
     "smarthealth.HomeVisit": Part.HEALTH,
+    "ltc.LtcCase": Part.HEALTH,  # the ltc_cases figure
+    "ltc.CarePlan": Part.HEALTH,
 }
 # Import datasets (imports.registry) → the part they feed; an unknown dataset refreshes all.
 DATASET_PARTS = {

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_or_403
+from ltc.selectors import ltc_counts
 from smarthealth.models import AccessLog
 
 from . import aggregates, maps
@@ -92,6 +93,9 @@ def index(request):
     if user.has_perm(HEALTH_PERM) and _module_on(request, "smarthealth"):
         context["show_health"] = True
         context["health"] = SimpleLazyObject(lambda: health_section(user, filters, targets=targets))
+    if user.has_perm("ltc.view_ltc_aggregates") and _module_on(request, "ltc"):
+        # Long-term care: counts and money, no name (computed live: a handful of queries).
+        context["ltc"] = SimpleLazyObject(ltc_counts)
     shown = []
     if "infra" in context or "req" in context:
         shown.append(Part.INFRASTRUCTURE)

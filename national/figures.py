@@ -62,6 +62,8 @@ PUBLISHED_FIGURES: dict[str, PublishedFigure] = {f.name: f for f in (
     PublishedFigure("ncd", "health", "diagnosis", "colour", persons=True, margins=("key1",)),
     PublishedFigure("screening", "health", "screened", persons=True, total=True),
     PublishedFigure("disabled", "health", "disability", persons=True, total=True),
+    # Long-term care (issue 23): active cases by the group of their approved plan; counts only.
+    PublishedFigure("ltc_cases", "health", "ltc_group", persons=True, total=True),
 )}
 
 # Dashboard figures deliberately kept out of the national snapshot, with the reason.
@@ -83,6 +85,7 @@ EXCLUDED = {
 def domains() -> dict[str, frozenset[str]]:
     """The known values of each key (read from the domain apps' choices, so they stay in step)."""
     from infrastructure.models import ATTRIBUTE_SPECS, AssetType, Condition, RequestCategory
+    from ltc.rules import Group as LtcGroup
     from smarthealth.models import Person
     from smarthealth.rules import AdlGroup, Disability, NcdColour
 
@@ -102,6 +105,7 @@ def domains() -> dict[str, frozenset[str]]:
         "colour": frozenset([*NcdColour.values, "none"]),
         "screened": frozenset({"screened", "not_screened"}),
         "disability": frozenset(value for value in Disability.values if value != "none"),
+        "ltc_group": frozenset([*(str(group) for group in LtcGroup.values), "none"]),
     }
 
 

@@ -172,6 +172,24 @@ def _change_request(seeded):
     return seeded.first(ChangeRequest.objects.order_by("pk"))
 
 
+def _ltc_case(seeded):
+    from ltc.models import LtcCase
+
+    return seeded.first(LtcCase.objects.filter(plans__status="approved", visits__isnull=False).order_by("pk"))
+
+
+def _ltc_plan(seeded):
+    from ltc.models import CarePlan
+
+    return seeded.first(CarePlan.objects.filter(status="approved", payments__isnull=False).order_by("pk"))
+
+
+def _ltc_visit(seeded):
+    from ltc.models import CgVisit
+
+    return seeded.first(CgVisit.objects.order_by("pk"))
+
+
 def _tile(seeded):
     return {"z": 14, "x": 12897, "y": 7766}
 
@@ -208,6 +226,13 @@ SAMPLES: dict[str, Callable[[Seeded], list[dict]]] = {
     "smarthealth:village-mapping-delete": lambda s: [{"pk": 1}],  # a form's POST: GET is refused
     "smarthealth:care-list": lambda s: _care_kinds(),
     "smarthealth:care-export": lambda s: [{"kind": "elderly", "fmt": "csv"}],
+    **{f"ltc:{page}": (lambda s: [{"public_id": _person(s).public_id}]) for page in ("enrol", "decline")},
+    **{f"ltc:{page}": (lambda s: [{"pk": _ltc_case(s).pk}]) for page in (
+        "case-detail", "case-assign", "case-close", "plan-write", "plan-copy", "cg-visit", "monthly-report")},
+    **{f"ltc:{page}": (lambda s: [{"pk": _ltc_plan(s).pk}]) for page in (
+        "plan-detail", "plan-print", "plan-submit", "plan-decide", "payment-add")},
+    "ltc:fund-export": lambda s: [{"fmt": "csv"}],
+    "ltc:visit-seen": lambda s: [{"pk": _ltc_visit(s).pk}],
     "imports:template": lambda s: [{"dataset": "assets"}],
     **{f"imports:{page}": (lambda s: [{"public_id": _import_job(s).public_id}]) for page in (
         "job", "progress", "errors", "value-mappings-save")},

@@ -48,6 +48,14 @@ ALLOWED_WORDS = {
     "QGIS": "a program's name", "JavaScript": "a programming language's name",
     "DCAT": "an open-data standard's name", "CKAN": "an open-data catalogue program's name",
     "JSON-LD": "an open-data format's name",
+    # Long-term care (issue 23): the scheme's terms as the NHSO and the Department of Health write
+    # them in Thai forms (กองทุน LTC, CM, CG, the TAI instrument and its codes, 3C's Care Plan).
+    "LTC": "the NHSO long-term care scheme, as its Thai forms name it",
+    "CM": "care manager, as the Department of Health's 3C names it", "CG": "caregiver, as 3C names it",
+    "TAI": "the Typology of Aged with Illustration, by its name on 3C's form",
+    **{code: "a TAI code on 3C's form" for code in ("B3", "C2", "C3", "C4", "I3", "I2", "I1")},
+    "Care": "Care Plan, the title 3C prints on the plan", "Plan": "Care Plan, the title 3C prints",
+    "3C": "the Department of Health's LTC system, by its name",
 }
 # File types and sizes, as a computer names them to its user (the file's extension, the size a
 # file manager shows): Thai users say "ไฟล์ PDF", "10 MB".

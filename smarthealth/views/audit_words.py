@@ -35,6 +35,13 @@ OBJECT_LABELS = {
     "care_list": gettext_lazy("a care list"),
     "disaster_view": gettext_lazy("the households at risk (disaster dashboard)"),
     "access_log": gettext_lazy("the personal-data access log"),
+    # Long-term care (ltc/, issue 23): its lists; a person it shows is logged as "person".
+    "ltc_register": gettext_lazy("the long-term care register"),
+    "ltc_fund": gettext_lazy("the LTC fund"),
+    "ltc_staff": gettext_lazy("the register of care managers and caregivers"),
+    "ltc_followup": gettext_lazy("the LTC follow-up list"),
+    "ltc_cg": gettext_lazy("a caregiver's people"),
+    "ltc_case": gettext_lazy("long-term care cases"),
 }
 
 A = AccessLog.Action
@@ -59,6 +66,13 @@ WHAT = {
     (A.EXPORT, "care_list"): gettext_lazy("Exported a care list"),
     (A.LIST, "disaster_view"): gettext_lazy("Opened the households at risk (disaster dashboard)"),
     (A.EXPORT, "access_log"): gettext_lazy("Exported the personal-data access log"),
+    (A.LIST, "ltc_register"): gettext_lazy("Opened the long-term care register"),
+    (A.LIST, "ltc_fund"): gettext_lazy("Opened the plans waiting for the LTC subcommittee"),
+    (A.EXPORT, "ltc_fund"): gettext_lazy("Exported the approved LTC care plans"),
+    (A.LIST, "ltc_staff"): gettext_lazy("Opened the register of care managers and caregivers"),
+    (A.LIST, "ltc_followup"): gettext_lazy("Opened the LTC follow-up list"),
+    (A.LIST, "ltc_cg"): gettext_lazy("Opened a caregiver's list of people"),
+    (A.UPDATE, "ltc_case"): gettext_lazy("Closed LTC cases the registry discharged"),
 }
 
 # The filters lists record, by their form field names.
@@ -89,6 +103,10 @@ FILTER_LABELS = {
 VIA = {
     "map": gettext_lazy("opened from the map"),
     "cid": gettext_lazy("found by national ID"),
+    "ltc": gettext_lazy("in long-term care"),
+    "ltc_plan": gettext_lazy("in a long-term care plan"),
+    "ltc_visit": gettext_lazy("in a caregiver's visit"),
+    "ltc_monthly": gettext_lazy("in a caregiver's monthly report"),
 }
 REASONS = {
     "no_permission": gettext_lazy("the user's role has no access to it"),

@@ -30,11 +30,12 @@ from .municipalities import (
 )
 
 # Filled by the migrations of every new schema (roles, permissions, the chronic-condition
-# vocabulary): rows there are not the municipality's data. tests/tenants/test_municipality_delete.py
-# checks that a new municipality has nothing else, so a migration that seeds another table is seen.
+# vocabulary, the long-term care settings and group table): rows there are not the
+# municipality's data. tests/tenants/test_municipality_delete.py checks that a new municipality
+# has nothing else, so a migration that seeds another table is seen.
 SEEDED_TABLES = frozenset({
     "django_migrations", "django_content_type", "auth_permission", "auth_group", "auth_group_permissions",
-    "smarthealth_chroniccondition", "smarthealth_chronicicdmapping",
+    "smarthealth_chroniccondition", "smarthealth_chronicicdmapping", "ltc_ltcsettings", "ltc_grouprule",
 })
 # Accounts nobody has signed in with yet (the first administrator waiting for their link) are not
 # data; an account that has been used is (see municipality_data_found).

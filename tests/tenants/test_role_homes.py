@@ -251,7 +251,8 @@ def test_the_preview_shows_each_roles_page(kantang):
     preview = admin.post(f"{EDITOR}preview/", role_post(kantang), HTTP_HX_REQUEST="true").text
 
     assert "อสม." in preview or "Village health volunteer" in preview
-    assert preview.count('class="cmp-mini-grid"') == 6  # five roles and the accounts without one
+    # six roles (with the LTC caregiver, issue 23) and the accounts without one
+    assert preview.count('class="cmp-mini-grid"') == 7
 
 
 # --- The administrator's set-up tasks -----------------------------------------------------------

@@ -1,0 +1,69 @@
+"""What the LTC module registers with the platform at start-up (LtcConfig.ready()): what each role
+may do, its menu entries and module, its demo seed, and the close-on-discharge step after every
+43-file import."""
+
+from dataclasses import replace
+
+from django.utils.translation import gettext_lazy as _
+
+MANAGE = "ltc.manage_ltc"
+APPROVE = "ltc.approve_ltc"
+FUND = "ltc.view_ltc_fund"
+COUNTS = "ltc.view_ltc_aggregates"
+CG_VISIT = "ltc.record_cg_visit"
+CONFIGURE = "ltc.configure_ltc"
+
+
+def connect() -> None:
+    from accounts.navigation import NavItem, register
+    from accounts.roles import Role, grant
+    from tenants.demo import register_seeder
+    from tenants.registry import Module, register_module
+
+    from . import demo
+
+    # The CM is a nurse (or health officer) user with a CareManager row: the nurse role opens the
+    # register; writing a plan also needs the row (services.care_plan_write checks it).
+    grant(Role.NURSE, MANAGE, FUND, COUNTS)
+    # The fund's officer is the municipality's administrator: decisions, payments, settings.
+    grant(Role.ADMIN, MANAGE, APPROVE, FUND, COUNTS, CONFIGURE)
+    # Counts and money, never a name.
+    grant(Role.EXECUTIVE, FUND, COUNTS)
+    # A caregiver sees only the people assigned to her (selectors.cg_cases_for).
+    grant(Role.CAREGIVER, CG_VISIT)
+
+    register(
+        NavItem("ltc", _("Long-term care"), "ltc:register", 34, scope="tenant", permission=MANAGE),
+        NavItem("ltc-fund", _("LTC fund"), "ltc:fund", 35, scope="tenant", permission=FUND),
+        NavItem("ltc-my-people", _("My care visits"), "ltc:cg-home", 36, scope="tenant", permission=CG_VISIT),
+    )
+    # Not `requires=("smarthealth",)`: switching the health module off would then be refused
+    # while this one is on; the LTC pages read the registry either way.
+    register_module(
+        Module(
+            "ltc", _("Long-term care"), nav_keys=("ltc", "ltc-fund", "ltc-my-people"), url_namespaces=("ltc",)
+        )
+    )
+    register_seeder("ltc", demo.seed)
+    _after_43_files()
+
+
+def _after_43_files() -> None:
+    """Chain ltc's close-on-discharge after the 43-file dataset's own after_import: the health
+    module never imports this one (the house's layers), so the step is added from here."""
+    from imports.registry import get, register
+
+    from .services import cases_close_discharged
+
+    dataset = get("moph43")
+    if dataset is None or getattr(dataset.after_import, "ltc_chained", False):
+        return
+    before = dataset.after_import
+
+    def after_import(job) -> None:
+        if before is not None:
+            before(job)
+        cases_close_discharged(user=job.user)
+
+    after_import.ltc_chained = True  # type: ignore[attr-defined]
+    register(replace(dataset, after_import=after_import))
