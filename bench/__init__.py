@@ -19,4 +19,5 @@ BENCHMARKS = {
     "soak": "bench.soak",
     "national_scale": "bench.national_scale",
     "national_table": "bench.national_table",
+    "citus": "bench.citus",  # single server vs a local Citus cluster (scripts/citus.sh)
 }

@@ -165,6 +165,13 @@ DATABASES = {
         ),
     }
 }
+# On a Citus cluster (CITUS=1, DATABASE_URL = the coordinator): every session creates schemas as
+# distributed schemas, one shard group per municipality (tenants/citus.py, README "Past one server").
+CITUS = env_bool("CITUS", default=False)
+if CITUS:
+    from tenants.citus import SESSION_OPTIONS
+
+    DATABASES["default"]["OPTIONS"]["options"] = SESSION_OPTIONS
 # A connection that has worked in this many schemas is replaced by a fresh one when handed back
 # (kernel/db_backend): each schema it touches adds its tables to the backend's memory for good.
 DB_CONNECTION_MAX_SCHEMAS = env_int("DB_CONNECTION_MAX_SCHEMAS", 50)

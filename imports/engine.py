@@ -20,6 +20,8 @@ from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from tenants import citus
+
 from . import reading
 from .parsing import normalise_text, parse_column, reason
 from .reading import FileInfo, open_chunks_with_originals
@@ -144,7 +146,7 @@ def _load(raw, dataset: Dataset, text: str) -> _Loaded:
     with raw.cursor() as cursor:
         # Dropped and created per chunk: another dataset may have staged in this transaction.
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        cursor.execute(f"CREATE TEMP TABLE {STAGE} (_row integer, {columns}) ON COMMIT DROP")
+        cursor.execute(citus.scratch_table_sql(STAGE, f"_row integer, {columns}"))
         with cursor.copy(f"COPY {STAGE} ({names}) FROM STDIN") as copy:
             copy.write(text)
         for ref in dataset.references:
@@ -243,6 +245,9 @@ def run(*, dataset: Dataset, path: Path, name: str, progress: Callable[[int], No
             if progress is not None:
                 progress(min(99, int(100 * result.rows / info.approx_rows)))
         loader.wait()
+        with raw.cursor() as cursor:  # on a Citus cluster the stage is no temporary table
+            for statement in citus.scratch_table_cleanup(STAGE):
+                cursor.execute(statement)
     finally:
         loader.close()
     # Rows dropped as earlier duplicates count as unchanged: their key was loaded once.

@@ -163,18 +163,25 @@ ASSETS = Dataset(
     # The condition history (AssetConditionChange): one row per changed condition, and the first
     # condition of a new asset, as the services write them.
     # The location rule: a boundary covering the staged shape names the community.
+    # The joins sit in a MATERIALIZED CTE: on a Citus cluster an INSERT … SELECT into a table with
+    # an identity column goes through the coordinator, and Citus 13.2 cannot plan a join in its
+    # SELECT there (README, "The platform on Citus"); a CTE it runs first, on the worker.
     before_upsert=(community_stage_sql(geometry="ST_GeomFromText(s.wkt, 4326)"), """
+        WITH changed AS MATERIALIZED (
+            SELECT a.id, a.condition AS from_condition, s.condition AS to_condition
+            FROM _import_stage s JOIN infrastructure_asset a ON a.code = s.code
+            WHERE a.condition <> s.condition)
         INSERT INTO infrastructure_assetconditionchange (asset_id, changed_at, from_condition, to_condition,
                                                          note)
-        SELECT a.id, now(), a.condition, s.condition, 'import'
-        FROM _import_stage s JOIN infrastructure_asset a ON a.code = s.code
-        WHERE a.condition <> s.condition""",),
+        SELECT id, now(), from_condition, to_condition, 'import' FROM changed""",),
     after_upsert=("""
+        WITH first AS MATERIALIZED (
+            SELECT a.id, a.condition
+            FROM _import_stage s JOIN infrastructure_asset a ON a.code = s.code
+            WHERE NOT EXISTS (SELECT 1 FROM infrastructure_assetconditionchange h WHERE h.asset_id = a.id))
         INSERT INTO infrastructure_assetconditionchange (asset_id, changed_at, from_condition, to_condition,
                                                          note)
-        SELECT a.id, now(), '', a.condition, 'import'
-        FROM _import_stage s JOIN infrastructure_asset a ON a.code = s.code
-        WHERE NOT EXISTS (SELECT 1 FROM infrastructure_assetconditionchange h WHERE h.asset_id = a.id)""",
+        SELECT id, now(), '', condition, 'import' FROM first""",
         *community_link_sql(table="infrastructure_asset", key="code")),
     upsert_sql=f"""
         INSERT INTO infrastructure_asset AS t (code, asset_type, name, geometry, condition, status,
@@ -188,7 +195,8 @@ ASSETS = Dataset(
             geometry = CASE WHEN {_KEEP_DRAWN} THEN t.geometry ELSE excluded.geometry END,
             line_pending = CASE WHEN {_KEEP_DRAWN} THEN false ELSE excluded.line_pending END,
             condition = excluded.condition, installed_on = excluded.installed_on,
-            community = excluded.community, updated_at = now()
+            -- excluded's now(), the same instant: Citus wants only immutable functions here
+            community = excluded.community, updated_at = excluded.updated_at
         WHERE (t.asset_type, t.name, t.condition, t.installed_on, t.community) IS DISTINCT FROM
               (excluded.asset_type, excluded.name, excluded.condition, excluded.installed_on,
                excluded.community)

@@ -156,7 +156,7 @@ SERVICE_REQUESTS = Dataset(
             description = excluded.description,
             address_text = COALESCE(NULLIF(excluded.address_text, ''), t.address_text),
             location = CASE WHEN {_PIN_CHANGED} THEN excluded.location ELSE t.location END,
-            updated_at = now()
+            updated_at = excluded.updated_at
         WHERE t.description IS DISTINCT FROM excluded.description
            OR (excluded.address_text <> '' AND t.address_text IS DISTINCT FROM excluded.address_text)
            OR {_PIN_CHANGED}

@@ -182,7 +182,7 @@ HOUSEHOLDS = Dataset(
             road = excluded.road, subdistrict_code = excluded.subdistrict_code,
             -- an empty cell keeps the map point and the volunteer already recorded
             location = COALESCE(excluded.location, t.location),
-            volunteer_id = COALESCE(excluded.volunteer_id, t.volunteer_id), updated_at = now()
+            volunteer_id = COALESCE(excluded.volunteer_id, t.volunteer_id), updated_at = excluded.updated_at
         WHERE (t.house_no, t.moo, t.community, t.road, t.subdistrict_code) IS DISTINCT FROM
               (excluded.house_no, excluded.moo, excluded.community, excluded.road, excluded.subdistrict_code)
            OR (excluded.location IS NOT NULL AND t.location IS DISTINCT FROM excluded.location)
@@ -245,7 +245,7 @@ PERSONS = Dataset(
             sex = excluded.sex, birth_date = excluded.birth_date,
             household_id = COALESCE(excluded.household_id, t.household_id), phone = excluded.phone,
             chronic_conditions = excluded.chronic_conditions, disability = excluded.disability,
-            updated_at = now()
+            updated_at = excluded.updated_at
         WHERE (t.prefix, t.first_name, t.last_name, t.sex, t.birth_date, t.phone, t.chronic_conditions,
                t.disability) IS DISTINCT FROM
               (excluded.prefix, excluded.first_name, excluded.last_name, excluded.sex, excluded.birth_date,
@@ -281,11 +281,16 @@ ADL = Dataset(
     stage_columns=("cid_hash", "assessed_on", "score", "group"),
     prepare=_prepare_adl, references=(_PERSON_REF,), after_import=audit_import, on_preview=audit_preview,
     extra={"groups": [g.value for g in AdlGroup]},
+    # The join sits in a MATERIALIZED CTE: on a Citus cluster Citus 13.2 cannot plan a join in the
+    # SELECT of an INSERT into a table with an identity column (README, "Past one server").
     upsert_sql="""
+        WITH src AS MATERIALIZED (
+            SELECT p.id AS person_id, s.assessed_on::date AS assessed_on,
+                   s.score::numeric::smallint AS score, s."group" AS adl_group
+            FROM _import_stage s JOIN smarthealth_person p ON p.cid_hash = s.cid_hash)
         INSERT INTO smarthealth_adlassessment AS t (person_id, assessed_on, score, "group", source,
                                                     created_at)
-        SELECT p.id, s.assessed_on::date, s.score::numeric::smallint, s."group", 'import', now()
-        FROM _import_stage s JOIN smarthealth_person p ON p.cid_hash = s.cid_hash
+        SELECT person_id, assessed_on, score, adl_group, 'import', now() FROM src
         ON CONFLICT (person_id, assessed_on) DO UPDATE SET score = excluded.score, "group" = excluded."group"
         WHERE (t.score, t."group") IS DISTINCT FROM (excluded.score, excluded."group")
         RETURNING (xmax = 0) AS inserted""",
@@ -344,11 +349,14 @@ NCD_SCREENING = Dataset(
     stage_columns=("cid_hash", "screened_on", "sbp", "dbp", "fbs", "colour"),
     prepare=_prepare_ncd, references=(_PERSON_REF,), after_import=audit_import, on_preview=audit_preview,
     upsert_sql="""
+        WITH src AS MATERIALIZED (
+            SELECT p.id AS person_id, s.screened_on::date AS screened_on,
+                   NULLIF(s.sbp, '')::numeric::smallint AS sbp, NULLIF(s.dbp, '')::numeric::smallint AS dbp,
+                   NULLIF(s.fbs, '')::numeric::smallint AS fbs, s.colour
+            FROM _import_stage s JOIN smarthealth_person p ON p.cid_hash = s.cid_hash)
         INSERT INTO smarthealth_ncdscreening AS t (person_id, screened_on, sbp, dbp, fbs, complication,
                                                    colour, created_at)
-        SELECT p.id, s.screened_on::date, NULLIF(s.sbp, '')::numeric::smallint,
-               NULLIF(s.dbp, '')::numeric::smallint, NULLIF(s.fbs, '')::numeric::smallint, '', s.colour, now()
-        FROM _import_stage s JOIN smarthealth_person p ON p.cid_hash = s.cid_hash
+        SELECT person_id, screened_on, sbp, dbp, fbs, '', colour, now() FROM src
         ON CONFLICT (person_id, screened_on) DO UPDATE SET
             sbp = excluded.sbp, dbp = excluded.dbp, fbs = excluded.fbs, colour = excluded.colour
         WHERE (t.sbp, t.dbp, t.fbs, t.colour) IS DISTINCT FROM

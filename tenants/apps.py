@@ -11,6 +11,14 @@ class TenantsConfig(AppConfig):
 
         register_fork_hook()
 
+        from django.db.models.signals import post_migrate
+
+        from . import citus
+
+        # On a Citus cluster: public tables that municipalities point at become reference tables,
+        # once per migration of `public` (before any municipality's schema is migrated).
+        post_migrate.connect(citus.after_migrate, sender=self, dispatch_uid="tenants-citus-reference-tables")
+
         from accounts.navigation import NavItem, register
 
         # Change requests: the municipality's inbox with the platform team, and the console's.

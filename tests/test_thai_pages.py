@@ -258,7 +258,7 @@ SAMPLES: dict[str, Callable[[Seeded], list[dict]]] = {
     "tenants:onboarding-run": lambda s: [{"pk": _onboarding_run(s).pk}],
     **{f"tenants:municipality-{page}": (lambda s: [{"schema": "kantang"}]) for page in (
         "detail", "refresh", "status", "edit", "archive", "delete", "admins", "admin-link", "admin-add",
-        "theme", "theme-preview", "components", "components-preview", "line")},
+        "theme", "theme-preview", "components", "components-preview", "line", "move")},
     "tenants:municipality-theme-restore": lambda s: [{"schema": "kantang", "number": 1}],
     "tenants:municipality-components-restore": lambda s: [{"schema": "kantang", "number": 1}],
     "tenants:municipality-theme-logo": lambda s: [{"schema": "kantang", "version": 1}],

@@ -15,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
+from .schema import DatabaseSchemaEditor
+
 _SEEN = "_cityplatform_schemas"
 
 
@@ -24,6 +26,8 @@ def schemas_served(conn: Any) -> int:
 
 
 class DatabaseWrapper(TenantDatabaseWrapper):
+    SchemaEditorClass = DatabaseSchemaEditor
+
     def _cursor(self, name: Any = None) -> Any:
         cursor = super()._cursor(name)
         conn = self.connection

@@ -30,6 +30,7 @@ from django.db import DatabaseError, transaction
 from django.db import connection as _connection
 from psycopg import sql
 
+from .. import citus
 from ..models import SCHEMA_NAME_RE, SchemaTemplate
 from . import pg
 from .releases import Release, release_current
@@ -204,7 +205,7 @@ def _quoted(schema: str) -> str:
 
 
 def _renamed(template: SchemaTemplate, schema_name: str) -> str:
-    return template.sql.replace(template.placeholder, _quoted(schema_name))
+    return citus.restore_sql(template.sql.replace(template.placeholder, _quoted(schema_name)), schema_name)
 
 
 def _verify(cursor: Any, template: SchemaTemplate, schema_name: str) -> None:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, schema_exists
 from psycopg import sql
 
+from .. import citus
 from ..models import (
     SCHEMA_NAME_RE,
     ChangeRequest,
@@ -287,6 +288,7 @@ def _schema_restore(plan: RestorePlan, *, log: Callable[[str], None]) -> None:
         restore = [pg_restore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
         if plan.schema == plan.source_schema:
             pg.run_tool([*restore, f"--dbname={pg.database_name()}", str(dump)])
+            _distribute_on_citus(plan.schema)
             log(f"schema {plan.schema} restored")
             return
         renamed = Path(tmp) / "renamed.dump"
@@ -299,7 +301,16 @@ def _schema_restore(plan: RestorePlan, *, log: Callable[[str], None]) -> None:
             pg.run_tool([pg_dump, "--format=custom", f"--schema={plan.schema}", "--no-owner",
                          "--no-privileges", f"--file={renamed}", f"--dbname={scratch}"])
         pg.run_tool([*restore, f"--dbname={pg.database_name()}", str(renamed)])
+        _distribute_on_citus(plan.schema)
         log(f"schema {plan.source_schema} restored as {plan.schema} (renamed in a scratch database)")
+
+
+def _distribute_on_citus(schema: str) -> None:
+    """pg_restore creates a plain schema (Citus refuses the identity columns it adds with ALTER
+    TABLE in a distributed one): on a Citus cluster it is distributed once restored."""
+    if citus.enabled():
+        with pg.side_connection() as conn, conn.cursor() as cursor:
+            citus.schema_distribute(cursor, schema)
 
 
 @contextmanager

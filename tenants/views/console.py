@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError
 from accounts.decorators import permission_or_403
 from kernel.forms import form_add_service_errors
 
+from .. import citus
 from ..forms.console import MunicipalityStatusForm
 from ..models import Municipality
 from ..selectors import (
@@ -83,6 +84,7 @@ def municipality_detail(request, schema):
         "stats": stats,
         "figures": figures_for_display(stats),
         "audit": console_audit_of(municipality),
+        "on_citus": citus.enabled(),
     })
 
 
