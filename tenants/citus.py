@@ -159,6 +159,13 @@ def scratch_table_sql(name: str, columns: str) -> str:
     return f"CREATE TABLE {name} ({columns})"
 
 
+def scratch_table_as_sql(name: str, select: str) -> str:
+    """scratch_table_sql for a table made from a query (CREATE … AS `select`)."""
+    if not enabled():
+        return f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}"
+    return f"CREATE TABLE {name} AS {select}"
+
+
 def scratch_table_cleanup(name: str) -> list[str]:
     return [f"DROP TABLE IF EXISTS {name}"] if enabled() else []
 

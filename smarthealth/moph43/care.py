@@ -228,13 +228,12 @@ class ChronicStep(Step):
             for icd, group in lines.groupby(lines, sort=False):
                 self.note(group.index, NOT_MAPPED + str(icd))
         context.execute("DROP TABLE IF EXISTS _m43_cm")
-        context.execute("CREATE TEMP TABLE _m43_cm ON COMMIT DROP AS "
-                        "SELECT s._row, s.person_id, c.code, s.closing, s.fresh" + _MAPPED)
+        context.scratch_as("_m43_cm", "SELECT s._row, s.person_id, c.code, s.closing, s.fresh" + _MAPPED)
         context.execute("DROP TABLE IF EXISTS _m43_old")
         # The conditions before, of persons that had some: those this import created had none
         # (and no screening to colour again).
-        context.execute("CREATE TEMP TABLE _m43_old ON COMMIT DROP AS SELECT id, chronic_conditions "
-                        "FROM smarthealth_person WHERE id IN (SELECT person_id FROM _m43_cm WHERE NOT fresh)")
+        context.scratch_as("_m43_old", "SELECT id, chronic_conditions FROM smarthealth_person "
+                                       "WHERE id IN (SELECT person_id FROM _m43_cm WHERE NOT fresh)")
         if len(icds) <= FEW_LINES:  # a few rows, said to the planner (see load_file)
             context.execute("ANALYZE _m43_old")
         context.execute(_CHRONIC_APPLY)

@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from imports.engine import copy_text
+from tenants import citus
 
 from .fingerprints import Store
 
@@ -120,6 +121,7 @@ class Context:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="moph43-copy")
         self.pending: list[Future] = []  # queued on the server's thread, in order
         self.copies: list[tuple[Future, int]] = []  # queued COPYs and their text's size
+        self.scratched: set[str] = set()  # scratch tables made (stage, scratch_as)
         self._local = threading.local()
         # Persons this import created, and the tables that got rows of them already (fresh)
         self.fresh_persons = pd.Index([], dtype=np.float64)
@@ -175,11 +177,31 @@ class Context:
             cursor.execute(sql, params, binary=True) if binary else cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
 
+    # Scratch tables (the staged rows, their deduplicated copies): temporary tables dropped at
+    # commit on one server; on a Citus cluster tables of the municipality's own schema, beside the
+    # tables they feed (tenants.citus.scratch_table_sql), dropped by scratch_drop before commit.
     def stage(self, table: str, columns: dict[str, str]) -> None:
-        """A temporary table `table` (_row integer, then `columns`: name → SQL type)."""
+        """A scratch table `table` (_row integer, then `columns`: name → SQL type)."""
         body = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns.items())
-        self.submit(f"DROP TABLE IF EXISTS {table}; CREATE TEMP TABLE {table} (_row integer, {body}) "
-                    "ON COMMIT DROP")
+        self.scratched.add(table)
+        create = citus.scratch_table_sql(table, f"_row integer, {body}")
+        self.submit(f"DROP TABLE IF EXISTS {table}; {create}")
+
+    def scratch_as(self, table: str, select: str) -> None:
+        """A scratch table `table` made from the query `select`."""
+        self.scratched.add(table)
+        self.execute(citus.scratch_table_as_sql(table, select))
+
+    def scratch_rename(self, table: str, new: str) -> None:
+        self.execute(f"ALTER TABLE {table} RENAME TO {new}")
+        self.scratched.discard(table)
+        self.scratched.add(new)
+
+    def scratch_drop(self) -> None:
+        for table in sorted(self.scratched):
+            for statement in citus.scratch_table_cleanup(table):
+                self.submit(statement)
+        self.scratched.clear()
 
     def copy(self, table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
         """COPY the rows into `table` on the server's thread, while this one reads the next chunk

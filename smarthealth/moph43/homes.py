@@ -87,7 +87,8 @@ WITH src AS (
            OR (s.point IS NOT NULL AND t.location IS DISTINCT FROM s.point)
            OR (s.attach AND t.hid IS NULL)
            OR s.set_house_id
-           ) AS differs, s.attach AND t.hid IS NULL AS attached
+           ) AS differs, s.attach AND t.hid IS NULL AS attached,
+           now() AS stamp  -- not in the CASE below: Citus takes only immutable functions there
       FROM src s JOIN smarthealth_household t ON t.id = s.household_id
      WHERE t.source_updated IS NULL OR (s.source_at IS NOT NULL AND s.source_at > t.source_updated)
 ), up AS (
@@ -102,7 +103,7 @@ UPDATE smarthealth_household t SET
        hid = CASE WHEN d.attach AND t.hid IS NULL THEN d.hid ELSE t.hid END,
        house_id = CASE WHEN d.set_house_id THEN d.house_id ELSE t.house_id END,
        source_updated = COALESCE(d.source_at, t.source_updated),
-       updated_at = CASE WHEN d.differs THEN now() ELSE t.updated_at END
+       updated_at = CASE WHEN d.differs THEN d.stamp ELSE t.updated_at END
   FROM diff d
  WHERE t.id = d.household_id
 RETURNING t.id, d.differs, d.attached
@@ -202,10 +203,10 @@ class HomeStep(Step):
     def finish(self) -> set[int]:
         context = self.context
         if len(self.staged_keys) < self.staged:  # a key twice: the newest D_UPDATE, then the later row
-            context.execute("CREATE TEMP TABLE _m43_h ON COMMIT DROP AS SELECT DISTINCT ON (hospcode, hid) * "
-                            "FROM _m43_home ORDER BY hospcode, hid, source_at DESC NULLS LAST, _row DESC")
+            context.scratch_as("_m43_h", "SELECT DISTINCT ON (hospcode, hid) * FROM _m43_home "
+                                         "ORDER BY hospcode, hid, source_at DESC NULLS LAST, _row DESC")
         else:
-            context.execute("ALTER TABLE _m43_home RENAME TO _m43_h")
+            context.scratch_rename("_m43_home", "_m43_h")
         inserted = context.execute(_FRESH) if self.new_rows else []
         merged = context.execute(_MERGED) if self.new_rows > len(inserted) else []
         context.changed_households += [pk for _key, pk in inserted]

@@ -97,7 +97,8 @@ WITH src AS (
            OR (s.attach AND t.pid IS NULL)
            OR s.set_cid
            OR (s.passport_last3 IS NOT NULL AND t.passport_last3 IS DISTINCT FROM s.passport_last3)
-           ) AS differs, s.attach AND t.pid IS NULL AS attached
+           ) AS differs, s.attach AND t.pid IS NULL AS attached,
+           now() AS stamp  -- not in the CASE below: Citus takes only immutable functions there
       FROM src s JOIN smarthealth_person t ON t.id = s.person_id
      WHERE t.source_updated IS NULL OR (s.source_at IS NOT NULL AND s.source_at > t.source_updated)
 ), up AS (
@@ -115,7 +116,7 @@ UPDATE smarthealth_person t SET
        passport_encrypted = COALESCE(d.passport_encrypted, t.passport_encrypted),
        passport_last3 = COALESCE(d.passport_last3, t.passport_last3),
        source_updated = COALESCE(d.source_at, t.source_updated),
-       updated_at = CASE WHEN d.differs THEN now() ELSE t.updated_at END
+       updated_at = CASE WHEN d.differs THEN d.stamp ELSE t.updated_at END
   FROM diff d
  WHERE t.id = d.person_id
 RETURNING d.differs, d.attached
@@ -250,10 +251,10 @@ class PersonStep(Step):
     def finish(self) -> set[int]:
         context = self.context
         if len(self.staged_keys) < self.staged:  # a key twice: the newest D_UPDATE, then the later row
-            context.execute("CREATE TEMP TABLE _m43_p ON COMMIT DROP AS SELECT DISTINCT ON (hospcode, pid) * "
-                            "FROM _m43_person ORDER BY hospcode, pid, source_at DESC NULLS LAST, _row DESC")
+            context.scratch_as("_m43_p", "SELECT DISTINCT ON (hospcode, pid) * FROM _m43_person "
+                                         "ORDER BY hospcode, pid, source_at DESC NULLS LAST, _row DESC")
         else:
-            context.execute("ALTER TABLE _m43_person RENAME TO _m43_p")
+            context.scratch_rename("_m43_person", "_m43_p")
         inserted = context.execute(_FRESH) if self.new_rows else []
         # Rarely some new rows share a national ID with another key: mapped to its new person,
         # their own key left unattached (applied again next time).

@@ -108,6 +108,7 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
     if "HOME" in by_file or "PERSON" in by_file:
         volunteers_match(context, by_file.get("HOME"))
     context.kept.keep_registry()
+    context.scratch_drop()
     context.wait()  # what went to the second thread is done (or its error raised) before the commit
     for result in results:
         result.unchanged = result.rows - result.rejected - result.created - result.updated

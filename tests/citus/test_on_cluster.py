@@ -4,7 +4,7 @@ from the vendored source, started once per session.
 The platform's own tests run there in one pytest subprocess (the cluster's database is the test
 database: Django's CREATE DATABASE would give one without Citus; cityplatform/settings_citus_test.py),
 and each test here checks one group of them in its JUnit report: isolation of every role × tenant,
-an import, Celery tasks in a real worker, a vector tile, a national publish, and placement
+an import, the 43-file import, Celery tasks in a real worker, a vector tile, a national publish, and placement
 (distributed schemas, a move between workers under reads and writes with no client error, a
 rebalance, the console's action).
 Skipped, with the reason, where ../shared/vendor has no Citus source or the build fails."""
@@ -29,6 +29,10 @@ GROUPS = {
     "import": ["tests/imports/test_assets.py", "tests/imports/test_households.py",
                "tests/imports/test_persons.py", "tests/imports/test_care.py",
                "tests/infrastructure/test_request_export.py"],
+    # The 43-file import: staged in scratch tables of the municipality's schema, its finishes on
+    # the session's second thread; a first import, the months after, two files of one kind.
+    "43-file import": [f"tests/smarthealth/moph43/test_{name}.py"
+                       for name in ("first_import", "months", "queued_finish")],
     "celery": ["tests/dashboards/test_worker.py"],  # a real worker: an import, then fresh figures
     "tile": ["tests/infrastructure/test_maps.py"],
     "national publish": ["tests/national/test_publish.py"],
