@@ -23,10 +23,14 @@ class Role(models.TextChoices):
     NURSE = "nurse", _("Nurse (public health division)")
     VOLUNTEER = "volunteer", _("Village health volunteer")
     CAREGIVER = "caregiver", _("Caregiver (long-term care)")
+    LTC_FUND_OFFICER = "ltc_fund", _("LTC fund officer")
     PLATFORM = "platform", _("Platform team")
 
 
-MUNICIPAL_ROLES = (Role.ADMIN, Role.EXECUTIVE, Role.ENGINEER, Role.NURSE, Role.VOLUNTEER, Role.CAREGIVER)
+MUNICIPAL_ROLES = (
+    Role.ADMIN, Role.EXECUTIVE, Role.ENGINEER, Role.NURSE, Role.VOLUNTEER, Role.CAREGIVER,
+    Role.LTC_FUND_OFFICER,
+)
 PLATFORM_ROLES = (Role.PLATFORM,)
 
 _grants: dict[str, set[str]] = defaultdict(set)

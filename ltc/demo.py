@@ -1,5 +1,6 @@
-"""The demo seed's long-term care (tenants.demo): a CM (the demo nurse), a CG account, the first
-eligible residents enrolled, an approved plan with its schedule, a payment and a visit."""
+"""The demo seed's long-term care (tenants.demo): a CM (the demo nurse), the demo caregiver's CG
+row with the first eligible residents enrolled and assigned to her (so `make run` shows a CG's
+day), an approved plan with its schedule, a payment by the demo fund's officer and a visit."""
 
 import datetime as dt
 from decimal import Decimal
@@ -40,6 +41,8 @@ def seed(*, municipality, size: str = "small", log=print) -> None:
         unit="กองสาธารณสุขฯ",
         training_date=dt.date(2023, 3, 1),
     )
+    # tenants.demo makes `caregiver` a demo account (role, demo password) before the seeders run;
+    # made here only when this seed runs on its own, and then without a password.
     cg_user, created = User.objects.get_or_create(
         username="caregiver",
         defaults={"first_name": "บุญเรือน", "last_name": "ใจดี", "position": "ผู้ช่วยเหลือดูแลผู้ที่มีภาวะพึ่งพิง"},
@@ -47,6 +50,7 @@ def seed(*, municipality, size: str = "small", log=print) -> None:
     if created:  # signs in once the administrator sets a password (accounts' reset page)
         cg_user.set_unusable_password()
         cg_user.save()
+    fund_officer = User.objects.filter(username="ltc_fund").first() or nurse
     group, _ = AuthGroup.objects.get_or_create(name=Role.CAREGIVER.value)
     cg_user.groups.add(group)
     caregiver = Caregiver.objects.create(
@@ -98,7 +102,8 @@ def seed(*, municipality, size: str = "small", log=print) -> None:
             approved_amount=Decimal("10442") if n < 2 else None,
         )
         CareItem.objects.create(plan=plan, category=CareCategory.GENERAL, text="พลิกตะแคงตัวทุก 2 ชั่วโมง")
-        for weekday in (0, 3):
+        # Two days a week, one of them the day of the seed: `make run` shows her "visit today".
+        for weekday in sorted({today.weekday(), (today.weekday() + 3) % 7}):
             ScheduleRow.objects.create(
                 plan=plan,
                 activity="เช็ดตัว ทำกายภาพ",
@@ -113,7 +118,7 @@ def seed(*, municipality, size: str = "small", log=print) -> None:
                 paid_on=today - dt.timedelta(days=20),
                 amount=Decimal("5221"),
                 reference="ฎ.1/2569",
-                recorded_by=nurse,
+                recorded_by=fund_officer,
             )
             CgVisit.objects.create(
                 case=case,

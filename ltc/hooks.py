@@ -12,6 +12,7 @@ FUND = "ltc.view_ltc_fund"
 COUNTS = "ltc.view_ltc_aggregates"
 CG_VISIT = "ltc.record_cg_visit"
 CONFIGURE = "ltc.configure_ltc"
+EXPORT = "ltc.export_ltc_fund"
 
 
 def connect() -> None:
@@ -25,8 +26,12 @@ def connect() -> None:
     # The CM is a nurse (or health officer) user with a CareManager row: the nurse role opens the
     # register; writing a plan also needs the row (services.care_plan_write checks it).
     grant(Role.NURSE, MANAGE, FUND, COUNTS)
-    # The fund's officer is the municipality's administrator: decisions, payments, settings.
-    grant(Role.ADMIN, MANAGE, APPROVE, FUND, COUNTS, CONFIGURE)
+    # The administrator can do everything here: the register, decisions, payments, settings.
+    grant(Role.ADMIN, MANAGE, APPROVE, FUND, COUNTS, CONFIGURE, EXPORT)
+    # The fund's officer: the subcommittee's decisions and the payments, the fund's view and its
+    # export; the plans sent to the fund only (selectors.cases_for), not the register, the
+    # health registry or the settings of any module.
+    grant(Role.LTC_FUND_OFFICER, APPROVE, FUND, COUNTS, EXPORT)
     # Counts and money, never a name.
     grant(Role.EXECUTIVE, FUND, COUNTS)
     # A caregiver sees only the people assigned to her (selectors.cg_cases_for).
@@ -45,6 +50,12 @@ def connect() -> None:
         )
     )
     register_seeder("ltc", demo.seed)
+    # The caregiver's list and visit form kept by the volunteers' service worker (issue 23).
+    from smarthealth.views.offline_app import register_offline_pages
+
+    from .views.offline import worker_pages
+
+    register_offline_pages(worker_pages)
     _after_43_files()
 
 

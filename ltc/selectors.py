@@ -22,7 +22,12 @@ from .models import CarePlan, CgVisit, LtcCase, LtcSettings, Payment
 from .rules import ADL_ELIGIBLE_MAX, FundLine, Group, Responsible, budget_year, coverage_percent, fund_total
 
 MANAGE = "ltc.manage_ltc"
+APPROVE = "ltc.approve_ltc"
 CG_VISIT = "ltc.record_cg_visit"
+# A plan the CM has sent to the fund (a draft is still the CM's alone).
+SENT_TO_FUND = (
+    CarePlan.Status.SUBMITTED, CarePlan.Status.APPROVED, CarePlan.Status.REJECTED, CarePlan.Status.SUPERSEDED
+)
 
 
 def current_budget_year(today: dt.date | None = None) -> int:
@@ -33,10 +38,14 @@ def current_budget_year(today: dt.date | None = None) -> int:
 # --- scope ------------------------------------------------------------------------------------
 def cases_for(user) -> QuerySet[LtcCase]:
     """The cases the user may open: CMs and administrators, those of every person they may see;
+    the fund's officer, those with a plan sent to the fund (what the subcommittee decides on);
     a caregiver, the active cases assigned to her. PermissionDenied for anyone else."""
     cases = LtcCase.objects.select_related("person", "person__household", "care_manager", "caregiver")
     if user is not None and user.is_authenticated and user.has_perm(MANAGE):
         return cases.filter(person__in=persons_for(user).values("pk"))
+    if user is not None and user.is_authenticated and user.has_perm(APPROVE):
+        sent = CarePlan.objects.filter(case=OuterRef("pk"), status__in=SENT_TO_FUND)
+        return cases.filter(Exists(sent)).exclude(person__cid_hash__startswith=ERASED_HASH_PREFIX)
     require_perm(user, CG_VISIT)
     # An erased person (PDPA erasure) is in no list: smarthealth.erasure's marker.
     return cases.filter(caregiver__user=user, status=LtcCase.Status.ACTIVE).exclude(

@@ -3,7 +3,7 @@ opaque public_id; cases, plans and visits by their number."""
 
 from django.urls import path, re_path
 
-from .views import cg, fund, plans, register
+from .views import cg, fund, offline, plans, register
 
 app_name = "ltc"
 urlpatterns = [
@@ -28,6 +28,10 @@ urlpatterns = [
     path("follow-up/", cg.followup, name="followup"),
     path("visits/<int:pk>/seen/", cg.visit_seen, name="visit-seen"),
     path("my-people/", cg.cg_home, name="cg-home"),
+    path("my-people/offline/", offline.offline_list_page, name="offline-list"),
+    path("my-people/offline/visit/", offline.offline_visit_page, name="offline-visit"),
+    path("my-people/offline/copy/", offline.offline_copy, name="offline-copy"),
+    path("visits/sync/", offline.visit_sync, name="visit-sync"),
     path("people/", register.people, name="people"),
     path("settings/", register.settings_page, name="settings"),
 ]

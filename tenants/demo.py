@@ -53,6 +53,9 @@ DEMO_ACCOUNTS = (
     ("engineer", Role.ENGINEER, "ธนากร", "แก้วมณี", "วิศวกรโยธา กองช่าง"),
     ("nurse", Role.NURSE, "สุนิสา", "รักษ์ดี", "พยาบาลวิชาชีพ กองสาธารณสุขฯ"),
     ("volunteer", Role.VOLUNTEER, "มาลี", "บุญมา", "อาสาสมัครสาธารณสุขประจำหมู่บ้าน (อสม.)"),
+    # Long-term care (issue 23): ltc's demo seed gives the caregiver her CG row and her people.
+    ("caregiver", Role.CAREGIVER, "บุญเรือน", "ใจดี", "ผู้ช่วยเหลือดูแลผู้ที่มีภาวะพึ่งพิง (CG)"),
+    ("ltc_fund", Role.LTC_FUND_OFFICER, "อรุณี", "มั่นคง", "เจ้าหน้าที่กองทุน LTC"),
 )
 PLATFORM_ACCOUNT = ("platform", Role.PLATFORM, "ทีมแพลตฟอร์ม", "ARV", "Platform team")
 

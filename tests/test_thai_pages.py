@@ -460,7 +460,7 @@ def thai_client(host: str, schema: str | None = None, username: str | None = Non
     return client
 
 
-TENANT_READERS = ("admin", "executive", "engineer", "nurse", "volunteer", None)
+TENANT_READERS = ("admin", "executive", "engineer", "nurse", "volunteer", "caregiver", "ltc_fund", None)
 
 
 @pytest.mark.parametrize("username", TENANT_READERS, ids=lambda u: u or "citizen")

@@ -43,6 +43,7 @@ class LtcSettings(models.Model):
             ("view_ltc_aggregates", _("Can view LTC counts")),
             ("record_cg_visit", _("Can record caregiver visits")),
             ("configure_ltc", _("Can change the LTC settings")),
+            ("export_ltc_fund", _("Can export the LTC fund's plans")),
         ]
 
     def __str__(self):

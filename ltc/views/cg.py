@@ -12,15 +12,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_or_403
+from kernel.photos import MAX_PHOTO_BYTES
 from smarthealth.audit import audit_log, persons_shown
 from smarthealth.models import AccessLog
 
 from ..forms import VisitForm, add_service_errors, month_of
 from ..models import CgVisit
-from ..rules import Activity, Problem, Weekday
-from ..selectors import case_get, case_shown, cases_for, followup_for, monthly_report
+from ..rules import Activity, Problem
+from ..selectors import case_get, case_shown, followup_for, monthly_report
 from ..services import cg_visit_record, cg_visit_seen
-from ..services.visits import cg_weekdays, plan_in_force
+from ..services.visits import plan_in_force
+from .offline import cg_cases_today
 
 MANAGE = "ltc.manage_ltc"
 CG_VISIT = "ltc.record_cg_visit"
@@ -35,13 +37,7 @@ def _may_visit(user) -> bool:
 def cg_home(request):
     """The CG's people: only the active cases assigned to her, with today's planned ones first."""
     today = timezone.localdate()
-    cases = list(cases_for(request.user).order_by("person__first_name"))
-    for case in cases:
-        plan = plan_in_force(case, today)
-        case.days = sorted(cg_weekdays(plan))
-        case.day_labels = [Weekday(d).label for d in case.days]
-        case.today = today.weekday() in case.days
-    cases.sort(key=lambda c: not c.today)
+    cases = cg_cases_today(request.user, today)
     audit_log(
         request=request,
         user=request.user,
@@ -80,7 +76,14 @@ def cg_visit(request, pk):
     return render(
         request,
         "ltc/cg_visit.html",
-        {"case": case, "person": case.person, "plan": plan, "form": form, "schedule_today": schedule},
+        {
+            "case": case,
+            "person": case.person,
+            "plan": plan,
+            "form": form,
+            "schedule_today": schedule,
+            "max_photo_bytes": MAX_PHOTO_BYTES,
+        },
     )
 
 

@@ -20,7 +20,7 @@ from ..selectors import current_budget_year, export_rows, fund_lines, ltc_counts
 
 FUND = "ltc.view_ltc_fund"
 APPROVE = "ltc.approve_ltc"
-EXPORT = "smarthealth.export_personal"
+EXPORT = "ltc.export_ltc_fund"
 
 
 def _year(request) -> int:

@@ -2,7 +2,8 @@
 subcommittee signs, sending it, the decision and the payments."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -111,9 +112,16 @@ def _plan_context(plan: CarePlan) -> dict:
     }
 
 
+def _may_read_plans(user) -> bool:
+    """The CM's side (the register) or the fund's (the subcommittee reads and signs the plan)."""
+    return user.has_perm(MANAGE) or user.has_perm(APPROVE)
+
+
 @never_cache
-@permission_or_403(MANAGE)
+@login_required
 def plan_detail(request, pk):
+    if not _may_read_plans(request.user):
+        raise PermissionDenied
     plan = plan_get(request.user, pk, request=request)
     context = _plan_context(plan)
     today = timezone.localdate()
@@ -121,14 +129,17 @@ def plan_detail(request, pk):
         decision_form=DecisionForm(initial={"decided_on": today, "approved_amount": plan.requested_amount}),
         payment_form=PaymentForm(initial={"paid_on": today}),
         may_approve=request.user.has_perm(APPROVE),
+        may_manage=request.user.has_perm(MANAGE),
     )
     return render(request, "ltc/plan_detail.html", context)
 
 
 @never_cache
-@permission_or_403(MANAGE)
+@login_required
 def plan_print(request, pk):
     """The plan in the layout the subcommittee signs (3C's simple plan with its signature block)."""
+    if not _may_read_plans(request.user):
+        raise PermissionDenied
     plan = plan_get(request.user, pk, request=request, action=AccessLog.Action.PRINT)
     return render(request, "ltc/plan_print.html", _plan_context(plan))
 

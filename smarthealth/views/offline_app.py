@@ -8,6 +8,7 @@ without cookies, and checks the worker for updates on its own.
 
 import hashlib
 import json
+from collections.abc import Callable
 
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import get_template
@@ -33,6 +34,17 @@ ICONS = (("icons/icon-192.png", "192x192", "any"), ("icons/icon-512.png", "512x5
          ("icons/icon-maskable-512.png", "512x512", "maskable"))
 THEME_COLOR = "#0b6e4f"  # app.css --color-primary
 
+# Other modules' pages kept by the same worker (this module never imports them): each a callable
+# returning {"group": name, "pages": {"list": url, "visit": url}, "routes": [{"pattern": a regex
+# of the paths a kept page stands in for, "page": url}], "assets": [static paths]}. The ltc
+# module registers its caregiver's list and visit form (ltc.hooks).
+_other_pages: list[Callable[[], dict]] = []
+
+
+def register_offline_pages(pages: Callable[[], dict]) -> None:
+    if pages not in _other_pages:
+        _other_pages.append(pages)
+
 
 def _worker_config() -> dict:
     visit_url = reverse("smarthealth:visit-create", args=["00000000-0000-0000-0000-000000000000"])
@@ -45,8 +57,19 @@ def _worker_config() -> dict:
         "visit_suffix": visit_suffix,
         "pages": {"list": reverse("smarthealth:offline-households"),
                   "visit": reverse("smarthealth:offline-visit")},
-        "assets": [static(path) for path in OFFLINE_ASSETS] + [static(path) for path, *_rest in ICONS],
+        "assets": [static(path) for path in OFFLINE_ASSETS] + [static(path) for path, *_rest in ICONS]
+        + [static(path) for path in _other_assets()],
+        "groups": {g["group"]: {"pages": g["pages"], "routes": g["routes"]} for g in _other()},
     }
+
+
+def _other() -> list[dict]:
+    return [pages() for pages in _other_pages]
+
+
+def _other_assets() -> list[str]:
+    paths = {path for group in _other() for path in group.get("assets", ())}
+    return sorted(paths - set(OFFLINE_ASSETS))
 
 
 @never_cache

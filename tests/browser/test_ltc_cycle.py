@@ -1,6 +1,7 @@
 """Long-term care in real Chromium: the CM enrols a resident and writes the plan, prints it for
 signatures, the fund's officer records the subcommittee's approval, and the caregiver records the
-visit on a 390 px phone (check-in and out with the location, activities, vitals, witness)."""
+visit on a 390 px phone (check-in and out with the location, activities, vitals, witness), then a
+second one with no network (the volunteers' outbox, test_ltc_offline.py in detail)."""
 
 import datetime as dt
 
@@ -119,7 +120,7 @@ def test_the_long_term_care_cycle(live_url, browser, resident, django_db_blocker
 
     # The fund's officer records the subcommittee's approval.
     fund = _desk(browser)
-    _sign_in(fund, base, "admin")
+    _sign_in(fund, base, "ltc_fund")  # the demo fund officer (the administrator may too)
     fund.goto(plan_url)
     fund.fill("#id_meeting", "2/2570")
     with fund.expect_navigation():
@@ -138,6 +139,7 @@ def test_the_long_term_care_cycle(live_url, browser, resident, django_db_blocker
     _sign_in(phone, base, "cg_browser", CG_PASSWORD)
     phone.goto(base + "/ltc/my-people/")
     assert FIRST_NAME in phone.locator("[data-cg-people]").inner_text()
+    phone.wait_for_selector("[data-offline-page][data-offline-ready]", timeout=30_000)
     with phone.expect_navigation():
         phone.locator("[data-visit-link]").first.tap()
     phone.locator('[data-check="in"]').tap()
@@ -172,13 +174,15 @@ def test_the_long_term_care_cycle(live_url, browser, resident, django_db_blocker
     phone.locator('input[name=activities][value=feeding]').check()
     phone.fill("#id_witness_name", "หลานชาย")
     phone.locator("[data-save-visit]").tap()
-    phone.wait_for_selector("[data-ltc-kept]:not([hidden])")
-    assert "1" in phone.locator("[data-ltc-outbox]").inner_text()
+    phone.wait_for_url("**/ltc/my-people/")
+    phone.wait_for_selector("[data-offline-shell] [data-outbox]:not([hidden])")
+    assert phone.locator("[data-outbox-count]").inner_text() == "1"
     with django_db_blocker.unblock(), schema_context("kantang"):
         assert CgVisit.objects.filter(case=case).count() == 1
         connection.close()
     context.set_offline(False)
-    phone.wait_for_selector("[data-ltc-outbox-sent]:not([hidden])", timeout=15000)
+    phone.wait_for_selector('[data-offline-page]:not([data-offline-shell])[data-outbox-idle="0"]',
+                            timeout=30_000)
 
     # The monthly CG report lists both visits.
     phone.goto(base + f"/ltc/cases/{case.pk}/monthly/")

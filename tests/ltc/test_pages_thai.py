@@ -25,7 +25,9 @@ def ltc_pages() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(
-    "username", ("admin", "executive", "nurse", "volunteer", "caregiver", None), ids=lambda u: u or "citizen"
+    "username",
+    ("admin", "executive", "nurse", "volunteer", "caregiver", "ltc_fund", None),
+    ids=lambda u: u or "citizen",
 )
 def test_every_ltc_page_is_thai_for_every_role(kantang, username, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")

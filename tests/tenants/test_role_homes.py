@@ -251,8 +251,8 @@ def test_the_preview_shows_each_roles_page(kantang):
     preview = admin.post(f"{EDITOR}preview/", role_post(kantang), HTTP_HX_REQUEST="true").text
 
     assert "อสม." in preview or "Village health volunteer" in preview
-    # six roles (with the LTC caregiver, issue 23) and the accounts without one
-    assert preview.count('class="cmp-mini-grid"') == 7
+    # seven roles (with the LTC caregiver and fund's officer, issue 23) and the accounts without one
+    assert preview.count('class="cmp-mini-grid"') == 8
 
 
 # --- The administrator's set-up tasks -----------------------------------------------------------

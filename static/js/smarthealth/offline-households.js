@@ -13,6 +13,10 @@
   if (!page || !store || !outboxApi) return;
   var user = page.getAttribute("data-user");
   var offlinePage = page.hasAttribute("data-offline-shell");
+  // The caregiver's list of her people (issue 23, ltc/cg_home.html) is drawn by this script too:
+  // its copy under its own key, its two offline pages kept as the worker's group "cg".
+  var copyKey = page.getAttribute("data-copy-key") || "households";
+  var group = page.getAttribute("data-offline-group") || "";
   var statusNode = page.querySelector("[data-offline-status]");
   var outbox = page.querySelector("[data-outbox]");
   var list = outbox.querySelector("[data-outbox-list]");
@@ -39,7 +43,7 @@
       return response.json();
     }).then(function (copy) {
       if (String(copy.user) !== user) return undefined;
-      return store.put("copy", copy, "households").then(function () {
+      return store.put("copy", copy, copyKey).then(function () {
         copySaved = true;
         markReady(copy.saved_at_text);
       });
@@ -49,19 +53,20 @@
   function keepOfflinePages() {
     if (pagesKept) return;
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "offline-pages-cached" && event.data.ok) {
+      if (event.data && event.data.type === "offline-pages-cached" && event.data.ok &&
+          (event.data.group || "") === group) {
         pagesKept = true;
         markReady();
       }
     });
     navigator.serviceWorker.ready.then(function (registration) {
-      if (registration.active) registration.active.postMessage({ type: "cache-offline-pages" });
+      if (registration.active) registration.active.postMessage({ type: "cache-offline-pages", group: group });
     });
   }
 
   function drawCopy() {
     var container = page.querySelector("[data-offline-households]");
-    return store.get("copy", "households").catch(function () { return null; }).then(function (copy) {
+    return store.get("copy", copyKey).catch(function () { return null; }).then(function (copy) {
       if (!copy || String(copy.user) !== user) {
         var empty = document.createElement("section");
         empty.className = "card";
@@ -72,7 +77,7 @@
       statusNode.textContent = pageText("copy-saved").replace("{time}", copy.saved_at_text);
       // Markup rendered by the server (smarthealth/_my_household.html, escaped there), kept as
       // it came: the same list the volunteer sees online.
-      container.innerHTML = copy.households.join("");
+      container.innerHTML = (copy.cards || copy.households).join("");
     });
   }
 

@@ -11,7 +11,8 @@
 //
 // window.HvOutbox: mine() (her waiting visits), send(everything) and the "hv-outbox" window
 // event ({entries, counts, sending}) that the list page (offline-households.js) and the banner
-// at the top of every other page (smarthealth/_outbox_banner.html) draw from.
+// at the top of every other page (smarthealth/_outbox_banner.html) draw from. The caregivers'
+// visits (issue 23) wait in the same outbox and are sent by the same code.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -41,13 +42,18 @@
 
   // One visit to the server → "sent", "kept" (no proper answer: try again later), "offline" or
   // "refused" (kept on the phone with the server's message).
+  // A caregiver's visit (issue 23, static/js/ltc/cg-visit.js) names its own address and its
+  // case; a field ticked several times (her activities) is a list.
   function sendOne(entry) {
     var body = new FormData();
-    Object.keys(entry.fields).forEach(function (name) { body.append(name, entry.fields[name]); });
-    body.append("person", entry.person);
+    Object.keys(entry.fields).forEach(function (name) {
+      [].concat(entry.fields[name]).forEach(function (value) { body.append(name, value); });
+    });
+    if (entry.person) body.append("person", entry.person);
+    if (entry["case"]) body.append("case", entry["case"]);
     body.append("idempotency_key", entry.key);
     if (entry.photo) body.append("photo", entry.photo, entry.photo_name || "photo.jpg");
-    return fetch(syncUrl, {
+    return fetch(entry.sync_url || syncUrl, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
     }).then(function (response) {

@@ -12,6 +12,9 @@
 {% autoescape off %}var CONFIG = {{ config }};{% endautoescape %}
 var PREFIX = "hv-offline-";
 var ASSETS = new Set(CONFIG.assets);
+// Other modules' offline pages (offline_app.register_offline_pages): the caregiver's list and
+// visit form (ltc, issue 23), each group with its two pages and the addresses they stand in for.
+var GROUPS = CONFIG.groups || {};
 
 self.addEventListener("install", function () {
   self.skipWaiting();
@@ -36,9 +39,10 @@ function keep(cache, url, fresh) {
 
 // The pages every time (they carry her name in the header and the form's CSRF token); a static
 // file once per version of the worker (their names change with their content in production).
-function keepAll() {
+function keepAll(group) {
+  var kept = group && GROUPS[group] ? GROUPS[group].pages : CONFIG.pages;
   return caches.open(CONFIG.cache).then(function (cache) {
-    var pages = [CONFIG.pages.list, CONFIG.pages.visit].map(function (url) {
+    var pages = [kept.list, kept.visit].map(function (url) {
       return keep(cache, url, true).catch(function () { return false; });
     });
     var assets = CONFIG.assets.map(function (url) {
@@ -57,8 +61,9 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "cache-offline-pages") return;
   var reply = event.source;
-  event.waitUntil(keepAll().then(function (ok) {
-    if (reply) reply.postMessage({ type: "offline-pages-cached", ok: ok });
+  var group = data.group || "";
+  event.waitUntil(keepAll(group).then(function (ok) {
+    if (reply) reply.postMessage({ type: "offline-pages-cached", ok: ok, group: group });
   }));
 });
 
@@ -68,7 +73,13 @@ function offlinePageFor(path) {
     var id = path.slice(CONFIG.visit_prefix.length, path.length - CONFIG.visit_suffix.length);
     if (/^[0-9a-f-]{36}$/.test(id)) return CONFIG.pages.visit;
   }
-  return null;
+  var found = null;
+  Object.keys(GROUPS).forEach(function (name) {
+    GROUPS[name].routes.forEach(function (route) {
+      if (!found && new RegExp(route.pattern).test(path)) found = route.page;
+    });
+  });
+  return found;
 }
 
 function fromCache(url) {
