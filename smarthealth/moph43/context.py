@@ -214,8 +214,17 @@ class Context:
         text = copy_text(frame, columns)
         self.copies = [(future, size) for future, size in self.copies if not future.done()]
         while self.copies and sum(size for _f, size in self.copies) + len(text) > COPY_QUEUED_BYTES:
-            self.copies.pop(0)[0].result()
+            self._wait_until(self.copies.pop(0)[0])
         self.copies.append((self._queue(self._copy, f"COPY {table} ({names}) FROM STDIN", text), len(text)))
+
+    def _wait_until(self, future: Future) -> None:
+        """What is queued up to `future` has run, in order: the first error raised is the first
+        that happened (a COPY after a failed statement fails only because the transaction did)."""
+        while self.pending:
+            done = self.pending.pop(0)
+            done.result()
+            if done is future:
+                return
 
     def _copy(self, statement: str, text: str) -> None:
         with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
