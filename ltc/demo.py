@@ -97,6 +97,7 @@ def seed(*, municipality, size: str = "small", log=print) -> None:
             requested_amount=Decimal("10442"),
             amount_breakdown="ค่าบริการ CG",
             status=CarePlan.Status.APPROVED if n < 2 else CarePlan.Status.SUBMITTED,
+            submitted_on=today - dt.timedelta(days=35),
             decided_on=today - dt.timedelta(days=30) if n < 2 else None,
             meeting="1/2569" if n < 2 else "",
             approved_amount=Decimal("10442") if n < 2 else None,

@@ -1,6 +1,6 @@
 """What the LTC module registers with the platform at start-up (LtcConfig.ready()): what each role
-may do, its menu entries and module, its demo seed, and the close-on-discharge step after every
-43-file import."""
+may do, its menu entries and module, its demo seed, the close-on-discharge step after every
+43-file import, and its part of a person's PDPA erasure."""
 
 from dataclasses import replace
 
@@ -57,6 +57,7 @@ def connect() -> None:
 
     register_offline_pages(worker_pages)
     _after_43_files()
+    _on_erasure()
 
 
 def _after_43_files() -> None:
@@ -78,3 +79,16 @@ def _after_43_files() -> None:
 
     after_import.ltc_chained = True  # type: ignore[attr-defined]
     register(replace(dataset, after_import=after_import))
+
+
+def _on_erasure() -> None:
+    """A person's PDPA erasure empties what the LTC records say of them (services.erasure)."""
+    from smarthealth.erasure import person_erased
+
+    from .services.erasure import ltc_person_erase
+
+    def erase(sender, *, person, summary, **kwargs) -> None:
+        ltc_person_erase(person=person, summary=summary)
+
+    person_erased.connect(erase, dispatch_uid="ltc-person-erased", weak=False)
+

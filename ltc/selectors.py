@@ -24,10 +24,6 @@ from .rules import ADL_ELIGIBLE_MAX, FundLine, Group, Responsible, budget_year, 
 MANAGE = "ltc.manage_ltc"
 APPROVE = "ltc.approve_ltc"
 CG_VISIT = "ltc.record_cg_visit"
-# A plan the CM has sent to the fund (a draft is still the CM's alone).
-SENT_TO_FUND = (
-    CarePlan.Status.SUBMITTED, CarePlan.Status.APPROVED, CarePlan.Status.REJECTED, CarePlan.Status.SUPERSEDED
-)
 
 
 def current_budget_year(today: dt.date | None = None) -> int:
@@ -44,7 +40,7 @@ def cases_for(user) -> QuerySet[LtcCase]:
     if user is not None and user.is_authenticated and user.has_perm(MANAGE):
         return cases.filter(person__in=persons_for(user).values("pk"))
     if user is not None and user.is_authenticated and user.has_perm(APPROVE):
-        sent = CarePlan.objects.filter(case=OuterRef("pk"), status__in=SENT_TO_FUND)
+        sent = CarePlan.objects.filter(case=OuterRef("pk"), submitted_on__isnull=False)
         return cases.filter(Exists(sent)).exclude(person__cid_hash__startswith=ERASED_HASH_PREFIX)
     require_perm(user, CG_VISIT)
     # An erased person (PDPA erasure) is in no list: smarthealth.erasure's marker.
@@ -97,8 +93,14 @@ def case_shown(
 
 
 def plan_get(user, pk, *, request=None, action: str = AccessLog.Action.VIEW, logged: bool = True) -> CarePlan:
-    plan = CarePlan.objects.filter(pk=pk).select_related("case").first()
+    plan = CarePlan.objects.filter(pk=pk).select_related("case__person").first()
     if plan is None:
+        raise Http404
+    if plan.submitted_on is None and not (user is not None and user.has_perm(MANAGE)):
+        # A draft is the CM's alone: the fund's officer sees what was sent to the subcommittee.
+        audit_log(request=request, user=user, action=action, object_type="person",
+                  object_ref=str(plan.case.person.public_id), outcome=AccessLog.Outcome.DENIED,
+                  detail={"reason": "draft", "via": "ltc_plan"})
         raise Http404
     case_get(user, plan.case_id, request=request, action=action, via="ltc_plan", logged=logged)
     return CarePlan.objects.select_related("case__person__household", "written_by").get(pk=plan.pk)
@@ -263,6 +265,7 @@ def export_rows(*, year: int):
     The caller audits the export with the persons shown."""
     plans = (
         CarePlan.objects.filter(budget_year=year, status=CarePlan.Status.APPROVED)
+        .exclude(case__person__cid_hash__startswith=ERASED_HASH_PREFIX)  # PDPA erasure: in no list
         .select_related("case__person", "written_by", "case__caregiver")
         .order_by("case__person__first_name")
     )

@@ -8,8 +8,14 @@ to be registered again; no HMAC-SHA256 hex digest can start with it.
 """
 
 from django.db.models import Q
+from django.dispatch import Signal
 
 ERASED_HASH_PREFIX = "erased:"
+
+# Sent by person_erase inside its transaction (sender=Person, person=, summary=): a module that
+# keeps records of its own about persons (ltc) empties what names them there and adds its counts
+# to `summary`, so one erasure reaches them without the health module importing that module.
+person_erased = Signal()
 
 
 def erased_q() -> Q:

@@ -103,6 +103,9 @@ class CarePlan(models.Model):
         related_name="plans",
     )
     written_on = models.DateField(_("written on"))
+    # Set when the CM sends it to the subcommittee: what the fund's officer may open, whatever
+    # became of it since (a later version supersedes drafts and sent plans alike).
+    submitted_on = models.DateField(_("sent to the subcommittee on"), null=True, blank=True)
     diagnosis = models.TextField(_("diagnosis"), blank=True)
     adl_score = models.PositiveSmallIntegerField(_("ADL score"), validators=[MaxValueValidator(20)])
     tai = models.CharField(_("TAI"), max_length=2, choices=Tai.choices, blank=True)

@@ -194,8 +194,8 @@ def care_plan_submit(*, plan: CarePlan, user) -> CarePlan:
         errors = Errors()
         errors.add("__all__", _("Only a draft can be sent to the subcommittee."))
         errors.raise_if_any()
-    plan.status = CarePlan.Status.SUBMITTED
-    plan.save(update_fields=["status"])
+    plan.status, plan.submitted_on = CarePlan.Status.SUBMITTED, timezone.localdate()
+    plan.save(update_fields=["status", "submitted_on"])
     _audit(user, plan, "update", outcome="submitted")
     return plan
 
@@ -215,7 +215,11 @@ def care_plan_decide(
     earlier approved version (one approved plan per case and year: what the fund pays)."""
     require_perm(user, APPROVE)
     errors = Errors()
-    if plan.status not in (CarePlan.Status.SUBMITTED, CarePlan.Status.DRAFT):
+    if plan.status == CarePlan.Status.DRAFT and not user.has_perm(MANAGE):
+        # Not sent by the CM: the fund's officer has nothing to decide on yet (who may send it,
+        # the administrator, sends and records the decision in one step).
+        errors.add("__all__", _("The care manager has not sent this plan to the subcommittee yet."))
+    elif plan.status not in (CarePlan.Status.SUBMITTED, CarePlan.Status.DRAFT):
         errors.add("__all__", _("This plan has already been decided."))
     if decided_on > timezone.localdate():
         errors.add("decided_on", _("The date cannot be in the future."))
@@ -236,8 +240,10 @@ def care_plan_decide(
     )
     plan.approved_amount = approved_amount if approve else None
     plan.decided_by = user
+    plan.submitted_on = plan.submitted_on or decided_on
     plan.save(
-        update_fields=["status", "decided_on", "meeting", "decision_note", "approved_amount", "decided_by"]
+        update_fields=["status", "decided_on", "meeting", "decision_note", "approved_amount", "decided_by",
+                       "submitted_on"]
     )
     _audit(user, plan, "update", outcome=plan.status)
     return plan

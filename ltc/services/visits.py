@@ -177,7 +177,12 @@ def cg_visit_record(
         with transaction.atomic():
             visit.save()
     except IntegrityError:  # the same key sent twice at once: the other send won
-        return CgVisit.objects.get(idempotency_key=idempotency_key)
+        other = CgVisit.objects.get(idempotency_key=idempotency_key)
+        if other.case_id != case.pk:  # a key of another person's visit: never reported as saved
+            errors = Errors()
+            errors.add("__all__", _("This visit's key belongs to another visit. Record the visit again."))
+            errors.raise_if_any()
+        return other
     if stored_photo is not None:
         visit.photo.save(stored_photo.name or "visit.jpg", stored_photo, save=False)
         visit.save(update_fields=["photo"])

@@ -12,6 +12,7 @@ from accounts.decorators import permission_or_403
 from kernel.exports import in_language, spreadsheet_response
 from kernel.thaidate import export_date
 from smarthealth.audit import audit_log, persons_shown
+from smarthealth.erasure import ERASED_HASH_PREFIX
 from smarthealth.models import AccessLog
 
 from ..models import CarePlan
@@ -47,6 +48,7 @@ def fund(request):
     if request.user.has_perm(APPROVE):
         waiting = list(
             CarePlan.objects.filter(status=CarePlan.Status.SUBMITTED, budget_year=year)
+            .exclude(case__person__cid_hash__startswith=ERASED_HASH_PREFIX)
             .select_related("case__person")
             .order_by("written_on")
         )

@@ -182,6 +182,12 @@ def visit_sync(request):
         return _answer(
             400, ok=False, code="invalid", message=_("This visit has no valid key. Record the visit again.")
         )
+    # A resend of a visit she recorded already (its answer was lost) is answered before the
+    # scope: the case may have closed, or gone to another caregiver, since.
+    if CgVisit.objects.filter(idempotency_key=key, caregiver__user=user).exists():
+        response = _answer(200, ok=True, code="saved", message=_("The visit is saved."), key=str(key))
+        response["Idempotent-Replayed"] = "true"
+        return response
     out_of_scope = _(
         "This person is no longer assigned to you, so the visit was not recorded. Tell your care "
         "manager, then discard it."

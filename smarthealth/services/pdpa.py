@@ -23,7 +23,7 @@ from kernel.permissions import require_perm
 
 from .. import crypto
 from ..audit import audit_log
-from ..erasure import ERASED_HASH_PREFIX, erased_q, is_erased
+from ..erasure import ERASED_HASH_PREFIX, erased_q, is_erased, person_erased
 from ..models import AccessLog, AdlAssessment, ChronicCondition, HomeVisit, NcdScreening, Person
 from ..rules import AdlGroup, Complication, Disability, NcdColour
 from ..selectors import persons_for
@@ -260,6 +260,7 @@ def person_erase(*, user, person: Person, reason: str, request=None) -> dict[str
     }
     summary = {"pdpa": "erasure", "reason": reason, "erased": list(ERASED_FIELDS),
                "visit_notes_cleared": notes_cleared, "visit_photos_deleted": len(photo_files), "kept": kept}
+    person_erased.send(sender=Person, person=person, summary=summary)
     audit_log(request=request, user=user, action=AccessLog.Action.UPDATE, object_type="person",
               object_ref=str(person.public_id), detail=summary)
     return summary

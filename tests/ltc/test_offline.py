@@ -107,6 +107,19 @@ def test_a_visit_sent_twice_is_recorded_once(cg_client, her_case_and_another):
     assert (visit.sbp, visit.problems, visit.witness_name) == (130, ["pressure_sore"], "ลูกสาว")
 
 
+def test_a_resend_after_the_case_closed_is_still_saved(cg_client, her_case_and_another):
+    # Her first send arrived but its answer was lost; the case closed before the phone retried.
+    _user, mine, _theirs = her_case_and_another
+    key = uuid.uuid4()
+    assert cg_client.post("/ltc/visits/sync/", fields(mine, key)).status_code == 200
+    mine.status = "died"
+    mine.save(update_fields=["status"])
+    again = cg_client.post("/ltc/visits/sync/", fields(mine, key))
+    assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
+    assert CgVisit.objects.filter(idempotency_key=key).count() == 1
+    assert cg_client.post("/ltc/visits/sync/", fields(mine)).status_code == 403  # a new one: refused
+
+
 def test_a_visit_with_its_photo(cg_client, her_case_and_another):
     _user, mine, _theirs = her_case_and_another
     buffer = io.BytesIO()
