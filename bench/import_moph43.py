@@ -6,10 +6,12 @@ measurements in the same run:
 
 - **the import**: `manage.py import_data --dataset moph43` in a child process (its peak RSS is its
   own): unzip, detect header and layout, decode, parse, hash and encrypt the IDs, COPY into
-  staging, upsert every table, apply discharges, the report;
+  staging, upsert every table, apply discharges, the report. Into two municipalities: the better
+  time of the two counts, and the higher memory;
 - **raw COPY**: the rows the import stored (households, persons, ADL, screenings, visits), copied
   straight into the same tables of another municipality: the floor for any loader;
-- **next month**: the following month's zip (about 1 % of rows changed, deaths, moves, a birth).
+- **next month**: the following month's zip (about 1 % of rows changed, deaths, moves, a birth),
+  into both, after the tables are vacuumed and analysed as a month of autovacuum leaves them.
 
 Targets (issue 15): the import ≥ 0.5× raw COPY's rows/s, peak RSS ≤ 400 MB, next month in ≤ 10 %
 of the first import's time. `BENCH_MOPH43_PERSONS` makes the run smaller for a quick look.
@@ -17,6 +19,7 @@ of the first import's time. `BENCH_MOPH43_PERSONS` makes the run smaller for a q
 
 import io
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,11 +31,14 @@ from bench.harness import Report, Row, fmt_ratio, fmt_time, import_in_child
 from tenants.services.municipalities import municipality_create
 
 PERSONS = int(os.environ.get("BENCH_MOPH43_PERSONS", "100000"))
-SCHEMAS = {"engine": "benchmoph", "copy": "benchmophcopy"}
+# Two municipalities import the same two months: each figure is the better of two runs, as raw
+# COPY's is (this machine's timings vary by a third from one run to the next).
+ENGINES = ("benchmoph", "benchmoph2")
+SCHEMAS = {"engine": ENGINES[0], "engine2": ENGINES[1], "copy": "benchmophcopy"}
 # Parents first: the copy keeps the ids, so the foreign keys hold as each table arrives.
 TABLES = ("smarthealth_household", "smarthealth_person", "smarthealth_adlassessment",
           "smarthealth_ncdscreening", "smarthealth_homevisit")
-COPY_ROUNDS = 2
+COPY_ROUNDS = IMPORT_ROUNDS = 2
 TARGET_COPY, TARGET_RSS_MB, TARGET_NEXT = 0.5, 400, 0.10
 
 
@@ -59,35 +65,46 @@ def run(report: Report) -> None:
         report.progress(f"written {first_zip.stat().st_size / 1e6:.1f} MB in "
                         f"{fmt_time(time.perf_counter() - started)}")
 
-        report.progress("import: manage.py import_data --dataset moph43 in a child process")
-        first = _import(first_zip, Path(tmp))
-        report.progress(f"import: {first['total']} in {fmt_time(first['seconds'])}")
+        firsts = []
+        for schema in ENGINES:
+            report.progress(f"import into {schema}: manage.py import_data --dataset moph43, a child process")
+            firsts.append(_import(schema, first_zip, Path(tmp)))
+            report.progress(f"import: {firsts[-1]['total']} in {fmt_time(firsts[-1]['seconds'])}")
         stored = _stored_rows(SCHEMAS["engine"])
 
         report.progress("raw COPY of the rows the import stored, into empty tables")
         copy_seconds = _raw_copy()
 
-        report.progress("next month's zip")
-        second = _import(second_zip, Path(tmp))
-        report.progress(f"next month: {second['total']} in {fmt_time(second['seconds'])}")
+        report.progress("a month on: the registry vacuumed and analysed, as autovacuum leaves it")
+        _month_later()
+        seconds = []
+        for schema in ENGINES:
+            report.progress(f"next month's zip into {schema}")
+            seconds.append(_import(schema, second_zip, Path(tmp)))
+            report.progress(f"next month: {seconds[-1]['total']} in {fmt_time(seconds[-1]['seconds'])}")
 
+    first = min(firsts, key=lambda run: run["seconds"])
+    second = min(seconds, key=lambda run: run["seconds"])
+    first["rss_mb"] = max(run["rss_mb"] for run in firsts)  # memory: the worse of the two
+    second["rss_mb"] = max(run["rss_mb"] for run in seconds)
     engine_rate = first["rows"] / first["seconds"]
     copy_rate = stored / copy_seconds
     report.add(Row(
         "43-file import, whole job",
         f"{first['rows']:,} rows in {fmt_time(first['seconds'])}: {engine_rate:,.0f} rows/s",
         notes=[*first["files"], first["total"],
-               f"child process wall {fmt_time(first['wall'])} (with Django start-up and keeping the file)"],
+               f"child process wall {fmt_time(first['wall'])} (with Django start-up and keeping the file)",
+               _runs(firsts)],
     ))
     report.add(Row(
         "43-file import vs raw COPY",
         f"COPY {stored:,} stored rows in {fmt_time(copy_seconds)}: {copy_rate:,.0f} rows/s;"
         f" import {fmt_ratio(engine_rate, copy_rate)}",
         target=f"≥ {TARGET_COPY}×", verdict=Report.verdict(engine_rate >= TARGET_COPY * copy_rate),
-        baseline=f"best of {COPY_ROUNDS}",
+        baseline=f"best of {COPY_ROUNDS} and {IMPORT_ROUNDS}",
     ))
     report.add(Row(
-        "43-file import peak RSS", f"{first['rss_mb']:.0f} MB (the import process's VmHWM)",
+        "43-file import peak RSS", f"{first['rss_mb']:.0f} MB (the import process's VmHWM, the higher of 2)",
         target=f"≤ {TARGET_RSS_MB} MB", verdict=Report.verdict(first["rss_mb"] <= TARGET_RSS_MB),
     ))
     share = second["seconds"] / first["seconds"]
@@ -95,12 +112,17 @@ def run(report: Report) -> None:
         "next month (≈1 % changed)",
         f"{fmt_time(second['seconds'])} = {share:.1%} of the first import's {fmt_time(first['seconds'])}",
         target=f"≤ {TARGET_NEXT:.0%}", verdict=Report.verdict(share <= TARGET_NEXT),
-        notes=[*second["files"], second["total"], f"peak RSS {second['rss_mb']:.0f} MB"],
+        notes=[*second["files"], second["total"], f"peak RSS {second['rss_mb']:.0f} MB",
+               _runs(seconds)],
     ))
 
 
-def _import(path: Path, tmp: Path) -> dict:
-    run = import_in_child(schema=SCHEMAS["engine"], dataset="moph43", path=path, media=tmp / "media")
+def _runs(runs: list[dict]) -> str:
+    return "runs: " + ", ".join(fmt_time(run["seconds"]) for run in runs) + f" (best of {IMPORT_ROUNDS})"
+
+
+def _import(schema: str, path: Path, tmp: Path) -> dict:
+    run = import_in_child(schema=schema, dataset="moph43", path=path, media=tmp / "media")
     return {**run, "total": run["summary"], "files": run["lines"][:-1], "rows": int(run["counts"]["rows"])}
 
 
@@ -112,6 +134,27 @@ def _stored_rows(schema: str) -> int:
 def _count(cursor, table: str) -> int:
     cursor.execute(f"SELECT count(*) FROM {table}")
     return cursor.fetchone()[0]
+
+
+def _month_later() -> None:
+    """What a month does to the registry before the next export arrives: autovacuum has set the
+    visibility map and hint bits of the rows the first import wrote, and analysed them, and the
+    raw COPY's writes are checkpointed. Without it, next month's import would be timed paying
+    for this run's background work (an autovacuum worker on the 2 cores, the first reads of
+    100,000 fresh rows writing their hint bits), which no municipality's next month sees."""
+    connection.ensure_connection()
+    raw = connection.connection  # autocommit: VACUUM cannot run in a transaction
+    with raw.cursor() as cursor:
+        for schema in ENGINES:
+            for table in (*TABLES, "smarthealth_moph43digest"):
+                cursor.execute(f"VACUUM (ANALYZE) {schema}.{table}")
+        for table in TABLES:
+            cursor.execute(f"VACUUM (ANALYZE) {SCHEMAS['copy']}.{table}")
+        try:
+            cursor.execute("CHECKPOINT")
+        except Exception as error:  # a role without pg_checkpoint: the timing is noisier, not wrong
+            print(f"bench: CHECKPOINT not allowed ({error}); next month's time may include one",
+                  file=sys.stderr)
 
 
 def _raw_copy() -> float:
