@@ -190,13 +190,12 @@ class ChronicStep(Step):
     def begin(self) -> None:
         super().begin()
         self.icds: list[pd.Series] = []  # each staged line's code
-    def rules(self) -> str:
-        # A row maps to what the municipality's table says now: a changed table applies every row again.
-        return self.context.execute("""
-            SELECT md5(COALESCE(string_agg(m.icd_from || '-' || m.icd_to || '-' || c.code, ','
-                                           ORDER BY m.icd_from, m.icd_to, c.code), ''))
-              FROM smarthealth_chronicicdmapping m
-              JOIN smarthealth_chroniccondition c ON c.id = m.condition_id AND c.active""")[0][0]
+    # A row maps to what the municipality's table says now: a changed table applies every row again.
+    rules_sql = """
+        SELECT md5(COALESCE(string_agg(m.icd_from || '-' || m.icd_to || '-' || c.code, ','
+                                       ORDER BY m.icd_from, m.icd_to, c.code), ''))
+          FROM smarthealth_chronicicdmapping m
+          JOIN smarthealth_chroniccondition c ON c.id = m.condition_id AND c.active"""
 
     def prepare(self, frame, checks: Checks):
         f = frame

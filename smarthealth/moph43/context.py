@@ -80,11 +80,15 @@ class KeyMap:
         self.asked: set[str] = set()
 
     def merge(self, pairs) -> None:
-        if not len(pairs):
-            return
-        frame = pd.DataFrame(pairs, columns=["key", "id"])
-        self._add(pd.Series(frame["id"].to_numpy(dtype=np.float64), index=frame["key"].to_numpy()))
-        self.asked.update(frame["key"].tolist())
+        if len(pairs):
+            keys_, ids = zip(*pairs, strict=True)
+            self.add(list(keys_), np.array(ids, dtype=np.float64))
+
+    def add(self, keys_: list[str], ids: np.ndarray) -> None:
+        """merge, of keys and their ids side by side (no tuple per key)."""
+        if keys_:
+            self._add(pd.Series(ids.astype(np.float64), index=pd.Index(keys_, dtype=object)))
+            self.asked.update(keys_)
 
     def _add(self, ids: pd.Series) -> None:
         merged = pd.concat([self.ids, ids]) if len(self.ids) else ids
@@ -123,10 +127,13 @@ class Context:
         self.copies: list[tuple[Future, int]] = []  # queued COPYs and their text's size
         self.scratched: set[str] = set()  # scratch tables made (stage, scratch_as)
         self._local = threading.local()
+        self._priority: list[tuple[str, Any, Future]] = []  # lookups before the next statement
+        self._priority_lock = threading.Lock()
         # Persons this import created, and the tables that got rows of them already (fresh)
         self.fresh_persons = pd.Index([], dtype=np.float64)
         self.written: set[str] = set()
         self.kept = Store(self)  # the fingerprints of earlier imports
+        self._early: dict[str, Future] = {}
 
     # --- SQL ----------------------------------------------------------------------------------
     # One session, two threads: this one reads and checks rows, the second ("the server's") runs
@@ -151,6 +158,17 @@ class Context:
         """submit, and the statement's rows to come (Future.result())."""
         return self._queue(self._run, sql, params, binary=binary)
 
+    def early(self, sql: str) -> list[tuple]:
+        """The rows of a query of what no import changes (a table of rules), asked once: when
+        asked ahead (ask_early), waiting only for the statements queued before it."""
+        if sql not in self._early:
+            self.ask_early(sql)
+        return self._early[sql].result()
+
+    def ask_early(self, sql: str) -> None:
+        if sql not in self._early:
+            self._early[sql] = self.ask(sql)
+
     def defer(self, work: Callable[[], Any]) -> Future:
         """Run `work` (a step's finish: statements and the Python between them) on the server's
         thread after what is queued, while this thread reads the next file. Inside it, execute
@@ -172,7 +190,40 @@ class Context:
         self.pending.append(future)
         return future
 
+    def lookup(self, sql: str, params=None) -> list[tuple]:
+        """The rows of a read of the keys the registry held before this import (KeyMap): run
+        on the server's thread before its next statement, not after everything queued (a finish
+        of several statements, seconds of them on a first import). Nothing queued changes what
+        it reads: a finish gives keys only to the records this import made, which the key maps
+        hold already (Step.settle), so they are never looked up."""
+        if getattr(self._local, "server", False) or not self.pending:
+            return self.execute(sql, params)
+        asked: Future = Future()
+        with self._priority_lock:
+            self._priority.append((sql, params, asked))
+        self.pool.submit(self._lookups)  # when the server's thread is idle, or gets to it first
+        try:
+            return asked.result()
+        except Exception:
+            self.wait()  # a statement queued before it failed (the transaction): that error first
+            raise
+
+    def _lookups(self) -> None:
+        while True:
+            with self._priority_lock:
+                if not self._priority:
+                    return
+                sql, params, asked = self._priority.pop(0)
+            try:
+                asked.set_result(self._statement(sql, params))
+            except Exception as error:
+                asked.set_exception(error)
+
     def _run(self, sql: str, params=None, *, binary: bool = False) -> list[tuple]:
+        self._lookups()
+        return self._statement(sql, params, binary=binary)
+
+    def _statement(self, sql: str, params=None, *, binary: bool = False) -> list[tuple]:
         with (psycopg.Cursor(self.raw) if binary else self.raw.cursor()) as cursor:
             cursor.execute(sql, params, binary=True) if binary else cursor.execute(sql, params)
             return cursor.fetchall() if cursor.description else []
@@ -217,6 +268,12 @@ class Context:
             self._wait_until(self.copies.pop(0)[0])
         self.copies.append((self._queue(self._copy, f"COPY {table} ({names}) FROM STDIN", text), len(text)))
 
+    def wait_for(self, future: Future) -> None:
+        """What is queued up to `future` has run (not what was queued after it)."""
+        if not getattr(self._local, "server", False) and future in self.pending:
+            self._wait_until(future)
+        future.result()
+
     def _wait_until(self, future: Future) -> None:
         """What is queued up to `future` has run, in order: the first error raised is the first
         that happened (a COPY after a failed statement fails only because the transaction did)."""
@@ -227,6 +284,7 @@ class Context:
                 return
 
     def _copy(self, statement: str, text: str) -> None:
+        self._lookups()
         with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
             copy.write(text)
 
@@ -249,7 +307,7 @@ class Context:
         def fetch(wanted: list[str]) -> list[tuple[str, int]]:
             # LATERAL … LIMIT 1 (the key is unique): a probe of its index per key, whatever the
             # planner guesses of the registry's size (a hash join would scan all of it).
-            return self.execute(
+            return self.lookup(
                 f"SELECT t.hospcode || '|' || t.{local}, t.id "
                 f"FROM unnest(string_to_array(%s, chr(31))) AS k "
                 f"CROSS JOIN LATERAL (SELECT t.hospcode, t.{local}, t.id FROM {table} t "
@@ -260,7 +318,7 @@ class Context:
 
     def _hospcodes(self, table: str) -> set[str]:
         # Loose index scan of the (hospcode, …) unique index: one step per health centre.
-        return {code for (code,) in self.execute(f"""
+        return {code for (code,) in self.lookup(f"""
             WITH RECURSIVE c AS (
                 (SELECT hospcode FROM {table} WHERE hospcode IS NOT NULL ORDER BY hospcode LIMIT 1)
                 UNION ALL
@@ -292,6 +350,7 @@ class Context:
     def inserted(self, sql: str) -> int:
         """Rows a plain INSERT … SELECT added."""
         self.wait()  # (nothing to wait for on the server's thread)
+        self._lookups()
         with self.raw.cursor() as cursor:
             cursor.execute(sql)
             return cursor.rowcount

@@ -260,40 +260,47 @@ class Fingerprints:
             Kept(new.line[added], new.group[added], new.note[added], vocabulary), np.flatnonzero(removed)))
 
 
-def _counts_sql() -> str:
-    return ", ".join(f"(SELECT count(*) FROM {table} WHERE {local} IS NOT NULL) AS {space}"
-                     for space, (table, local) in SPACES.items())
+def _count_sql(space: str) -> str:
+    table, local = SPACES[space]
+    return f"SELECT count(*) FROM {table} WHERE {local} IS NOT NULL"
 
 
 class Store:
     """The municipality's kept fingerprints: all read in one statement when the import starts
-    (on the second thread, while the upload is opened), with the counts of keyed records then;
-    what this import keeps is written on the second thread too."""
+    (on the second thread, while the upload is opened), and the counts of keyed records then,
+    one statement per space, queued after it: a file waits only for what it reads (HOME for the
+    households' count, not for the persons' longer one); what this import keeps is written on
+    the second thread too."""
 
     def __init__(self, context):
         self.context = context
-        self.answer = context.ask(
-            f"SELECT d.kind, d.digests, c.* FROM (SELECT {_counts_sql()}) c "
-            "LEFT JOIN smarthealth_moph43digest d ON true", binary=True)
+        self.answer = context.ask("SELECT kind, digests FROM smarthealth_moph43digest", binary=True)
+        # households first: HOME is read before PERSON
+        self.counted = {space: context.ask(_count_sql(space)) for space in ("household", "person")}
         self._blobs: dict[str, bytes] | None = None
         self.before: dict[str, int] = {}
-        self.now: dict[str, int] = {}
         # Keys this import gave the registry (created, or attached to a record without one), by
         # space: the counts once it is done are those of its start plus these (keep_registry).
         self.added = dict.fromkeys(SPACES, 0)
-        self.moved = False
         self._present: dict[str, np.ndarray] = {}
 
     def _read(self) -> dict[str, bytes]:
         if self._blobs is None:
-            self.context.wait()
-            rows = self.answer.result()
-            self._blobs = {kind: bytes(blob) for kind, blob, *_counts in rows if kind is not None}
-            self.now = dict(zip(SPACES, rows[0][2:], strict=True))
+            self.context.wait_for(self.answer)
+            self._blobs = {kind: bytes(blob) for kind, blob in self.answer.result()}
             kept = self._blobs.pop(REGISTRY, None)
             self.before = json.loads(kept) if kept is not None else {}
-            self.moved = self.before != self.now
         return self._blobs
+
+    def now(self, space: str) -> int:
+        """The count of keyed records of `space` when the import started."""
+        self.context.wait_for(self.counted[space])
+        return self.counted[space].result()[0][0]
+
+    def moved(self, space: str) -> bool:
+        """Whether the count of `space` differs from the one the last import left (a key left)."""
+        self._read()
+        return self.before.get(space) != self.now(space)
 
     def blobs(self, file: str) -> dict[str, bytes]:
         """The kept fingerprints of `file`, by kind (those of this import if it kept some)."""
@@ -302,8 +309,7 @@ class Store:
     def registry_keys(self, space: str) -> np.ndarray | None:
         """None when no key of `space` (person, household) left the registry since the last
         import; else the hashed keys it holds now (kept fingerprints of others are dropped)."""
-        self._read()
-        if not self.moved:
+        if not self.moved(space):
             return None
         if space not in self._present:
             self._present[space] = registry_present(self.context, space)
@@ -329,7 +335,7 @@ class Store:
         no second count of the registry; written only when they changed. A key erased while this
         import ran is then still noticed by the next one."""
         self._read()
-        after = {space: self.now[space] + self.added[space] for space in SPACES}
+        after = {space: self.now(space) + self.added[space] for space in SPACES}
         if after == self.before:
             return
         self.context.submit(

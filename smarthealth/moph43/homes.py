@@ -234,6 +234,7 @@ class VillageStep(Step):
     households (applied once HOME is loaded: `village_names`)."""
 
     spec = VILLAGE
+    deferrable = True  # what it reads is for the result and village_names, once every file is in
     table = "_m43_village"
     columns = {"subdistrict": "text", "moo": "smallint", "name": "text"}
     fingerprinted = False  # a few rows, applied whole every time

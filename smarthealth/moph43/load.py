@@ -143,16 +143,23 @@ def load_file(context: Context, step_class: type[Step], member: Member, source: 
         notes = prints.notes_of(plan.at[skipped])
     if started and both is not None:
         # A few staged rows: said to the planner (a temporary table is never analysed, and
-        # guessed at a thousand rows it is joined to the registry by a scan of the whole table).
-        context.execute(f"ANALYZE {step.table}")
+        # guessed at a thousand rows it is joined to the registry by a scan of the whole table);
+        # queued: it runs after this file's COPYs and before its finish, without waiting here.
+        context.submit(f"ANALYZE {step.table}")
     # The rows of this file are all prepared: a later file's rows of the same table are no
     # longer of persons it alone wrote (Context.fresh).
     context.written.add(step.table)
+    # Of the lines, only the error report's are needed from here on: the others are let go
+    # before the next file is read, while this file's finish may still be queued.
+    problems.originals = source.originals({problem.line for problem in problems.problems})
+    source.lines = []
     loaded = Loaded(step=step, source=source, prints=prints, applied=applied, notes=notes,
                     result=result, problems=problems)
     if not started:
         loaded.unclean.set_result(set())
-    elif defer and step.deferrable:
+        return loaded
+    step.settle()
+    if defer and step.deferrable:
         def finish(name=member.name) -> set[int]:
             try:
                 return step.finish()
@@ -188,7 +195,6 @@ class Loaded:
         for text in pd.unique(noted[noted != ""]) if len(noted) else ():
             notes[text] = notes.get(text, 0) + int((noted == text).sum())
         step.describe(notes)
-        self.problems.originals = source.originals({problem.line for problem in self.problems.problems})
         if self.prints is not None:
             if unclean:
                 clean &= ~np.isin(source.numbers[at], np.fromiter(unclean, dtype=np.int64))

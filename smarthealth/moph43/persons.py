@@ -23,6 +23,7 @@ from imports.parsing import normalise_text
 from .. import crypto
 from ..imports import name_prefixes
 from .context import ids_text, keys, local_time, nullable, packed
+from .identities import NewRecords
 from .layouts import PERSON
 from .report import Checks
 from .steps import REQUIRED, Step
@@ -45,31 +46,32 @@ RESIDENT_TYPEAREAS = ("1", "3", "5")
 NOT_RESIDENT = "not_resident"  # a row's note (the result counts them)
 SEXES = {"1": "M", "2": "F"}
 
+# The new persons, with the ids handed out while the file was read (identities.NewRecords): one
+# row per new id, the resident's and newest first.
 _FRESH = """
-WITH fresh AS (
-    SELECT DISTINCT ON (COALESCE(cid_hash, hospcode || '|' || pid)) *
-      FROM _m43_p WHERE person_id IS NULL
-     ORDER BY COALESCE(cid_hash, hospcode || '|' || pid), resident DESC, source_at DESC NULLS LAST, _row DESC
-), ins AS (
-    INSERT INTO smarthealth_person (public_id, cid_hash, cid_encrypted, cid_last3, hospcode, pid,
-        passport_encrypted, passport_last3, nationality, prefix, first_name, last_name, sex, birth_date,
-        household_id, phone, chronic_conditions, disability, status, status_since, source_updated,
-        created_at, updated_at)
-    SELECT gen_random_uuid(), cid_hash, COALESCE(cid_encrypted, ''), COALESCE(cid_last3, ''), hospcode, pid,
-           COALESCE(passport_encrypted, ''), COALESCE(passport_last3, ''), nationality, prefix, first_name,
-           last_name, sex, birth_date, household_id, phone, '{}', 'none', status, status_since, source_at,
-           now(), now()
-      FROM fresh
-    RETURNING id, hospcode, pid
-)
-SELECT hospcode || '|' || pid, id FROM ins
+INSERT INTO smarthealth_person (id, public_id, cid_hash, cid_encrypted, cid_last3, hospcode, pid,
+    passport_encrypted, passport_last3, nationality, prefix, first_name, last_name, sex, birth_date,
+    household_id, phone, chronic_conditions, disability, status, status_since, source_updated,
+    created_at, updated_at)
+SELECT new_id, gen_random_uuid(), cid_hash, COALESCE(cid_encrypted, ''), COALESCE(cid_last3, ''), hospcode,
+       pid, COALESCE(passport_encrypted, ''), COALESCE(passport_last3, ''), nationality, prefix, first_name,
+       last_name, sex, birth_date, household_id, phone, '{}', 'none', status, status_since, source_at,
+       now(), now()
+  FROM (SELECT DISTINCT ON (new_id) * FROM _m43_p WHERE new_id IS NOT NULL
+         ORDER BY new_id, resident DESC, source_at DESC NULLS LAST, _row DESC) fresh
 """
 
-# New rows that were not inserted: another key of the same national ID was (the same person).
+# New rows whose key is not the new person's: another key with the same national ID made it
+# (the same person). Their own key is left unattached (applied again next time).
 _MERGED = """
-SELECT s.hospcode || '|' || s.pid, p.id, s._row
-  FROM _m43_p s JOIN smarthealth_person p ON p.cid_hash = s.cid_hash
- WHERE s.person_id IS NULL AND (p.hospcode, p.pid) IS DISTINCT FROM (s.hospcode, s.pid)
+SELECT s._row FROM _m43_p s JOIN smarthealth_person p ON p.id = s.new_id
+ WHERE (p.hospcode, p.pid) IS DISTINCT FROM (s.hospcode, s.pid)
+"""
+
+# Rows of a registered person whose key it does not carry (it had another when found by its ID).
+_UNATTACHED = """
+SELECT s._row FROM _m43_p s JOIN smarthealth_person t ON t.id = s.person_id
+ WHERE t.hospcode IS DISTINCT FROM s.hospcode OR t.pid IS DISTINCT FROM s.pid
 """
 
 # The national ID of a row goes onto its (existing) person when nobody holds it yet: one row per ID.
@@ -125,11 +127,19 @@ SELECT count(*) FILTER (WHERE differs), count(*) FILTER (WHERE attached) FROM up
 """
 
 
+def _hash_bits(cid_hash: str) -> int:
+    """A national ID's keyed hash (256 bits in hex) by its first 128 bits, as an int: a third of
+    the string's memory at 100,000 new persons, and no two IDs share them."""
+    return int(cid_hash[:32], 16)
+
+
 class PersonStep(Step):
     spec = PERSON
+    deferrable = True  # the keys it creates are in the key map before its finish (settle)
     table = "_m43_person"
     columns = {
-        "hospcode": "text", "pid": "text", "person_id": "bigint", "attach": "boolean", "cid_hash": "text",
+        "hospcode": "text", "pid": "text", "person_id": "bigint", "new_id": "bigint", "attach": "boolean",
+        "cid_hash": "text",
         "cid_encrypted": "text", "cid_last3": "text", "passport_encrypted": "text", "passport_last3": "text",
         "nationality": "text", "prefix": "text", "first_name": "text", "last_name": "text", "sex": "text",
         "birth_date": "date", "household_id": "bigint", "phone": "text", "status": "text",
@@ -138,10 +148,11 @@ class PersonStep(Step):
 
     def begin(self) -> None:
         super().begin()
-        self.staged_keys: set[str] = set()
+        self.staged_keys: set[str] = set()  # of registered persons (the others': self.records)
         self.staged = 0
         self.new_rows = 0  # staged rows of no registered person
         self.cid_candidates = 0  # staged rows of a registered person bringing a national ID
+        self.records = NewRecords(self.context, "smarthealth_person", compact=_hash_bits)
 
     def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:
         f = frame
@@ -174,7 +185,6 @@ class PersonStep(Step):
             return None
         g, valid = f[good], valid[good]
         key = keys(g["HOSPCODE"], g["PID"])
-        self.staged_keys.update(key.tolist())
         resident = g["TYPEAREA"].isin(RESIDENT_TYPEAREAS) & (discharge[good] == "9")
         self.note(g.index[~resident.to_numpy()], NOT_RESIDENT)
         status = np.select([discharge[good] == "1", discharge[good] == "2", discharge[good] == "3", resident],
@@ -220,16 +230,29 @@ class PersonStep(Step):
         by_cid = cid_hash.map(found).astype(np.float64)
         by_key = self.context.persons.lookup(key)
         conflict = by_key.notna() & by_cid.notna() & (by_key != by_cid)
+        # A key the registry does not hold: a person found by the ID, or one this file creates
+        # (its id handed out now, see identities), the same for every row of the key.
+        loose = by_key.isna().to_numpy()
+        self.staged_keys.update(key[~loose].tolist())
+        person = by_key.to_numpy(dtype=np.float64).copy()
+        new_id = np.full(len(key), np.nan)
+        attach = np.zeros(len(key), dtype=bool)
+        if loose.any():
+            person[loose], new_id[loose], attach[loose], dropped = self.records.decide(
+                key[loose], cid_hash[loose], by_cid[loose])
+            left_off = np.zeros(len(key), dtype=bool)
+            left_off[np.flatnonzero(loose)[dropped]] = True
+            conflict |= left_off
         checks.warn(conflict, "CID", CID_ELSEWHERE)
         cid_hash = cid_hash.where(~conflict)
         by_cid = by_cid.where(~conflict)
-        stage["person_id"] = ids_text(by_key.fillna(by_cid))
-        stage["attach"] = np.where(by_key.isna() & by_cid.notna(), "t", "f")
+        stage["person_id"] = ids_text(pd.Series(person, index=key.index))
+        stage["new_id"] = ids_text(pd.Series(new_id, index=key.index))
+        stage["attach"] = np.where(attach, "t", "f")
         # A token only where the ID is not stored yet (new persons, an ID added at the source).
         token = cid_hash.notna() & by_cid.isna()
-        person = by_key.fillna(by_cid)
-        self.new_rows += int(person.isna().sum())
-        self.cid_candidates += int((token & person.notna()).sum())
+        self.new_rows += int(np.isfinite(new_id).sum())
+        self.cid_candidates += int((token & ~np.isnan(person)).sum())
         stage["cid_hash"] = cid_hash.where(cid_hash.notna(), None)
         stage["cid_encrypted"] = None
         stage["cid_last3"] = None
@@ -248,36 +271,36 @@ class PersonStep(Step):
     def describe(self, notes: dict[str, int]) -> None:
         self.result.details["not_resident"] = notes.get(NOT_RESIDENT, 0)
 
+    def settle(self) -> None:
+        context = self.context
+        # Every key this file staged, attached or not (the keys the registry held are in the map).
+        context.persons.add(*self.records.keys())
+        created = self.records.created()
+        if len(created):
+            context.fresh_persons = context.fresh_persons.append(pd.Index(created, dtype=np.float64))
+        for key in [k for k in context.rejected_persons if k in self.staged_keys or self.records.has(k)]:
+            del context.rejected_persons[key]  # another row of the same person was good
+        # What the finish needs of them: let go of the keys while later files are read.
+        self.repeated = len(self.staged_keys) + self.records.count() < self.staged
+        self.records, self.staged_keys = None, set()
+
     def finish(self) -> set[int]:
         context = self.context
-        if len(self.staged_keys) < self.staged:  # a key twice: the newest D_UPDATE, then the later row
+        if self.repeated:  # a key twice: the newest D_UPDATE, then the later row
             context.scratch_as("_m43_p", "SELECT DISTINCT ON (hospcode, pid) * FROM _m43_person "
                                          "ORDER BY hospcode, pid, source_at DESC NULLS LAST, _row DESC")
         else:
             context.scratch_rename("_m43_person", "_m43_p")
-        inserted = context.execute(_FRESH) if self.new_rows else []
-        # Rarely some new rows share a national ID with another key: mapped to its new person,
-        # their own key left unattached (applied again next time).
-        merged = context.execute(_MERGED) if self.new_rows > len(inserted) else []
+        inserted = context.inserted(_FRESH) if self.new_rows else 0
+        # Rarely some new rows share a national ID with another key: they are of its new person.
+        merged = context.execute(_MERGED) if self.new_rows > inserted else []
         if self.cid_candidates:
             context.execute(_SET_CID)
         updated, attached = context.execute(_UPDATE)[0]
-        self.counted(len(inserted), updated)
-        context.kept.added["person"] += len(inserted) + attached
-        known = context.execute(
-            "SELECT s.hospcode || '|' || s.pid, s.person_id, s._row, "
-            "       t.hospcode IS DISTINCT FROM s.hospcode OR t.pid IS DISTINCT FROM s.pid "
-            "  FROM _m43_p s JOIN smarthealth_person t ON t.id = s.person_id")
-        unclean = {row for _key, _id, row, other in known if other} | {row for _key, _id, row in merged}
-        matched = [(key, pk) for key, pk, _row, _other in known]
+        self.counted(inserted, updated)
+        context.kept.added["person"] += inserted + attached
+        unclean = {row for (row,) in context.execute(_UNATTACHED)} | {row for (row,) in merged}
         context.submit("DROP TABLE _m43_p")
-        # Every key this file staged, attached or not.
-        context.persons.merge([*matched, *inserted, *((key, pk) for key, pk, _row in merged)])
-        if inserted:
-            context.fresh_persons = context.fresh_persons.append(
-                pd.Index([pk for _key, pk in inserted], dtype=np.float64))
-        for key in [k for k in context.rejected_persons if k in self.staged_keys]:
-            del context.rejected_persons[key]  # another row of the same person was good
         return unclean
 
 

@@ -30,7 +30,7 @@ from imports.reading import detect_encoding
 
 from .layouts import FileSpec
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 16_000
 UTF16 = _("The file is UTF-16: a 43-file export is UTF-8 or TIS-620 (cp874).")
 PIPE, CR, LF = ord("|"), 13, 10
 

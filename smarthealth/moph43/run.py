@@ -75,7 +75,10 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
     problems: list[FileProblems] = []
     shown = [-1]
     ahead = reader.submit(_source, bundle.used[0]) if bundle.used else None
-    outstanding: list[Loaded] = []  # the file whose finish is queued on the server's thread
+    for member in bundle.used:  # asked now, read when the file comes (after finishes queued meanwhile)
+        if STEPS[member.spec.name].rules_sql:
+            context.ask_early(STEPS[member.spec.name].rules_sql)
+    outstanding: list[Loaded] = []  # files whose finish is queued on the server's thread, in order
     for number, member in enumerate(bundle.used):
         data, ahead = ahead, (reader.submit(_source, bundle.used[number + 1])
                               if number + 1 < len(bundle.used) else None)
@@ -95,10 +98,9 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
                                chunk_rows=chunk_rows or CHUNK_ROWS, advance=advance, earlier=problems,
                                defer=True)
             outstanding.append(loaded)
-            # At most one finish left queued (this file's): the one before it had this file's
-            # reading to run in, and its lines are let go now, so memory holds two files' lines
-            # at most. A finish that ran at once (not deferrable) leaves nothing queued.
-            while len(outstanding) > (0 if loaded.unclean.done() else 1):
+            # Finishes still queued go on while the next files are read: a file's lines are let go
+            # when it is staged (load_file), so what waits holds only its counts and fingerprints.
+            while outstanding and outstanding[0].unclean.done():
                 _complete([outstanding.pop(0)], results)
         except ImportFileError as error:
             raise _named(member.name, error) from None

@@ -66,8 +66,9 @@ class Step(ABC):
     group_columns: ClassVar[tuple[str, str]] = ("HOSPCODE", "PID")
     space: ClassVar[str] = "person"
     # Whether its finish may run on the server's thread while the next file is read: true of a
-    # step that gives no later file anything to read its rows against (no key map, no PERSON
-    # row rejected); a later file's query of what it wrote waits for it (Context.execute).
+    # step whose finish gives no later file anything to read its rows against (what it gives,
+    # a key map, PERSON rows rejected, it gives in `settle`); a later file's query of what it
+    # wrote waits for it (Context.execute).
     deferrable: ClassVar[bool] = False
 
     def __init__(self, context: Context, member: Member, result: FileResult):
@@ -77,9 +78,13 @@ class Step(ABC):
     def begin(self) -> None:
         self.context.stage(self.table, self.columns)
 
+    # What else than the code decides what a row becomes (CHRONIC: the ICD-10 table), as a query
+    # of one text: asked when the import starts (Context.early), so that reading it never waits
+    # for the finishes queued before the file.
+    rules_sql: ClassVar[str] = ""
+
     def rules(self) -> str:
-        """What else than the code decides what a row becomes (CHRONIC: the ICD-10 table)."""
-        return ""
+        return self.context.early(self.rules_sql)[0][0] if self.rules_sql else ""
 
     def note(self, lines, text: str) -> None:
         """These lines (numbers) carry `text` in the result (see describe)."""
@@ -95,6 +100,11 @@ class Step(ABC):
     @abstractmethod
     def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:
         """The chunk's rows checked and shaped for staging (None: nothing to stage)."""
+
+    def settle(self) -> None:
+        """Every row is staged, the finish is still to run: what later files need of this file
+        and Python alone can tell (on the reading thread)."""
+        return None
 
     @abstractmethod
     def finish(self) -> set[int]:
