@@ -101,17 +101,26 @@ WHERE t.source = 'import' AND (t.score, t."group") IS DISTINCT FROM (excluded.sc
 RETURNING (xmax = 0) AS inserted
 """
 
-_NCD_INSERT = """
+# A screening's colour depends on whether its person has diabetes or hypertension once CHRONIC of
+# this import is applied: both colours are worked out while the file is read (ncd_colours), the
+# diagnosis picks one here, so reading NCDSCREEN never waits for CHRONIC's statements.
+_NCD_COLOUR = "CASE WHEN p.chronic_conditions && %(dx)s::varchar(16)[] THEN s.colour_dx ELSE s.colour END"
+
+_NCD_INSERT = f"""
 INSERT INTO smarthealth_ncdscreening (person_id, screened_on, sbp, dbp, fbs, complication, colour, created_at)
-SELECT DISTINCT ON (person_id, screened_on) person_id, screened_on, sbp, dbp, fbs, '', colour, now()
-  FROM _m43_ncdscreen WHERE fresh ORDER BY person_id, screened_on, _row DESC
+SELECT DISTINCT ON (s.person_id, s.screened_on) s.person_id, s.screened_on, s.sbp, s.dbp, s.fbs, '',
+       {_NCD_COLOUR}, now()
+  FROM _m43_ncdscreen s JOIN smarthealth_person p ON p.id = s.person_id
+ WHERE s.fresh ORDER BY s.person_id, s.screened_on, s._row DESC
 """
 
-_NCD_UPSERT = """
+_NCD_UPSERT = f"""
 INSERT INTO smarthealth_ncdscreening AS t (person_id, screened_on, sbp, dbp, fbs, complication, colour,
                                            created_at)
-SELECT DISTINCT ON (person_id, screened_on) person_id, screened_on, sbp, dbp, fbs, '', colour, now()
-  FROM _m43_ncdscreen WHERE NOT fresh ORDER BY person_id, screened_on, _row DESC
+SELECT DISTINCT ON (s.person_id, s.screened_on) s.person_id, s.screened_on, s.sbp, s.dbp, s.fbs, '',
+       {_NCD_COLOUR}, now()
+  FROM _m43_ncdscreen s JOIN smarthealth_person p ON p.id = s.person_id
+ WHERE NOT s.fresh ORDER BY s.person_id, s.screened_on, s._row DESC
 ON CONFLICT (person_id, screened_on) DO UPDATE SET
     sbp = excluded.sbp, dbp = excluded.dbp, fbs = excluded.fbs,
     -- a complication recorded by hand keeps the screening black
@@ -131,27 +140,6 @@ WHERE (t.person_id, t.visited_on, t.service_code, t.notes)
       IS DISTINCT FROM (excluded.person_id, excluded.visited_on, excluded.service_code, excluded.notes)
 RETURNING (xmax = 0) AS inserted
 """
-
-
-def _diagnosed(context, ids: pd.Series, everyone: list) -> pd.Series:
-    """Which of these persons have diabetes or hypertension now (a screening's colour depends on
-    it; CHRONIC of this import is already applied). Many rows: every diagnosed person of the
-    registry, read once (`everyone` keeps them); a few: those persons only."""
-    wanted = pd.unique(ids.dropna().astype(np.int64))
-    if not len(wanted):
-        return pd.Series(False, index=ids.index)
-    dx = sorted(NCD_DIAGNOSES)
-    if everyone or len(wanted) > 5000:
-        if not everyone:
-            everyone.append(pd.Index([pk for (pk,) in context.execute(
-                "SELECT id FROM smarthealth_person WHERE chronic_conditions && %s::varchar(16)[]", [dx])]))
-        return ids.isin(everyone[0])
-    rows = context.execute(
-        "SELECT id FROM smarthealth_person WHERE id = ANY(string_to_array(%s, chr(31))::bigint[]) "
-        # COALESCE: the persons by their ids, not every diagnosed person through the GIN index
-        "AND COALESCE(chronic_conditions && %s::varchar(16)[], false)",
-        [packed(map(str, wanted.tolist())), dx])
-    return ids.isin([pk for (pk,) in rows])
 
 
 def _recolour(context, persons: list[int]) -> None:
@@ -334,12 +322,10 @@ class NcdScreenStep(Step):
     spec = NCDSCREEN
     deferrable = True
     table = "_m43_ncdscreen"
+    # colour: the screening's colour for a person without diabetes or hypertension; colour_dx,
+    # with one (_NCD_COLOUR picks)
     columns = {"person_id": "bigint", "screened_on": "date", "sbp": "smallint", "dbp": "smallint",
-               "fbs": "smallint", "colour": "text", "fresh": "boolean"}
-
-    def begin(self) -> None:
-        super().begin()
-        self.everyone: list[pd.Index] = []  # the diagnosed persons, when read (_diagnosed)
+               "fbs": "smallint", "colour": "text", "colour_dx": "text", "fresh": "boolean"}
 
     def prepare(self, frame, checks: Checks):
         f = frame
@@ -367,14 +353,16 @@ class NcdScreenStep(Step):
         stage["screened_on"] = screened[good]
         for name, values in (("sbp", sbp), ("dbp", dbp), ("fbs", fbs)):
             stage[name] = ids_text(values[good])
-        diagnosed = _diagnosed(self.context, ids[good], self.everyone)
-        stage["colour"] = ncd_colours(sbp[good], dbp[good], fbs[good], diagnosed)
+        for column, diagnosed in (("colour", False), ("colour_dx", True)):
+            stage[column] = ncd_colours(sbp[good], dbp[good], fbs[good],
+                                        pd.Series(diagnosed, index=stage.index))
         stage["fresh"] = self.context.fresh(ids[good], self.table)
         return stage
 
     def finish(self) -> set[int]:
-        self.counted(self.context.inserted(_NCD_INSERT), 0)
-        self.counted(*self.context.execute(counting(_NCD_UPSERT))[0])
+        dx = {"dx": sorted(NCD_DIAGNOSES)}
+        self.counted(self.context.inserted(_NCD_INSERT, dx), 0)
+        self.counted(*self.context.execute(counting(_NCD_UPSERT), dx)[0])
         return set()
 
 

@@ -191,11 +191,12 @@ class Context:
         return future
 
     def lookup(self, sql: str, params=None) -> list[tuple]:
-        """The rows of a read of the keys the registry held before this import (KeyMap): run
-        on the server's thread before its next statement, not after everything queued (a finish
-        of several statements, seconds of them on a first import). Nothing queued changes what
-        it reads: a finish gives keys only to the records this import made, which the key maps
-        hold already (Step.settle), so they are never looked up."""
+        """The rows of a read of the registry's keys and IDs (KeyMap, a national ID's or house ID's
+        record): run on the server's thread before its next statement, not after everything
+        queued (a finish of several statements, seconds of them on a first import). Nothing
+        queued changes what it reads: a finish gives keys and IDs only to the records this
+        import made, which the key maps and NewRecords hold already (Step.settle), and a second
+        file of a kind starts after the first one's finish (run)."""
         if getattr(self._local, "server", False) or not self.pending:
             return self.execute(sql, params)
         asked: Future = Future()
@@ -347,10 +348,10 @@ class Context:
             return np.full(len(ids), "f")
         return np.where(ids.isin(self.fresh_persons), "t", "f")
 
-    def inserted(self, sql: str) -> int:
+    def inserted(self, sql: str, params=None) -> int:
         """Rows a plain INSERT … SELECT added."""
         self.wait()  # (nothing to wait for on the server's thread)
         self._lookups()
         with self.raw.cursor() as cursor:
-            cursor.execute(sql)
+            cursor.execute(sql, params)
             return cursor.rowcount

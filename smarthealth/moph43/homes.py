@@ -20,6 +20,7 @@ from imports.parsing import normalise_text
 from kernel.geo import THAILAND
 
 from .context import Context, ids_text, keys, local_time, nullable, packed
+from .identities import NewRecords
 from .layouts import HOME, VILLAGE
 from .report import Checks
 from .steps import FileResult, Step
@@ -38,28 +39,27 @@ OUTSIDE = _("The point is outside Thailand: it is left out, the house is registe
 BAD_D_UPDATE = _("D_UPDATE is not a date-time (YYYYMMDDHHMMSS): a later row always replaces this one.")
 BAD_VID = _("VID must be 8 digits: province, district, subdistrict and moo (CCAATTMM).")
 
+# The new households, with the ids handed out while the file was read (identities.NewRecords).
 _FRESH = """
-WITH fresh AS (
-    SELECT DISTINCT ON (COALESCE(house_id, hospcode || '|' || hid)) *
-      FROM _m43_h WHERE household_id IS NULL
-     ORDER BY COALESCE(house_id, hospcode || '|' || hid), source_at DESC NULLS LAST, _row DESC
-), ins AS (
-    INSERT INTO smarthealth_household (house_id, house_no, moo, community, road, subdistrict_code, location,
-        hospcode, hid, volunteer_pid, head_pid, source_updated, created_at, updated_at)
-    SELECT house_id, house_no, moo, '', road, subdistrict_code,
-           CASE WHEN lat IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
-           hospcode, hid, vhvid, headid, source_at, now(), now()
-      FROM fresh
-    RETURNING id, hospcode, hid
-)
-SELECT hospcode || '|' || hid, id FROM ins
+INSERT INTO smarthealth_household (id, house_id, house_no, moo, community, road, subdistrict_code, location,
+    hospcode, hid, volunteer_pid, head_pid, source_updated, created_at, updated_at)
+SELECT new_id, house_id, house_no, moo, '', road, subdistrict_code,
+       CASE WHEN lat IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
+       hospcode, hid, vhvid, headid, source_at, now(), now()
+  FROM (SELECT DISTINCT ON (new_id) * FROM _m43_h WHERE new_id IS NOT NULL
+         ORDER BY new_id, source_at DESC NULLS LAST, _row DESC) fresh
 """
 
-# New rows that were not inserted: another HID with the same house ID was (the same household).
+# New rows whose HID is not the new household's: another HID with the same house ID made it.
 _MERGED = """
-SELECT s.hospcode || '|' || s.hid, t.id, s._row
-  FROM _m43_h s JOIN smarthealth_household t ON t.house_id = s.house_id
- WHERE s.household_id IS NULL AND (t.hospcode, t.hid) IS DISTINCT FROM (s.hospcode, s.hid)
+SELECT s._row FROM _m43_h s JOIN smarthealth_household t ON t.id = s.new_id
+ WHERE (t.hospcode, t.hid) IS DISTINCT FROM (s.hospcode, s.hid)
+"""
+
+# Rows of a registered household whose key it does not carry (found by its house ID, it had another).
+_UNATTACHED = """
+SELECT s._row FROM _m43_h s JOIN smarthealth_household t ON t.id = s.household_id
+ WHERE t.hospcode IS DISTINCT FROM s.hospcode OR t.hid IS DISTINCT FROM s.hid
 """
 
 _SET_HOUSE_ID = """
@@ -114,11 +114,13 @@ SELECT id, attached FROM up WHERE differs
 
 class HomeStep(Step):
     spec = HOME
+    deferrable = True  # the keys it creates are in the key map before its finish (settle)
     table = "_m43_home"
     group_columns = ("HOSPCODE", "HID")
     space = "household"
     columns = {
-        "hospcode": "text", "hid": "text", "household_id": "bigint", "attach": "boolean", "house_id": "text",
+        "hospcode": "text", "hid": "text", "household_id": "bigint", "new_id": "bigint", "attach": "boolean",
+        "house_id": "text",
         "candidate": "boolean", "house_no": "text", "moo": "smallint", "road": "text",
         "subdistrict_code": "text", "lon": "float8", "lat": "float8", "vhvid": "text", "headid": "text",
         "source_at": "timestamptz", "set_house_id": "boolean",
@@ -126,10 +128,11 @@ class HomeStep(Step):
 
     def begin(self) -> None:
         super().begin()
-        self.staged_keys: set[str] = set()
+        self.staged_keys: set[str] = set()  # of registered households (the others': self.records)
         self.staged = 0
         self.new_rows = 0  # staged rows of no registered household
         self.house_candidates = 0  # staged rows of a registered household bringing a house ID
+        self.records = NewRecords(self.context, "smarthealth_household")
 
     def prepare(self, frame: pd.DataFrame, checks: Checks) -> pd.DataFrame | None:
         f = frame
@@ -163,7 +166,7 @@ class HomeStep(Step):
         key = keys(g["HOSPCODE"], g["HID"])
         house_id = house_id[good].where(valid_house[good], "")
         unique = [h for h in pd.unique(house_id) if h]
-        found = dict(self.context.execute(
+        found = dict(self.context.lookup(
             # LATERAL … LIMIT 1: a probe of the unique index per house ID (see context.KeyMap)
             "SELECT t.house_id, t.id FROM unnest(string_to_array(%s, chr(31))) AS h CROSS JOIN LATERAL "
             "(SELECT t.house_id, t.id FROM smarthealth_household t WHERE t.house_id = h LIMIT 1) t",
@@ -171,18 +174,31 @@ class HomeStep(Step):
         by_house = house_id.map(found).astype("float64")
         by_key = self.context.households.lookup(key)
         conflict = by_key.notna() & by_house.notna() & (by_key != by_house)
+        # A key the registry does not hold: a household found by its house ID, or one this file
+        # creates (its id handed out now, see identities), the same for every row of the key.
+        loose = by_key.isna().to_numpy()
+        self.staged_keys.update(key[~loose].tolist())
+        household = by_key.to_numpy(dtype=np.float64).copy()
+        new_id = np.full(len(key), np.nan)
+        attach = np.zeros(len(key), dtype=bool)
+        if loose.any():
+            household[loose], new_id[loose], attach[loose], dropped = self.records.decide(
+                key[loose], house_id[loose], by_house[loose])
+            left_off = np.zeros(len(key), dtype=bool)
+            left_off[np.flatnonzero(loose)[dropped]] = True
+            conflict |= left_off
         checks.warn(conflict, "HOUSE_ID", HOUSE_ID_ELSEWHERE)
         house_id = house_id.where(~conflict, "")
         by_house = by_house.where(~conflict)
         stage = pd.DataFrame(index=g.index)
         stage["hospcode"], stage["hid"] = g["HOSPCODE"], g["HID"]
-        stage["household_id"] = ids_text(by_key.fillna(by_house))
-        stage["attach"] = np.where(by_key.isna() & by_house.notna(), "t", "f")
+        stage["household_id"] = ids_text(pd.Series(household, index=key.index))
+        stage["new_id"] = ids_text(pd.Series(new_id, index=key.index))
+        stage["attach"] = np.where(attach, "t", "f")
         stage["house_id"] = nullable(house_id)
         stage["candidate"] = np.where((house_id != "") & by_house.isna(), "t", "f")
-        household = by_key.fillna(by_house)
-        self.new_rows += int(household.isna().sum())
-        self.house_candidates += int(((house_id != "") & by_house.isna() & household.notna()).sum())
+        self.new_rows += int(np.isfinite(new_id).sum())
+        self.house_candidates += int(((house_id != "") & by_house.isna() & ~np.isnan(household)).sum())
         stage["house_no"] = normalise_text(g["HOUSE"]).str[:75]
         stage["moo"] = ids_text(moo[good].where(in_range[good]))
         stage["road"] = normalise_text(g["ROAD"]).str[:120]
@@ -196,36 +212,37 @@ class HomeStep(Step):
         stage["vhvid"], stage["headid"] = g["VHVID"].str[:15], g["HEADID"].str[:15]
         stage["source_at"] = local_time(updated[good])
         stage["set_house_id"] = "f"
-        self.staged_keys.update(key.tolist())
         self.staged += len(stage)
         return stage
 
+    def settle(self) -> None:
+        # Every key this file staged, attached or not (the keys the registry held are in the map).
+        self.context.households.add(*self.records.keys())
+        self.created = self.records.created().tolist()
+        # What the finish needs of them: let go of the keys while later files are read.
+        self.repeated = len(self.staged_keys) + self.records.count() < self.staged
+        self.records, self.staged_keys = None, set()
+
     def finish(self) -> set[int]:
         context = self.context
-        if len(self.staged_keys) < self.staged:  # a key twice: the newest D_UPDATE, then the later row
+        if self.repeated:  # a key twice: the newest D_UPDATE, then the later row
             context.scratch_as("_m43_h", "SELECT DISTINCT ON (hospcode, hid) * FROM _m43_home "
                                          "ORDER BY hospcode, hid, source_at DESC NULLS LAST, _row DESC")
         else:
             context.scratch_rename("_m43_home", "_m43_h")
-        inserted = context.execute(_FRESH) if self.new_rows else []
-        merged = context.execute(_MERGED) if self.new_rows > len(inserted) else []
-        context.changed_households += [pk for _key, pk in inserted]
+        inserted = context.inserted(_FRESH) if self.new_rows else 0
+        # Rarely some new rows share a house ID with another key: they are of its new household.
+        merged = context.execute(_MERGED) if self.new_rows > inserted else []
+        context.changed_households += self.created
         if self.house_candidates:
             context.execute(_SET_HOUSE_ID)
         rows = context.execute(_UPDATE)
         changed = [pk for pk, _attached in rows]
         context.changed_households += changed
-        self.counted(len(inserted), len(changed))
-        context.kept.added["household"] += len(inserted) + sum(attached for _pk, attached in rows)
-        known = context.execute(
-            "SELECT s.hospcode || '|' || s.hid, s.household_id, s._row, "
-            "       t.hospcode IS DISTINCT FROM s.hospcode OR t.hid IS DISTINCT FROM s.hid "
-            "  FROM _m43_h s JOIN smarthealth_household t ON t.id = s.household_id")
-        unclean = {row for _key, _id, row, other in known if other} | {row for _key, _id, row in merged}
-        matched = [(key, pk) for key, pk, _row, _other in known]
+        self.counted(inserted, len(changed))
+        context.kept.added["household"] += inserted + sum(attached for _pk, attached in rows)
+        unclean = {row for (row,) in context.execute(_UNATTACHED)} | {row for (row,) in merged}
         context.submit("DROP TABLE _m43_h")
-        # Every key this file staged, attached or not.
-        context.households.merge([*matched, *inserted, *((key, pk) for key, pk, _row in merged)])
         return unclean
 
 

@@ -73,11 +73,12 @@ class NewRecords:
         return existing, created, attach, drop
 
     def _reserve(self, n: int) -> None:
-        """At least `n` ids in the pool: nextval of the table's sequence, one round trip (ids
-        reserved and not used are a gap in the sequence, as a rolled-back INSERT leaves)."""
+        """At least `n` ids in the pool: nextval of the table's sequence, one round trip before
+        the server's next statement (ids reserved and not used are a gap in the sequence, as a
+        rolled-back INSERT leaves)."""
         if len(self.pool) >= n:
             return
-        (text,) = self.context.execute(
+        (text,) = self.context.lookup(  # a sequence: nothing queued changes what it hands out
             "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
             "SELECT string_agg(nextval(s.seq)::text, ',') FROM s, generate_series(1, %s)",
             [self.table, n - len(self.pool)])[0]

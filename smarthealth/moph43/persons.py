@@ -222,7 +222,7 @@ class PersonStep(Step):
         unique = [cid for cid in pd.unique(cids) if cid]
         hashes = dict(zip(unique, crypto.cid_hash_many(unique), strict=True))
         cid_hash = cids.map(hashes)
-        found = dict(self.context.execute(
+        found = dict(self.context.lookup(
             # LATERAL … LIMIT 1: a probe of the unique index per ID (see context.KeyMap)
             "SELECT p.cid_hash, p.id FROM unnest(string_to_array(%s, chr(31))) AS h CROSS JOIN LATERAL "
             "(SELECT p.cid_hash, p.id FROM smarthealth_person p WHERE p.cid_hash = h LIMIT 1) p",

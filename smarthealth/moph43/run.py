@@ -31,6 +31,8 @@ from .report import FileProblems, report_zip
 from .source import Source, source_read
 from .steps import FileResult, Step
 
+READ_AHEAD = 2  # files read (inflated, split, fingerprinted) ahead of the one being loaded
+
 STEPS: dict[str, type[Step]] = {
     "VILLAGE": VillageStep, "HOME": HomeStep, "PERSON": PersonStep, "CHRONIC": ChronicStep,
     "DISABILITY": DisabilityStep, "FUNCTIONAL": FunctionalStep, "NCDSCREEN": NcdScreenStep,
@@ -59,9 +61,10 @@ def run(*, dataset=None, path: Path, name: str, progress: Callable[[int], None] 
 
 
 def _run(context: Context, bundle, progress, chunk_rows: int | None) -> MultiResult:
-    # The next file is inflated and split into fingerprinted lines on a third thread while this
-    # one loads (zlib lets go of the GIL, and so does this thread while it waits on the database).
-    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="moph43-read")
+    # The next files are inflated and split into fingerprinted lines on threads of their own while
+    # this one loads (zlib lets go of the GIL, and so does this thread while it waits on the
+    # database): two at a time, so that PERSON, the largest, is read while HOME is loaded.
+    reader = ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="moph43-read")
     try:
         return _files(context, bundle, progress, chunk_rows, reader)
     finally:
@@ -74,14 +77,15 @@ def _files(context: Context, bundle, progress, chunk_rows: int | None, reader: T
     results: list[FileResult] = []
     problems: list[FileProblems] = []
     shown = [-1]
-    ahead = reader.submit(_source, bundle.used[0]) if bundle.used else None
+    ahead = [reader.submit(_source, member) for member in bundle.used[:READ_AHEAD]]
     for member in bundle.used:  # asked now, read when the file comes (after finishes queued meanwhile)
         if STEPS[member.spec.name].rules_sql:
             context.ask_early(STEPS[member.spec.name].rules_sql)
     outstanding: list[Loaded] = []  # files whose finish is queued on the server's thread, in order
     for number, member in enumerate(bundle.used):
-        data, ahead = ahead, (reader.submit(_source, bundle.used[number + 1])
-                              if number + 1 < len(bundle.used) else None)
+        data = ahead.pop(0)
+        if number + READ_AHEAD < len(bundle.used):
+            ahead.append(reader.submit(_source, bundle.used[number + READ_AHEAD]))
 
         def advance(part: float, done=done, size=member.size) -> None:
             value = min(99, int(100 * (done + part * size) / bundle.total_bytes))

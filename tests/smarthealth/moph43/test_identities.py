@@ -6,7 +6,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from smarthealth import crypto
-from smarthealth.models import Person
+from smarthealth.models import Household, Person
 
 from .conftest import by_file, cid, home, import_bytes, person, row, zip_bytes
 
@@ -73,3 +73,18 @@ def test_an_id_another_registered_person_holds_is_left_off_the_new_one(in_kantan
         new = Person.objects.get(hospcode="07547", pid="6")
         assert holder.cid_hash == crypto.cid_hash(cid(9))
         assert new.cid_hash is None
+
+
+def test_two_hids_with_one_house_id_are_one_new_household(in_kantang, one_row_chunks):
+    # HOME's insert, too, runs while PERSON is read: PERSON rows of either HID find the household.
+    content = zip_bytes({
+        "HOME": [home("10", house_id="92090100011"), home("11", house_id="92090100011", house="2/2")],
+        "PERSON": [person("1", cid_=cid(21), hid="10"), person("2", cid_=cid(22), hid="11")],
+    })
+    job = import_bytes(content)
+
+    assert job.status == "done", job.failure_reason
+    assert by_file(job)["HOME"]["created"] == 1
+    with schema_context("kantang"):
+        (house,) = Household.objects.filter(house_id="92090100011")
+        assert sorted(house.members.values_list("pid", flat=True)) == ["1", "2"]
