@@ -39,15 +39,17 @@ OUTSIDE = _("The point is outside Thailand: it is left out, the house is registe
 BAD_D_UPDATE = _("D_UPDATE is not a date-time (YYYYMMDDHHMMSS): a later row always replaces this one.")
 BAD_VID = _("VID must be 8 digits: province, district, subdistrict and moo (CCAATTMM).")
 
-# The new households, with the ids handed out while the file was read (identities.NewRecords).
+# The new households, with the ids handed out while the file was read (identities.NewRecords)
+# (a CTE: Citus deparses the same subquery in FROM wrongly).
 _FRESH = """
+WITH fresh AS (SELECT DISTINCT ON (new_id) * FROM _m43_h WHERE new_id IS NOT NULL
+                ORDER BY new_id, source_at DESC NULLS LAST, _row DESC)
 INSERT INTO smarthealth_household (id, house_id, house_no, moo, community, road, subdistrict_code, location,
     hospcode, hid, volunteer_pid, head_pid, source_updated, created_at, updated_at)
 SELECT new_id, house_id, house_no, moo, '', road, subdistrict_code,
        CASE WHEN lat IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
        hospcode, hid, vhvid, headid, source_at, now(), now()
-  FROM (SELECT DISTINCT ON (new_id) * FROM _m43_h WHERE new_id IS NOT NULL
-         ORDER BY new_id, source_at DESC NULLS LAST, _row DESC) fresh
+  FROM fresh
 """
 
 # New rows whose HID is not the new household's: another HID with the same house ID made it.

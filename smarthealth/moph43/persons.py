@@ -47,8 +47,11 @@ NOT_RESIDENT = "not_resident"  # a row's note (the result counts them)
 SEXES = {"1": "M", "2": "F"}
 
 # The new persons, with the ids handed out while the file was read (identities.NewRecords): one
-# row per new id, the resident's and newest first.
+# row per new id, the resident's and newest first (a CTE: Citus deparses the same subquery in
+# FROM wrongly).
 _FRESH = """
+WITH fresh AS (SELECT DISTINCT ON (new_id) * FROM _m43_p WHERE new_id IS NOT NULL
+                ORDER BY new_id, resident DESC, source_at DESC NULLS LAST, _row DESC)
 INSERT INTO smarthealth_person (id, public_id, cid_hash, cid_encrypted, cid_last3, hospcode, pid,
     passport_encrypted, passport_last3, nationality, prefix, first_name, last_name, sex, birth_date,
     household_id, phone, chronic_conditions, disability, status, status_since, source_updated,
@@ -57,8 +60,7 @@ SELECT new_id, gen_random_uuid(), cid_hash, COALESCE(cid_encrypted, ''), COALESC
        pid, COALESCE(passport_encrypted, ''), COALESCE(passport_last3, ''), nationality, prefix, first_name,
        last_name, sex, birth_date, household_id, phone, '{}', 'none', status, status_since, source_at,
        now(), now()
-  FROM (SELECT DISTINCT ON (new_id) * FROM _m43_p WHERE new_id IS NOT NULL
-         ORDER BY new_id, resident DESC, source_at DESC NULLS LAST, _row DESC) fresh
+  FROM fresh
 """
 
 # New rows whose key is not the new person's: another key with the same national ID made it

@@ -30,9 +30,10 @@ GROUPS = {
                "tests/imports/test_persons.py", "tests/imports/test_care.py",
                "tests/infrastructure/test_request_export.py"],
     # The 43-file import: staged in scratch tables of the municipality's schema, its finishes on
-    # the session's second thread; a first import, the months after, two files of one kind.
+    # the session's second thread; a first import, the months after, two files of one kind, new
+    # records' ids taken from their sequences while the file is read.
     "43-file import": [f"tests/smarthealth/moph43/test_{name}.py"
-                       for name in ("first_import", "months", "queued_finish")],
+                       for name in ("first_import", "months", "queued_finish", "identities")],
     "celery": ["tests/dashboards/test_worker.py"],  # a real worker: an import, then fresh figures
     "tile": ["tests/infrastructure/test_maps.py"],
     "national publish": ["tests/national/test_publish.py"],
