@@ -130,7 +130,6 @@ class HomeStep(Step):
 
     def begin(self) -> None:
         super().begin()
-        self.staged_keys: set[str] = set()  # of registered households (the others': self.records)
         self.staged = 0
         self.new_rows = 0  # staged rows of no registered household
         self.house_candidates = 0  # staged rows of a registered household bringing a house ID
@@ -178,17 +177,8 @@ class HomeStep(Step):
         conflict = by_key.notna() & by_house.notna() & (by_key != by_house)
         # A key the registry does not hold: a household found by its house ID, or one this file
         # creates (its id handed out now, see identities), the same for every row of the key.
-        loose = by_key.isna().to_numpy()
-        self.staged_keys.update(key[~loose].tolist())
-        household = by_key.to_numpy(dtype=np.float64).copy()
-        new_id = np.full(len(key), np.nan)
-        attach = np.zeros(len(key), dtype=bool)
-        if loose.any():
-            household[loose], new_id[loose], attach[loose], dropped = self.records.decide(
-                key[loose], house_id[loose], by_house[loose])
-            left_off = np.zeros(len(key), dtype=bool)
-            left_off[np.flatnonzero(loose)[dropped]] = True
-            conflict |= left_off
+        household, new_id, attach, left_off = self.records.resolve(key, by_key, house_id, by_house)
+        conflict |= left_off
         checks.warn(conflict, "HOUSE_ID", HOUSE_ID_ELSEWHERE)
         house_id = house_id.where(~conflict, "")
         by_house = by_house.where(~conflict)
@@ -222,8 +212,8 @@ class HomeStep(Step):
         self.context.households.add(*self.records.keys())
         self.created = self.records.created().tolist()
         # What the finish needs of them: let go of the keys while later files are read.
-        self.repeated = len(self.staged_keys) + self.records.count() < self.staged
-        self.records, self.staged_keys = None, set()
+        self.repeated = self.records.count() < self.staged
+        self.records = None
 
     def finish(self) -> set[int]:
         context = self.context

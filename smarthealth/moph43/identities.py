@@ -27,7 +27,24 @@ class NewRecords:
         # would cost a third more memory at 100,000 keys)
         self.decided: dict[str, int] = {}
         self.claimed: dict[Hashable, int] = {}  # an ID (compacted) of a record created here → it
+        self.registered: set[str] = set()  # keys of this file the registry holds
         self.pool: list[int] = []  # reserved ids, the next one last
+
+    def resolve(self, key: pd.Series, by_key: pd.Series, alt: pd.Series, owner: pd.Series
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every row's record: `by_key`'s (the registry's record of its key, NaN when none), else
+        as `decide` says (rows whose key the registry does not hold). Returns what decide does,
+        for every row."""
+        loose = by_key.isna().to_numpy()
+        self.registered.update(key[~loose].tolist())
+        existing = by_key.to_numpy(dtype=np.float64).copy()
+        created = np.full(len(key), np.nan)
+        attach = np.zeros(len(key), dtype=bool)
+        drop = np.zeros(len(key), dtype=bool)
+        if loose.any():
+            existing[loose], created[loose], attach[loose], drop[loose] = self.decide(
+                key[loose], alt[loose], owner[loose])
+        return existing, created, attach, drop
 
     def decide(self, key: pd.Series, alt: pd.Series, owner: pd.Series
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -86,10 +103,11 @@ class NewRecords:
         self.pool = [*np.sort(ids)[::-1].tolist(), *self.pool]
 
     def has(self, key: str) -> bool:
-        return key in self.decided
+        return key in self.decided or key in self.registered
 
     def count(self) -> int:
-        return len(self.decided)
+        """How many keys the file's staged rows have."""
+        return len(self.decided) + len(self.registered)
 
     def keys(self) -> tuple[list[str], np.ndarray]:
         """Every key decided in this file, and its record's id."""

@@ -150,7 +150,6 @@ class PersonStep(Step):
 
     def begin(self) -> None:
         super().begin()
-        self.staged_keys: set[str] = set()  # of registered persons (the others': self.records)
         self.staged = 0
         self.new_rows = 0  # staged rows of no registered person
         self.cid_candidates = 0  # staged rows of a registered person bringing a national ID
@@ -234,17 +233,8 @@ class PersonStep(Step):
         conflict = by_key.notna() & by_cid.notna() & (by_key != by_cid)
         # A key the registry does not hold: a person found by the ID, or one this file creates
         # (its id handed out now, see identities), the same for every row of the key.
-        loose = by_key.isna().to_numpy()
-        self.staged_keys.update(key[~loose].tolist())
-        person = by_key.to_numpy(dtype=np.float64).copy()
-        new_id = np.full(len(key), np.nan)
-        attach = np.zeros(len(key), dtype=bool)
-        if loose.any():
-            person[loose], new_id[loose], attach[loose], dropped = self.records.decide(
-                key[loose], cid_hash[loose], by_cid[loose])
-            left_off = np.zeros(len(key), dtype=bool)
-            left_off[np.flatnonzero(loose)[dropped]] = True
-            conflict |= left_off
+        person, new_id, attach, left_off = self.records.resolve(key, by_key, cid_hash, by_cid)
+        conflict |= left_off
         checks.warn(conflict, "CID", CID_ELSEWHERE)
         cid_hash = cid_hash.where(~conflict)
         by_cid = by_cid.where(~conflict)
@@ -280,11 +270,11 @@ class PersonStep(Step):
         created = self.records.created()
         if len(created):
             context.fresh_persons = context.fresh_persons.append(pd.Index(created, dtype=np.float64))
-        for key in [k for k in context.rejected_persons if k in self.staged_keys or self.records.has(k)]:
+        for key in [k for k in context.rejected_persons if self.records.has(k)]:
             del context.rejected_persons[key]  # another row of the same person was good
         # What the finish needs of them: let go of the keys while later files are read.
-        self.repeated = len(self.staged_keys) + self.records.count() < self.staged
-        self.records, self.staged_keys = None, set()
+        self.repeated = self.records.count() < self.staged
+        self.records = None
 
     def finish(self) -> set[int]:
         context = self.context
