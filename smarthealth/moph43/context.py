@@ -79,13 +79,8 @@ class KeyMap:
         self.ids = pd.Series(dtype=np.float64)
         self.asked: set[str] = set()
 
-    def merge(self, pairs) -> None:
-        if len(pairs):
-            keys_, ids = zip(*pairs, strict=True)
-            self.add(list(keys_), np.array(ids, dtype=np.float64))
-
     def add(self, keys_: list[str], ids: np.ndarray) -> None:
-        """merge, of keys and their ids side by side (no tuple per key)."""
+        """Keys this import gave their records (Step.settle), with their ids."""
         if keys_:
             self._add(pd.Series(ids.astype(np.float64), index=pd.Index(keys_, dtype=object)))
             self.asked.update(keys_)
