@@ -1,6 +1,12 @@
 """Request helpers shared by the modules."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 
@@ -16,3 +22,21 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(forwarded) >= trusted:
             return forwarded[-trusted]
     return str(request.META.get("REMOTE_ADDR") or "") or None
+
+
+@dataclass
+class Refusal:
+    refused: bool = False
+
+
+@contextmanager
+def refusals_shown(request: HttpRequest) -> Iterator[Refusal]:
+    """A service's ValidationError in the block becomes one error message per reason on the next
+    page (the rest of the block, its success message, is skipped); `refused` says it happened."""
+    outcome = Refusal()
+    try:
+        yield outcome
+    except ValidationError as error:
+        outcome.refused = True
+        for message in error.messages:
+            messages.error(request, message)

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_or_403
+from kernel.http import refusals_shown
 from smarthealth.models import AccessLog
 
 from ..forms import DecisionForm, PaymentForm, PlanForm, add_service_errors
@@ -82,11 +83,9 @@ def plan_write(request, pk):
 @require_POST
 def plan_copy(request, pk):
     case = case_get(request.user, pk, request=request, action=AccessLog.Action.UPDATE, logged=False)
-    try:
+    with refusals_shown(request) as outcome:
         plan = care_plan_copy(case=case, user=request.user, to_year=current_budget_year())
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    if outcome.refused:
         return redirect("ltc:case-detail", pk=case.pk)
     messages.success(request, _("Last year's plan is copied as a draft of this year."))
     return redirect("ltc:plan-detail", pk=plan.pk)
@@ -148,12 +147,9 @@ def plan_print(request, pk):
 @require_POST
 def plan_submit(request, pk):
     plan = plan_get(request.user, pk, request=request, action=AccessLog.Action.UPDATE, logged=False)
-    try:
+    with refusals_shown(request):
         care_plan_submit(plan=plan, user=request.user)
         messages.success(request, _("The plan is sent to the subcommittee."))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
     return redirect("ltc:plan-detail", pk=plan.pk)
 
 
@@ -163,7 +159,7 @@ def plan_decide(request, pk):
     plan = plan_get(request.user, pk, request=request, action=AccessLog.Action.UPDATE, logged=False)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_shown(request):
             care_plan_decide(
                 plan=plan,
                 user=request.user,
@@ -174,9 +170,6 @@ def plan_decide(request, pk):
                 note=form.cleaned_data["note"],
             )
             messages.success(request, _("The decision is recorded."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
     else:
         messages.error(request, _("Check the decision's date and amount."))
     return redirect("ltc:plan-detail", pk=plan.pk)
@@ -188,12 +181,9 @@ def payment_add(request, pk):
     plan = plan_get(request.user, pk, request=request, action=AccessLog.Action.UPDATE, logged=False)
     form = PaymentForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_shown(request):
             payment_record(plan=plan, user=request.user, **form.cleaned_data)
             messages.success(request, _("The payment is recorded."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
     else:
         messages.error(request, _("Check the payment's date and amount."))
     return redirect("ltc:plan-detail", pk=plan.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import permission_or_403
+from kernel.http import refusals_shown
 from smarthealth.audit import audit_log, persons_shown
 from smarthealth.models import AccessLog
 from smarthealth.selectors import person_in_scope
@@ -71,11 +72,9 @@ def register(request):
 @require_POST
 def enrol(request, public_id):
     person = person_in_scope(request.user, public_id, action=AccessLog.Action.UPDATE, request=request)
-    try:
+    with refusals_shown(request) as outcome:
         case = case_enrol(person=person, user=request.user, enrolled_on=timezone.localdate())
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    if outcome.refused:
         return redirect("ltc:register")
     messages.success(request, _("Enrolled. Write the care plan next."))
     return redirect("ltc:case-detail", pk=case.pk)
@@ -87,12 +86,9 @@ def decline(request, public_id):
     person = person_in_scope(request.user, public_id, action=AccessLog.Action.UPDATE, request=request)
     form = DeclineForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_shown(request):
             case_decline(person=person, user=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, _("The reason is recorded."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
     else:
         messages.error(request, _("Say why the person is not enrolled."))
     return redirect("ltc:register")
@@ -141,7 +137,7 @@ def case_close_view(request, pk):
     case = case_get(request.user, pk, request=request, action=AccessLog.Action.UPDATE, logged=False)
     form = CloseForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_shown(request):
             case_close(
                 case=case,
                 user=request.user,
@@ -150,9 +146,6 @@ def case_close_view(request, pk):
                 reason=form.cleaned_data["reason"],
             )
             messages.success(request, _("The case is closed."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
     else:
         messages.error(request, _("Check the date and how the case ends."))
     return redirect("ltc:case-detail", pk=case.pk)
@@ -226,13 +219,10 @@ def settings_page(request):
             for f in formset.forms
             if f not in formset.deleted_forms and (f.instance.pk or f.has_changed())
         ]
-        try:
+        with refusals_shown(request):
             ltc_settings_update(
                 user=request.user, settings=form.instance, rules=[r for r in kept if r.group], removed=removed
             )
             messages.success(request, _("Saved."))
             return redirect("ltc:settings")
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
     return render(request, "ltc/settings.html", {"form": form, "formset": formset})

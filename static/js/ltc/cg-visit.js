@@ -62,25 +62,9 @@
   }
 
   if (offlinePage) {
-    store.get("copy", "ltc-people").catch(function () { return null; }).then(function (copy) {
-      var person = copy && String(copy.user) === form.getAttribute("data-user") && caseId ?
-        copy.persons[caseId] : null;
-      if (!person) {
-        form.hidden = true;
-        var card = document.querySelector("[data-offline-person]");
-        card.textContent = "";
-        var message = document.createElement("p");
-        message.className = "form-errors";
-        message.setAttribute("role", "alert");
-        message.textContent = form.getAttribute("data-msg-not-in-copy");
-        card.appendChild(message);
-        return;
-      }
+    store.personFromCopy(form, "ltc-people", caseId).then(function (person) {
+      if (!person) return;
       personName = person.name;
-      document.querySelectorAll("[data-copy]").forEach(function (node) {
-        node.textContent = person[node.getAttribute("data-copy")] || "";
-        node.hidden = !node.textContent;
-      });
       // Today's rows of the plan's weekly schedule (the copy's days: 0 = Monday).
       var today = new Date();
       var rows = (person.schedule || {})[String((today.getDay() + 6) % 7)] || [];

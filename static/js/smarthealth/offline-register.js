@@ -81,6 +81,31 @@
       return run(store, "readwrite", function (s) { return key === undefined ? s.put(value) : s.put(value, key); });
     },
     remove: function (store, key) { return run(store, "readwrite", function (s) { return s.delete(key); }); },
+    // The person `id` of the copy `copyKey` kept on the phone for the form's user, her fields
+    // written into the page's [data-copy] nodes; null when the copy does not hold her (the form
+    // is hidden and its data-msg-not-in-copy said instead). The volunteer's and the caregiver's
+    // offline visit pages both start so.
+    personFromCopy: function (form, copyKey, id) {
+      return window.HvOffline.get("copy", copyKey).catch(function () { return null; }).then(function (copy) {
+        var person = copy && String(copy.user) === form.getAttribute("data-user") && id ? copy.persons[id] : null;
+        if (!person) {
+          form.hidden = true;
+          var card = document.querySelector("[data-offline-person]");
+          card.textContent = "";
+          var message = document.createElement("p");
+          message.className = "form-errors";
+          message.setAttribute("role", "alert");
+          message.textContent = form.getAttribute("data-msg-not-in-copy");
+          card.appendChild(message);
+          return null;
+        }
+        document.querySelectorAll("[data-copy]").forEach(function (node) {
+          node.textContent = person[node.getAttribute("data-copy")] || "";
+          node.hidden = !node.textContent;
+        });
+        return person;
+      });
+    },
     // The visits of this user still on the phone.
     waiting: function () {
       return dbExists().then(function (exists) {

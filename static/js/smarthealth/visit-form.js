@@ -115,25 +115,9 @@
     }
 
     if (offlinePage) {
-      store.get("copy", "households").catch(function () { return null; }).then(function (copy) {
-        var person = copy && String(copy.user) === form.getAttribute("data-user") && personId ?
-          copy.persons[personId] : null;
-        if (!person) {
-          form.hidden = true;
-          var card = document.querySelector("[data-offline-person]");
-          card.textContent = "";
-          var message = document.createElement("p");
-          message.className = "form-errors";
-          message.setAttribute("role", "alert");
-          message.textContent = form.getAttribute("data-msg-not-in-copy");
-          card.appendChild(message);
-          return;
-        }
+      store.personFromCopy(form, "households", personId).then(function (person) {
+        if (!person) return;
         personName = person.name;
-        document.querySelectorAll("[data-copy]").forEach(function (node) {
-          node.textContent = person[node.getAttribute("data-copy")] || "";
-          node.hidden = !node.textContent;
-        });
         // Server-rendered chips (smarthealth/visit_chips.html), escaped there.
         document.querySelectorAll("[data-copy-html]").forEach(function (node) {
           node.innerHTML = person[node.getAttribute("data-copy-html")] || "";
