@@ -28,6 +28,7 @@ from kernel.photos import MAX_PHOTO_BYTES
 from kernel.thaidate import thai_datetime
 from smarthealth.audit import audit_log, persons_shown
 from smarthealth.models import AccessLog
+from smarthealth.views.visits_offline import outbox_answer, outbox_error_lines
 
 from ..forms import VisitForm
 from ..models import CgVisit
@@ -128,27 +129,6 @@ def offline_visit_page(request):
 
 
 # --- the phone's outbox -----------------------------------------------------------------------
-def _answer(status: int, *, ok: bool, code: str, message: str, details: list[str] | None = None, **extra):
-    body = {"ok": ok, "code": code, "message": message, **({"details": details} if details else {}), **extra}
-    return JsonResponse(body, status=status)
-
-
-def _error_lines(form: VisitForm, exc: ValidationError | None = None) -> list[str]:
-    """Each problem as "<field label>: <message>", for the phone to show next to the visit."""
-    errors: dict[str, list[str]] = {}
-    for field, messages in form.errors.items():
-        errors.setdefault(field, []).extend(str(m) for m in messages)
-    if exc is not None:
-        by_field = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        for field, messages in by_field.items():
-            errors.setdefault(field, []).extend(str(m) for m in messages)
-    lines = []
-    for field, messages in errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        lines += [f"{label}: {message}" if label else message for message in messages]
-    return lines
-
-
 @never_cache
 @require_POST
 def visit_sync(request):
@@ -159,7 +139,7 @@ def visit_sync(request):
     or the person is not (or no longer) assigned to her."""
     user = request.user
     if not user.is_authenticated:
-        return _answer(
+        return outbox_answer(
             401,
             ok=False,
             code="signed_out",
@@ -175,17 +155,18 @@ def visit_sync(request):
             outcome=AccessLog.Outcome.DENIED,
             detail={"reason": "no_permission", "via": "offline"},
         )
-        return _answer(403, ok=False, code="no_permission", message=_("You may not record caregiver visits."))
+        return outbox_answer(403, ok=False, code="no_permission",
+                             message=_("You may not record caregiver visits."))
     try:
         key = uuid.UUID(request.POST.get("idempotency_key", ""))
     except ValueError:
-        return _answer(
+        return outbox_answer(
             400, ok=False, code="invalid", message=_("This visit has no valid key. Record the visit again.")
         )
     # A resend of a visit she recorded already (its answer was lost) is answered before the
     # scope: the case may have closed, or gone to another caregiver, since.
     if CgVisit.objects.filter(idempotency_key=key, caregiver__user=user).exists():
-        response = _answer(200, ok=True, code="saved", message=_("The visit is saved."), key=str(key))
+        response = outbox_answer(200, ok=True, code="saved", message=_("The visit is saved."), key=str(key))
         response["Idempotent-Replayed"] = "true"
         return response
     out_of_scope = _(
@@ -197,22 +178,23 @@ def visit_sync(request):
             user, request.POST.get("case"), request=request, action=AccessLog.Action.CREATE, logged=False
         )
     except Http404:
-        return _answer(403, ok=False, code="out_of_scope", message=out_of_scope)
+        return outbox_answer(403, ok=False, code="out_of_scope", message=out_of_scope)
     form = VisitForm(request.POST, request.FILES)
     refused = _(
         "The server did not accept this visit. Discard it and record it again with the values corrected."
     )
     if not form.is_valid():
-        return _answer(400, ok=False, code="invalid", message=refused, details=_error_lines(form))
+        return outbox_answer(400, ok=False, code="invalid", message=refused, details=outbox_error_lines(form))
     replayed = CgVisit.objects.filter(idempotency_key=key, case=case).exists()
     data = {**form.cleaned_data, "idempotency_key": key}
     try:
         cg_visit_record(case=case, user=user, **data)
     except PermissionDenied:
-        return _answer(403, ok=False, code="out_of_scope", message=out_of_scope)
+        return outbox_answer(403, ok=False, code="out_of_scope", message=out_of_scope)
     except ValidationError as exc:
-        return _answer(400, ok=False, code="invalid", message=refused, details=_error_lines(form, exc))
-    response = _answer(200, ok=True, code="saved", message=_("The visit is saved."), key=str(key))
+        return outbox_answer(400, ok=False, code="invalid", message=refused,
+                             details=outbox_error_lines(form, exc))
+    response = outbox_answer(200, ok=True, code="saved", message=_("The visit is saved."), key=str(key))
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response

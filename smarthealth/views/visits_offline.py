@@ -16,6 +16,7 @@ README "ข้อมูลบนโทรศัพท์ / What the phone stores
 
 import uuid
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -152,14 +153,22 @@ def offline_visit_page(request):
 
 
 # --- the phone's queue ------------------------------------------------------------------------
-def _answer(status: int, *, ok: bool, code: str, message: str, details: list[str] | None = None,
-            **extra) -> JsonResponse:
+def outbox_answer(status: int, *, ok: bool, code: str, message: str, details: list[str] | None = None,
+                  **extra) -> JsonResponse:
+    """What a visit-sync endpoint answers the phone's outbox (offline-outbox.js reads `ok`,
+    `code`, `message` and `details`): the volunteers' here, the caregivers' in ltc."""
     body = {"ok": ok, "code": code, "message": message, **({"details": details} if details else {}), **extra}
     return JsonResponse(body, status=status)
 
 
-def _error_lines(form: VisitForm, exc: ValidationError | None = None) -> list[str]:
-    """Each problem as "<field label>: <message>", for the phone to show next to the visit."""
+def _adl_labels() -> dict[str, str]:
+    return dict.fromkeys(("adl_items", "items"), _("ADL items"))
+
+
+def outbox_error_lines(form: forms.Form, exc: ValidationError | None = None, *,
+                       labels: dict[str, str] | None = None) -> list[str]:
+    """Each problem as "<field label>: <message>", for the phone to show next to the visit;
+    `labels` names the fields a service refuses that the form does not have."""
     errors: dict[str, list[str]] = {}
     for field, messages in form.errors.items():
         errors.setdefault(field, []).extend(str(m) for m in messages)
@@ -169,8 +178,7 @@ def _error_lines(form: VisitForm, exc: ValidationError | None = None) -> list[st
             errors.setdefault(field, []).extend(str(m) for m in messages)
     lines = []
     for field, messages in errors.items():
-        label = form.fields[field].label if field in form.fields else (
-            _("ADL items") if field in ("adl_items", "items") else "")
+        label = form.fields[field].label if field in form.fields else (labels or {}).get(field, "")
         lines += [f"{label}: {message}" if label else message for message in messages]
     return lines
 
@@ -185,35 +193,38 @@ def visit_sync(request):
     not (or no longer) in the volunteer's households, each with a message in her language."""
     user = request.user
     if not user.is_authenticated:
-        return _answer(401, ok=False, code="signed_out", message=_(
+        return outbox_answer(401, ok=False, code="signed_out", message=_(
             "You are signed out. Sign in again, then send the visits waiting on this phone."))
     if not user.has_perm(ADD_VISIT):
         audit_log(request=request, user=user, action=AccessLog.Action.CREATE, object_type="person",
                   object_ref=str(request.POST.get("person", ""))[:36], outcome=AccessLog.Outcome.DENIED,
                   detail={"reason": "no_permission", "via": "offline"})
-        return _answer(403, ok=False, code="no_permission", message=_("You may not record home visits."))
+        return outbox_answer(403, ok=False, code="no_permission",
+                             message=_("You may not record home visits."))
     try:
         key = uuid.UUID(request.POST.get("idempotency_key", ""))
     except ValueError:
-        return _answer(400, ok=False, code="invalid", message=_(
+        return outbox_answer(400, ok=False, code="invalid", message=_(
             "This visit has no valid key. Record the visit again."))
     try:
         person = person_in_scope(user, request.POST.get("person", ""), action=AccessLog.Action.CREATE,
                                  request=request)
     except Http404:
-        return _answer(403, ok=False, code="out_of_scope", message=_(
+        return outbox_answer(403, ok=False, code="out_of_scope", message=_(
             "This person is not in your households (the household may have been assigned to another "
             "volunteer), so the visit was not recorded. Tell the health office, then discard it."))
     form = VisitForm(request.POST, request.FILES, bedbound=person.current_adl_group == AdlGroup.BEDBOUND)
     refused = _("The server did not accept this visit. Discard it and record it again with the "
                 "values corrected.")
     if not form.is_valid():
-        return _answer(400, ok=False, code="invalid", message=refused, details=_error_lines(form))
+        return outbox_answer(400, ok=False, code="invalid", message=refused,
+                             details=outbox_error_lines(form, labels=_adl_labels()))
     try:
         visit, created = visit_save(request, person, form, via="offline")
     except ValidationError as exc:
-        return _answer(400, ok=False, code="invalid", message=refused, details=_error_lines(form, exc))
-    response = _answer(200, ok=True, code="saved", message=visit_saved_message(visit), key=str(key))
+        return outbox_answer(400, ok=False, code="invalid", message=refused,
+                             details=outbox_error_lines(form, exc, labels=_adl_labels()))
+    response = outbox_answer(200, ok=True, code="saved", message=visit_saved_message(visit), key=str(key))
     if not created:
         response["Idempotent-Replayed"] = "true"
     return response
